@@ -1,0 +1,74 @@
+// Errors as values: helpers that build absl::Status objects carrying the
+// machine-readable details of the API (google.rpc.BadRequest field violations
+// and google.rpc.ErrorInfo) as status payloads. The service layer turns the
+// payloads into the `grpc-status-details-bin` trailer in one place.
+//
+//   FieldViolations v;
+//   v.Add("plan.display_name", "display_name is required.");
+//   if (!v.empty()) return v.ToStatus();
+#ifndef ITP_SERVER_DOMAIN_ERRORS_H_
+#define ITP_SERVER_DOMAIN_ERRORS_H_
+
+#include <string>
+#include "absl/strings/string_view.h"
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "google/rpc/error_details.pb.h"
+
+namespace itp::domain {
+
+// Type URLs of the payloads attached to statuses.
+inline constexpr char kBadRequestTypeUrl[] =
+    "type.googleapis.com/google.rpc.BadRequest";
+inline constexpr char kErrorInfoTypeUrl[] =
+    "type.googleapis.com/google.rpc.ErrorInfo";
+// The ErrorInfo domain of this service.
+inline constexpr char kErrorDomain[] = "itp.leadit.org";
+
+// Collects every violated field of a request, so that a client learns all of
+// its mistakes in one round trip. Not thread-safe.
+class FieldViolations {
+ public:
+  // Records that `field` (a path such as "plan.sectors[0].points[2].year") is
+  // invalid, with a sentence that says why.
+  void Add(std::string field, std::string description);
+
+  // Adds the violations carried by `status` (a status from InvalidField or
+  // ToStatus). Returns false, adding nothing, when `status` carries none.
+  bool AddFrom(const absl::Status& status);
+
+  bool empty() const { return violations_.empty(); }
+  size_t size() const { return violations_.size(); }
+  const std::vector<std::pair<std::string, std::string>>& violations() const {
+    return violations_;
+  }
+
+  // INVALID_ARGUMENT whose message lists the violations and whose payload is a
+  // google.rpc.BadRequest; OK when there are none.
+  absl::Status ToStatus() const;
+
+ private:
+  std::vector<std::pair<std::string, std::string>> violations_;
+};
+
+// INVALID_ARGUMENT for a single field, with a BadRequest payload.
+absl::Status InvalidField(std::string field, std::string description);
+
+// A status of `code` with `message` and an ErrorInfo payload whose reason is
+// `reason` (UPPER_SNAKE_CASE) and whose metadata holds `resource` under the key
+// "resource" when it is not empty.
+absl::Status ErrorWithInfo(absl::StatusCode code, absl::string_view message,
+                           absl::string_view reason,
+                           absl::string_view resource = {});
+
+// Extracts the BadRequest payload of `status`; empty when there is none.
+google::rpc::BadRequest BadRequestOf(const absl::Status& status);
+
+// Extracts the ErrorInfo reason of `status`; empty when there is none.
+std::string ErrorReasonOf(const absl::Status& status);
+
+}  // namespace itp::domain
+
+#endif  // ITP_SERVER_DOMAIN_ERRORS_H_

@@ -1,0 +1,48 @@
+// Opaque page tokens for keyset pagination. A token records where the previous
+// page ended (the sort key and the name of its last item) and a fingerprint of
+// the query it belongs to, so that a token used with another parent, filter or
+// order_by is rejected instead of silently skipping or repeating items.
+//
+//   uint64_t fp = QueryFingerprint({parent, filter, order_by});
+//   std::string token = EncodePageToken(fp, PageCursor{last_key, last_name});
+//   auto cursor = DecodePageToken(token, fp);  // INVALID_ARGUMENT on misuse
+#ifndef ITP_SERVER_DOMAIN_PAGE_TOKEN_H_
+#define ITP_SERVER_DOMAIN_PAGE_TOKEN_H_
+
+#include <cstdint>
+#include <initializer_list>
+#include <string>
+#include "absl/strings/string_view.h"
+
+#include "absl/status/statusor.h"
+
+namespace itp::domain {
+
+// Default and maximum page sizes of every List method.
+inline constexpr int kDefaultPageSize = 50;
+inline constexpr int kMaxPageSize = 1000;
+
+// Where a page ended: the value of the sort column (0 when sorting by name)
+// and the resource name of the last item (the tie-breaker).
+struct PageCursor {
+  int64_t key = 0;
+  std::string name;
+};
+
+// A stable 64-bit fingerprint (FNV-1a) of the parts of a query.
+uint64_t QueryFingerprint(std::initializer_list<absl::string_view> parts);
+
+std::string EncodePageToken(uint64_t fingerprint, const PageCursor& cursor);
+
+// INVALID_ARGUMENT naming "page_token" when the token is malformed or was
+// issued for a different query.
+absl::StatusOr<PageCursor> DecodePageToken(absl::string_view token,
+                                           uint64_t fingerprint);
+
+// The effective page size: kDefaultPageSize for 0, at most kMaxPageSize;
+// INVALID_ARGUMENT naming "page_size" when negative.
+absl::StatusOr<int> EffectivePageSize(int requested);
+
+}  // namespace itp::domain
+
+#endif  // ITP_SERVER_DOMAIN_PAGE_TOKEN_H_

@@ -1,0 +1,442 @@
+#include "server/domain/plan_query.h"
+
+#include <cctype>
+#include <utility>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/time/time.h"
+#include "itp/v1/plan.pb.h"
+#include "server/domain/countries.h"
+#include "server/domain/errors.h"
+
+namespace itp::domain {
+namespace {
+
+constexpr int kMaxDepth = 16;
+
+struct Token {
+  enum class Kind { kWord, kString, kOp, kLParen, kRParen, kMinus, kEnd };
+  Kind kind;
+  std::string text;
+  size_t pos;
+};
+
+absl::Status FilterError(size_t pos, absl::string_view what) {
+  return InvalidField("filter",
+                      absl::StrCat("at position ", pos + 1, ": ", what,
+                                   " See the ListPlans documentation for "
+                                   "the supported grammar."));
+}
+
+bool IsWordChar(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '_' ||
+         c == '.' || c == ':' || c == '+';
+}
+
+absl::StatusOr<std::vector<Token>> Tokenize(absl::string_view s) {
+  std::vector<Token> tokens;
+  size_t i = 0;
+  while (i < s.size()) {
+    char c = s[i];
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+      ++i;
+    } else if (c == '(') {
+      tokens.push_back({Token::Kind::kLParen, "(", i++});
+    } else if (c == ')') {
+      tokens.push_back({Token::Kind::kRParen, ")", i++});
+    } else if (c == '=' ) {
+      tokens.push_back({Token::Kind::kOp, "=", i++});
+    } else if (c == '!' || c == '<' || c == '>') {
+      size_t start = i++;
+      std::string op(1, c);
+      if (i < s.size() && s[i] == '=') op.push_back(s[i++]);
+      if (op == "!") return FilterError(start, "'!' must be followed by '='.");
+      tokens.push_back({Token::Kind::kOp, op, start});
+    } else if (c == '-' && (i + 1 >= s.size() || !IsWordChar(s[i + 1]) ||
+                            std::isalpha(static_cast<unsigned char>(s[i + 1])) ||
+                            s[i + 1] == '(')) {
+      tokens.push_back({Token::Kind::kMinus, "-", i++});
+    } else if (c == '"' || c == '\'') {
+      size_t start = i++;
+      std::string text;
+      while (i < s.size() && s[i] != c) {
+        if (s[i] == '\\' && i + 1 < s.size()) ++i;
+        text.push_back(s[i++]);
+      }
+      if (i >= s.size()) return FilterError(start, "unterminated string.");
+      ++i;
+      tokens.push_back({Token::Kind::kString, std::move(text), start});
+    } else if (IsWordChar(c) || c == '-') {
+      size_t start = i;
+      while (i < s.size() && (IsWordChar(s[i]) || s[i] == '-')) ++i;
+      tokens.push_back(
+          {Token::Kind::kWord, std::string(s.substr(start, i - start)), start});
+    } else {
+      return FilterError(i, absl::StrCat("unexpected character '",
+                                         std::string(1, c), "'."));
+    }
+  }
+  tokens.push_back({Token::Kind::kEnd, "", s.size()});
+  return tokens;
+}
+
+std::optional<FilterField> FieldByName(absl::string_view name) {
+  if (name == "state") return FilterField::kState;
+  if (name == "sector") return FilterField::kSector;
+  if (name == "country") return FilterField::kCountry;
+  if (name == "revision") return FilterField::kRevision;
+  if (name == "create_time") return FilterField::kCreateTime;
+  if (name == "update_time") return FilterField::kUpdateTime;
+  if (name == "submit_time") return FilterField::kSubmitTime;
+  return std::nullopt;
+}
+
+absl::string_view FieldName(FilterField f) {
+  switch (f) {
+    case FilterField::kState:
+      return "state";
+    case FilterField::kSector:
+      return "sector";
+    case FilterField::kCountry:
+      return "country";
+    case FilterField::kRevision:
+      return "revision";
+    case FilterField::kCreateTime:
+      return "create_time";
+    case FilterField::kUpdateTime:
+      return "update_time";
+    case FilterField::kSubmitTime:
+      return "submit_time";
+  }
+  return "";
+}
+
+absl::string_view OpName(CompareOp op) {
+  switch (op) {
+    case CompareOp::kEq:
+      return "=";
+    case CompareOp::kNe:
+      return "!=";
+    case CompareOp::kLt:
+      return "<";
+    case CompareOp::kLe:
+      return "<=";
+    case CompareOp::kGt:
+      return ">";
+    case CompareOp::kGe:
+      return ">=";
+  }
+  return "";
+}
+
+class Parser {
+ public:
+  explicit Parser(std::vector<Token> tokens) : tokens_(std::move(tokens)) {}
+
+  absl::StatusOr<FilterExpr> Parse() {
+    auto expr = Expression(0);
+    if (!expr.ok()) return expr;
+    if (Peek().kind != Token::Kind::kEnd) {
+      return FilterError(Peek().pos, absl::StrCat("unexpected '", Peek().text,
+                                                  "'."));
+    }
+    return expr;
+  }
+
+ private:
+  const Token& Peek() const { return tokens_[pos_]; }
+  bool PeekKeyword(absl::string_view kw) const {
+    return Peek().kind == Token::Kind::kWord && Peek().text == kw;
+  }
+
+  static FilterExpr Combine(FilterExpr::Kind kind,
+                            std::vector<FilterExpr> parts) {
+    if (parts.size() == 1) return std::move(parts[0]);
+    FilterExpr e;
+    e.kind = kind;
+    e.children = std::move(parts);
+    return e;
+  }
+
+  absl::StatusOr<FilterExpr> Expression(int depth) {
+    if (depth > kMaxDepth) {
+      return FilterError(Peek().pos, "the filter is nested too deeply.");
+    }
+    std::vector<FilterExpr> parts;
+    while (true) {
+      auto seq = Sequence(depth);
+      if (!seq.ok()) return seq;
+      parts.push_back(*std::move(seq));
+      if (!PeekKeyword("AND")) break;
+      ++pos_;
+    }
+    return Combine(FilterExpr::Kind::kAnd, std::move(parts));
+  }
+
+  bool StartsTerm() const {
+    const Token& t = Peek();
+    if (t.kind == Token::Kind::kLParen || t.kind == Token::Kind::kMinus) {
+      return true;
+    }
+    return t.kind == Token::Kind::kWord && t.text != "AND" && t.text != "OR";
+  }
+
+  absl::StatusOr<FilterExpr> Sequence(int depth) {
+    std::vector<FilterExpr> parts;
+    do {
+      auto factor = Factor(depth);
+      if (!factor.ok()) return factor;
+      parts.push_back(*std::move(factor));
+    } while (StartsTerm());
+    return Combine(FilterExpr::Kind::kAnd, std::move(parts));
+  }
+
+  absl::StatusOr<FilterExpr> Factor(int depth) {
+    std::vector<FilterExpr> parts;
+    while (true) {
+      auto term = Term(depth);
+      if (!term.ok()) return term;
+      parts.push_back(*std::move(term));
+      if (!PeekKeyword("OR")) break;
+      ++pos_;
+    }
+    return Combine(FilterExpr::Kind::kOr, std::move(parts));
+  }
+
+  absl::StatusOr<FilterExpr> Term(int depth) {
+    bool negate = false;
+    if (PeekKeyword("NOT") || Peek().kind == Token::Kind::kMinus) {
+      negate = true;
+      ++pos_;
+    }
+    absl::StatusOr<FilterExpr> inner;
+    if (Peek().kind == Token::Kind::kLParen) {
+      size_t open = Peek().pos;
+      ++pos_;
+      inner = Expression(depth + 1);
+      if (!inner.ok()) return inner;
+      if (Peek().kind != Token::Kind::kRParen) {
+        return FilterError(open, "'(' has no matching ')'.");
+      }
+      ++pos_;
+    } else {
+      inner = Comparison();
+      if (!inner.ok()) return inner;
+    }
+    if (!negate) return inner;
+    FilterExpr e;
+    e.kind = FilterExpr::Kind::kNot;
+    e.children.push_back(*std::move(inner));
+    return e;
+  }
+
+  absl::StatusOr<FilterExpr> Comparison() {
+    const Token field_token = Peek();
+    if (field_token.kind != Token::Kind::kWord) {
+      return FilterError(field_token.pos,
+                         field_token.kind == Token::Kind::kEnd
+                             ? std::string("expected a comparison, found the "
+                                           "end of the filter.")
+                             : absl::StrCat("expected a field name, found '",
+                                            field_token.text, "'."));
+    }
+    std::optional<FilterField> field = FieldByName(field_token.text);
+    if (!field) {
+      return FilterError(
+          field_token.pos,
+          absl::StrCat("unknown field '", field_token.text,
+                       "'; filterable fields are state, sector, country, "
+                       "revision, create_time, update_time, submit_time."));
+    }
+    ++pos_;
+    const Token op_token = Peek();
+    if (op_token.kind != Token::Kind::kOp) {
+      return FilterError(op_token.pos,
+                         absl::StrCat("expected a comparison operator after '",
+                                      field_token.text, "'."));
+    }
+    ++pos_;
+    const Token value = Peek();
+    if (value.kind != Token::Kind::kWord &&
+        value.kind != Token::Kind::kString) {
+      return FilterError(value.pos, absl::StrCat("expected a value after '",
+                                                 field_token.text, " ",
+                                                 op_token.text, "'."));
+    }
+    ++pos_;
+    if (++comparisons_ > kMaxFilterComparisons) {
+      return FilterError(field_token.pos,
+                         absl::StrCat("a filter may hold at most ",
+                                      kMaxFilterComparisons, " comparisons."));
+    }
+
+    FilterExpr e;
+    e.field = *field;
+    const std::string& op = op_token.text;
+    e.op = op == "="    ? CompareOp::kEq
+           : op == "!=" ? CompareOp::kNe
+           : op == "<"  ? CompareOp::kLt
+           : op == "<=" ? CompareOp::kLe
+           : op == ">"  ? CompareOp::kGt
+                        : CompareOp::kGe;
+    bool ordered = *field == FilterField::kRevision ||
+                   *field == FilterField::kCreateTime ||
+                   *field == FilterField::kUpdateTime ||
+                   *field == FilterField::kSubmitTime;
+    if (!ordered && e.op != CompareOp::kEq && e.op != CompareOp::kNe) {
+      return FilterError(op_token.pos,
+                         absl::StrCat("'", field_token.text,
+                                      "' supports only = and !=."));
+    }
+    switch (*field) {
+      case FilterField::kState: {
+        itp::v1::Plan::State state;
+        if (!itp::v1::Plan::State_Parse(value.text, &state) ||
+            state == itp::v1::Plan::STATE_UNSPECIFIED) {
+          return FilterError(
+              value.pos,
+              absl::StrCat("'", value.text,
+                           "' is not a plan state; use DRAFT, SUBMITTED, "
+                           "IN_REVIEW, CHANGES_REQUESTED, APPROVED, REJECTED "
+                           "or WITHDRAWN."));
+        }
+        e.int_value = state;
+        break;
+      }
+      case FilterField::kSector: {
+        itp::v1::Sector sector;
+        if (!itp::v1::Sector_Parse(value.text, &sector) ||
+            sector == itp::v1::SECTOR_UNSPECIFIED) {
+          return FilterError(
+              value.pos,
+              absl::StrCat("'", value.text,
+                           "' is not a sector; use IRON_AND_STEEL, CEMENT, "
+                           "ALUMINIUM, CHEMICALS, AMMONIA, REFINING, "
+                           "PULP_AND_PAPER or GLASS."));
+        }
+        e.int_value = sector;
+        break;
+      }
+      case FilterField::kCountry:
+        if (!IsIsoAlpha3Country(value.text)) {
+          return FilterError(value.pos,
+                             absl::StrCat("'", value.text,
+                                          "' is not an ISO 3166-1 alpha-3 "
+                                          "country code."));
+        }
+        e.string_value = value.text;
+        break;
+      case FilterField::kRevision:
+        if (!absl::SimpleAtoi(value.text, &e.int_value) || e.int_value < 0) {
+          return FilterError(value.pos,
+                             absl::StrCat("'", value.text,
+                                          "' is not a revision number."));
+        }
+        break;
+      case FilterField::kCreateTime:
+      case FilterField::kUpdateTime:
+      case FilterField::kSubmitTime: {
+        absl::Time t;
+        std::string err;
+        if (!absl::ParseTime(absl::RFC3339_full, value.text, &t, &err)) {
+          return FilterError(
+              value.pos,
+              absl::StrCat("'", value.text,
+                           "' is not an RFC 3339 time such as "
+                           "\"2026-01-01T00:00:00Z\"."));
+        }
+        e.int_value = absl::ToUnixMicros(t);
+        break;
+      }
+    }
+    return e;
+  }
+
+  std::vector<Token> tokens_;
+  size_t pos_ = 0;
+  int comparisons_ = 0;
+};
+
+}  // namespace
+
+std::string FilterExpr::DebugString() const {
+  switch (kind) {
+    case Kind::kCompare:
+      return absl::StrCat(FieldName(field), " ", OpName(op), " ",
+                          field == FilterField::kCountry
+                              ? string_value
+                              : absl::StrCat(int_value));
+    case Kind::kNot:
+      return absl::StrCat("NOT ", children[0].DebugString());
+    case Kind::kAnd:
+    case Kind::kOr: {
+      std::vector<std::string> parts;
+      for (const FilterExpr& c : children) parts.push_back(c.DebugString());
+      return absl::StrCat(
+          "(", absl::StrJoin(parts, kind == Kind::kAnd ? " AND " : " OR "),
+          ")");
+    }
+  }
+  return "";
+}
+
+absl::StatusOr<std::optional<FilterExpr>> ParsePlanFilter(
+    absl::string_view filter) {
+  if (filter.size() > kMaxFilterLength) {
+    return InvalidField("filter", absl::StrCat("must be at most ",
+                                               kMaxFilterLength,
+                                               " characters."));
+  }
+  if (absl::StripAsciiWhitespace(filter).empty()) {
+    return std::optional<FilterExpr>();
+  }
+  auto tokens = Tokenize(filter);
+  if (!tokens.ok()) return tokens.status();
+  Parser parser(*std::move(tokens));
+  auto expr = parser.Parse();
+  if (!expr.ok()) return expr.status();
+  return std::optional<FilterExpr>(*std::move(expr));
+}
+
+absl::StatusOr<PlanOrder> ParsePlanOrder(absl::string_view order_by) {
+  std::vector<absl::string_view> words =
+      absl::StrSplit(order_by, ' ', absl::SkipWhitespace());
+  PlanOrder order;
+  if (words.empty()) return order;
+  bool ok = words.size() <= 2;
+  if (ok && words.size() == 2) {
+    if (words[1] == "desc") {
+      order.descending = true;
+    } else if (words[1] != "asc") {
+      ok = false;
+    }
+  }
+  if (ok) {
+    if (words[0] == "name") {
+      order.field = PlanOrder::Field::kName;
+    } else if (words[0] == "create_time") {
+      order.field = PlanOrder::Field::kCreateTime;
+    } else if (words[0] == "update_time") {
+      order.field = PlanOrder::Field::kUpdateTime;
+    } else if (words[0] == "submit_time") {
+      order.field = PlanOrder::Field::kSubmitTime;
+    } else {
+      ok = false;
+    }
+  }
+  if (!ok) {
+    return InvalidField(
+        "order_by",
+        absl::StrCat("'", order_by,
+                     "' is not supported; use one of name, create_time, "
+                     "update_time, submit_time, optionally followed by "
+                     "' desc'."));
+  }
+  return order;
+}
+
+}  // namespace itp::domain

@@ -1,0 +1,91 @@
+// The query language of ListPlans: a documented subset of AIP-160 filters
+// parsed into a small AST, and the order_by clause. Storage turns the AST into
+// parameterised SQL; nothing here knows about SQL.
+//
+// Grammar (AND/OR/NOT are upper case; OR binds tighter than AND, as in
+// AIP-160; juxtaposed terms are joined by AND):
+//   expression := sequence { "AND" sequence }
+//   sequence   := factor { factor }
+//   factor     := term { "OR" term }
+//   term       := [ "NOT" | "-" ] ( "(" expression ")" | comparison )
+//   comparison := field op value
+//   op         := "=" | "!=" | "<" | "<=" | ">" | ">="
+// Fields and values:
+//   state      = | !=   DRAFT, SUBMITTED, IN_REVIEW, CHANGES_REQUESTED,
+//                        APPROVED, REJECTED, WITHDRAWN
+//   sector     = | !=   IRON_AND_STEEL, CEMENT, ... (= means the plan has a
+//                        pathway for the sector; != that it has none)
+//   country    = | !=   ISO 3166-1 alpha-3 code
+//   revision   all ops  whole number
+//   create_time, update_time, submit_time
+//              all ops  RFC 3339 time, e.g. "2026-01-01T00:00:00Z"
+//                        (submit_time of a never-submitted plan is 0, i.e.
+//                        1970-01-01T00:00:00Z)
+//
+//   auto filter = ParsePlanFilter("state = SUBMITTED AND sector = CEMENT");
+#ifndef ITP_SERVER_DOMAIN_PLAN_QUERY_H_
+#define ITP_SERVER_DOMAIN_PLAN_QUERY_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include "absl/strings/string_view.h"
+#include <vector>
+
+#include "absl/status/statusor.h"
+
+namespace itp::domain {
+
+// Longest filter accepted, in bytes, and most comparisons in one filter.
+inline constexpr size_t kMaxFilterLength = 2000;
+inline constexpr int kMaxFilterComparisons = 50;
+
+enum class FilterField {
+  kState,
+  kSector,
+  kCountry,
+  kRevision,
+  kCreateTime,
+  kUpdateTime,
+  kSubmitTime,
+};
+
+enum class CompareOp { kEq, kNe, kLt, kLe, kGt, kGe };
+
+struct FilterExpr {
+  enum class Kind { kAnd, kOr, kNot, kCompare };
+  Kind kind = Kind::kCompare;
+  // Operands of kAnd/kOr (two or more) and kNot (exactly one).
+  std::vector<FilterExpr> children;
+  // For kCompare.
+  FilterField field = FilterField::kState;
+  CompareOp op = CompareOp::kEq;
+  // Enum number (state, sector), revision, or time in Unix microseconds.
+  int64_t int_value = 0;
+  // Country code.
+  std::string string_value;
+
+  // A canonical, fully parenthesised rendering, e.g.
+  // "(state = 2 AND sector = 2)". Used in tests and to bind page tokens.
+  std::string DebugString() const;
+};
+
+// Parses `filter`. An empty or all-blank filter gives std::nullopt (matches
+// everything). INVALID_ARGUMENT naming the field "filter" with the position
+// and the reason for anything outside the grammar.
+absl::StatusOr<std::optional<FilterExpr>> ParsePlanFilter(
+    absl::string_view filter);
+
+struct PlanOrder {
+  enum class Field { kName, kCreateTime, kUpdateTime, kSubmitTime };
+  Field field = Field::kName;
+  bool descending = false;
+};
+
+// Parses "name", "update_time desc", ... (empty gives name ascending).
+// INVALID_ARGUMENT naming "order_by" otherwise.
+absl::StatusOr<PlanOrder> ParsePlanOrder(absl::string_view order_by);
+
+}  // namespace itp::domain
+
+#endif  // ITP_SERVER_DOMAIN_PLAN_QUERY_H_

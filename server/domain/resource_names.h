@@ -1,0 +1,57 @@
+// Parsing and formatting of resource names (AIP-122):
+//   countries/{country}                          a country collection parent
+//   countries/-                                  every country (List only)
+//   countries/{country}/plans/{plan}             a plan
+//   countries/{country}/plans/{plan}/revisions/{n}  a submitted revision
+//
+//   auto name = ParsePlanName("countries/IND/plans/steel-2070");
+//   if (name.ok()) name->country;  // "IND"
+#ifndef ITP_SERVER_DOMAIN_RESOURCE_NAMES_H_
+#define ITP_SERVER_DOMAIN_RESOURCE_NAMES_H_
+
+#include <string>
+#include "absl/strings/string_view.h"
+
+#include "absl/status/statusor.h"
+
+namespace itp::domain {
+
+// The wildcard country of `countries/-`.
+inline constexpr char kAnyCountry[] = "-";
+
+struct PlanName {
+  std::string country;  // ISO 3166-1 alpha-3
+  std::string plan_id;
+  std::string ToString() const;
+};
+
+struct RevisionName {
+  PlanName plan;
+  int revision = 0;
+  std::string ToString() const;
+};
+
+// Checks a plan id: 1-63 characters of [a-z0-9-], starting with a letter and
+// not ending with a hyphen. Returns a sentence describing the problem, or an
+// empty string when `plan_id` is valid.
+std::string PlanIdProblem(absl::string_view plan_id);
+
+// Parses `countries/{country}`; with `allow_wildcard`, also `countries/-`
+// (returning kAnyCountry). INVALID_ARGUMENT naming `field` when malformed or
+// when the country is not an ISO 3166-1 alpha-3 code.
+absl::StatusOr<std::string> ParseCountryParent(absl::string_view parent,
+                                               bool allow_wildcard,
+                                               absl::string_view field);
+
+// Parses a plan name. INVALID_ARGUMENT naming `field` when malformed.
+absl::StatusOr<PlanName> ParsePlanName(absl::string_view name,
+                                       absl::string_view field);
+
+// Parses a revision name; the revision is a positive integer.
+// INVALID_ARGUMENT naming `field` when malformed.
+absl::StatusOr<RevisionName> ParseRevisionName(absl::string_view name,
+                                               absl::string_view field);
+
+}  // namespace itp::domain
+
+#endif  // ITP_SERVER_DOMAIN_RESOURCE_NAMES_H_

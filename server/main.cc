@@ -1,0 +1,45 @@
+// itp-server: flags -> ServerConfig -> RunServer; nothing else.
+#include <string>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "server/common/log.h"
+#include "server/service/server.h"
+
+ABSL_FLAG(std::string, listen, "127.0.0.1:50051",
+          "Address to listen on, host:port (port 0 picks a free port). "
+          "Loopback by default.");
+ABSL_FLAG(std::string, db, "itp.db",
+          "SQLite database file; created and migrated when needed.");
+ABSL_FLAG(int, max_threads, 32,
+          "Most threads serving calls; calls beyond get RESOURCE_EXHAUSTED.");
+ABSL_FLAG(int, db_pool_size, 8, "Database connections in the pool.");
+ABSL_FLAG(int, max_message_bytes, 4 * 1024 * 1024,
+          "Largest request accepted, in bytes.");
+ABSL_FLAG(bool, demo, false,
+          "Add realistic demonstration plans (India, Indonesia, Viet Nam, "
+          "Brazil, South Africa) that are not present yet.");
+ABSL_FLAG(std::string, port_file, "",
+          "When set, write the bound port to this file once serving.");
+
+int main(int argc, char** argv) {
+  absl::SetProgramUsageMessage(
+      "Industry Transition Plan service (gRPC). Example:\n"
+      "  itp-server --listen=127.0.0.1:50051 --db=itp.db --demo");
+  absl::ParseCommandLine(argc, argv);
+  itp::service::ServerConfig config;
+  config.listen_address = absl::GetFlag(FLAGS_listen);
+  config.db_path = absl::GetFlag(FLAGS_db);
+  config.max_threads = absl::GetFlag(FLAGS_max_threads);
+  config.db_pool_size = absl::GetFlag(FLAGS_db_pool_size);
+  config.max_message_bytes = absl::GetFlag(FLAGS_max_message_bytes);
+  config.demo = absl::GetFlag(FLAGS_demo);
+  absl::Status status =
+      itp::service::RunServer(config, absl::GetFlag(FLAGS_port_file));
+  if (!status.ok()) {
+    itp::Log(itp::LogLevel::kError, status.ToString());
+    return 1;
+  }
+  return 0;
+}

@@ -1,0 +1,70 @@
+// Assembles and runs itp-server: storage, handlers, health checking,
+// reflection, per-RPC logging and graceful shutdown. main() only turns flags
+// into a ServerConfig and calls RunServer; tests call ItpServer::Start on
+// port 0 and read the bound port.
+//
+//   ServerConfig config;
+//   config.listen_address = "127.0.0.1:0";
+//   config.db_path = "/tmp/itp.db";
+//   auto server = ItpServer::Start(config);
+//   int port = (*server)->port();
+#ifndef ITP_SERVER_SERVICE_SERVER_H_
+#define ITP_SERVER_SERVICE_SERVER_H_
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+
+namespace itp::service {
+
+struct ServerConfig {
+  // host:port; port 0 picks a free port. Loopback by default.
+  std::string listen_address = "127.0.0.1:50051";
+  // SQLite database file, created when missing.
+  std::string db_path = "itp.db";
+  // Most threads gRPC may use to serve calls; beyond that calls get
+  // RESOURCE_EXHAUSTED instead of queueing without bound.
+  int max_threads = 32;
+  // Database connections shared by the serving threads.
+  int db_pool_size = 8;
+  // Largest request accepted, in bytes.
+  int max_message_bytes = 4 * 1024 * 1024;
+  // Seeds realistic demonstration plans (skipping those already present).
+  bool demo = false;
+  // The clock of the store, for tests; absl::Now when empty.
+  std::function<int64_t()> now_unix_micros;
+};
+
+class ItpServer {
+ public:
+  virtual ~ItpServer() = default;
+
+  // Opens the store, seeds demo plans when asked, and starts serving.
+  // INVALID_ARGUMENT for a bad config, UNAVAILABLE when the address cannot be
+  // bound, or the store's error.
+  static absl::StatusOr<std::unique_ptr<ItpServer>> Start(
+      const ServerConfig& config);
+
+  // The port actually bound.
+  virtual int port() const = 0;
+
+  // Marks the services NOT_SERVING, stops accepting calls, and waits up to
+  // `grace` for calls in flight before cancelling them. Idempotent.
+  virtual void Shutdown(absl::Duration grace) = 0;
+
+  // Blocks until the server has shut down.
+  virtual void Wait() = 0;
+};
+
+// Starts the server and serves until SIGINT or SIGTERM, then shuts down
+// gracefully. Writes the bound port to `port_file` when it is not empty.
+absl::Status RunServer(const ServerConfig& config,
+                       const std::string& port_file);
+
+}  // namespace itp::service
+
+#endif  // ITP_SERVER_SERVICE_SERVER_H_
