@@ -1,0 +1,769 @@
+#!/usr/bin/python3
+"""End-to-end test of itp-server driven by an independent Python client.
+
+The client is not our C++ code: Python stubs are generated at test time from
+the repository's .proto files with grpc_tools (Debian python3-grpc-tools) and
+talk to the real server binary over a loopback channel. Every test starts its
+own server process on port 0 with a fresh SQLite database and stops it with
+SIGTERM, asserting a clean exit.
+
+Run as CTest does:
+
+    /usr/bin/python3 tests/e2e/python_client_test.py \
+        --server build/server/itp-server --proto-dir proto \
+        --work-dir build/tests/e2e
+
+The last line of output is `N passed, N failed`; the exit status is non-zero
+on any failure.
+"""
+
+import argparse
+import importlib
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+import uuid
+
+import grpc
+from google.protobuf import json_format
+
+# Set by main() before the tests run.
+SERVER_BINARY = None
+RUN_DIR = None
+# Generated modules, imported by _generate_stubs().
+plan_pb2 = None
+service_pb2 = None
+service_pb2_grpc = None
+status_pb2 = None
+error_details_pb2 = None
+health_pb2 = None
+health_pb2_grpc = None
+
+STARTUP_TIMEOUT_S = 20.0
+SHUTDOWN_TIMEOUT_S = 20.0
+RPC_TIMEOUT_S = 10.0
+POLL_INTERVAL_S = 0.05
+
+# The India steel plan, in the proto3 JSON mapping, exactly as a partner
+# system would send it.
+INDIA_STEEL_JSON = """
+{"parent": "countries/IND", "plan_id": "steel-2070",
+ "request_id": "0b6f2a8e-4c1d-4e3a-9a57-2f1d5c8e7b10",
+ "plan": {
+   "display_name": "India green steel roadmap",
+   "summary": "Crude steel towards net zero by 2070",
+   "sectors": [{"sector": "IRON_AND_STEEL", "base_year": 2020, "points": [
+       {"year": 2020, "production_mt": 100.3, "intensity_tco2_per_t": 2.54},
+       {"year": 2030, "production_mt": 255.0, "intensity_tco2_per_t": 2.2},
+       {"year": 2050, "production_mt": 400.0, "intensity_tco2_per_t": 1.0},
+       {"year": 2070, "production_mt": 450.0, "intensity_tco2_per_t": 0.1}]}],
+   "targets": [{"type": "NET_ZERO", "target_year": 2070, "conditional": false}],
+   "projects": [{"name": "Hydrogen DRI demonstration plant",
+       "technology": "HYDROGEN_DRI",
+       "capacity_mtpa": 0.5, "capex_usd": 600000000, "start_year": 2027,
+       "status": "ANNOUNCED"}]}}
+"""
+
+INDIA_STEEL_NAME = "countries/IND/plans/steel-2070"
+
+# Indonesia's cement sector: about 65 Mt of cement a year at roughly
+# 0.62 t CO2 per tonne, with the national net-zero year 2060.
+INDONESIA_CEMENT_JSON = """
+{"parent": "countries/IDN", "plan_id": "cement-2060",
+ "plan": {
+   "display_name": "Indonesia cement decarbonisation pathway",
+   "summary": "Clinker substitution, alternative fuels and CCS towards 2060",
+   "submitting_body": "Ministry of Industry, Republic of Indonesia",
+   "sectors": [{"sector": "CEMENT", "base_year": 2022, "points": [
+       {"year": 2022, "production_mt": 65.0, "intensity_tco2_per_t": 0.62},
+       {"year": 2030, "production_mt": 75.0, "intensity_tco2_per_t": 0.55},
+       {"year": 2060, "production_mt": 90.0, "intensity_tco2_per_t": 0.05}]}],
+   "targets": [{"type": "NET_ZERO", "target_year": 2060}]}}
+"""
+
+# Brazil's steel sector: about 32 Mt of crude steel in 2023.
+BRAZIL_STEEL_JSON = """
+{"parent": "countries/BRA", "plan_id": "steel-2050",
+ "plan": {
+   "display_name": "Brazil low-carbon steel plan",
+   "summary": "Charcoal-based and hydrogen-ready ironmaking towards 2050",
+   "submitting_body": "Ministry of Development, Industry, Trade and Services",
+   "sectors": [{"sector": "IRON_AND_STEEL", "base_year": 2023, "points": [
+       {"year": 2023, "production_mt": 31.9, "intensity_tco2_per_t": 1.7},
+       {"year": 2050, "production_mt": 45.0, "intensity_tco2_per_t": 0.2}]}],
+   "targets": [{"type": "NET_ZERO", "target_year": 2050}]}}
+"""
+
+
+def _grpc_tools_include_dir():
+    """Returns the directory holding grpc_tools' bundled google/protobuf."""
+    try:
+        from importlib import resources
+        return str(resources.files("grpc_tools") / "_proto")
+    except (ImportError, AttributeError):
+        import pkg_resources
+        return pkg_resources.resource_filename("grpc_tools", "_proto")
+
+
+def _protoc_version(command):
+    """Returns protoc's version as a tuple, e.g. (3, 21, 12), or None."""
+    try:
+        output = subprocess.run(
+            command + ["--version"], stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT, timeout=60, check=False).stdout
+    except OSError:
+        return None
+    match = re.search(rb"libprotoc (\d+)\.(\d+)", output)
+    return tuple(int(part) for part in match.groups()) if match else None
+
+
+def _run_grpc_tools(args):
+    from grpc_tools import protoc
+    if protoc.main(["grpc_tools.protoc"] + args) != 0:
+        raise RuntimeError("grpc_tools.protoc failed: %s" % " ".join(args))
+
+
+def _generate_stubs(proto_dir, out_dir):
+    """Generates and imports stubs for the ITP, google.rpc and health protos.
+
+    grpc_tools.protoc generates everything when its bundled compiler knows
+    proto3 `optional` (protoc 3.15 or later), which plan.proto uses. Debian
+    12's python3-grpc-tools 1.14 bundles protoc 3.5.1, which rejects those
+    labels; then the message modules come from the Debian protoc that builds
+    the server (protobuf-compiler, matching python3-protobuf) and grpc_tools
+    generates the gRPC stubs from its descriptor set.
+    """
+    os.makedirs(out_dir)
+    # The installed `grpc` package is a regular package, so modules generated
+    # as grpc.health.v1 could not be imported next to it. The health proto is
+    # compiled from a copy under another import path instead; its package,
+    # and so the wire name grpc.health.v1.Health, stays the same.
+    health_root = os.path.join(out_dir, "_health_src")
+    os.makedirs(os.path.join(health_root, "itp_e2e_health"))
+    shutil.copy(os.path.join(proto_dir, "grpc", "health", "v1", "health.proto"),
+                os.path.join(health_root, "itp_e2e_health"))
+    messages = [
+        "itp/v1/plan.proto",
+        "itp/v1/plan_service.proto",
+        "google/rpc/status.proto",
+        "google/rpc/error_details.proto",
+        "itp_e2e_health/health.proto",
+    ]
+    services = ["itp/v1/plan_service.proto", "itp_e2e_health/health.proto"]
+    includes = ["-I" + proto_dir, "-I" + health_root]
+
+    tools_version = _protoc_version([sys.executable, "-m", "grpc_tools.protoc"])
+    if tools_version is not None and tools_version >= (3, 15):
+        _run_grpc_tools(includes + ["-I" + _grpc_tools_include_dir(),
+                                    "--python_out=" + out_dir,
+                                    "--grpc_python_out=" + out_dir] + messages)
+    else:
+        protoc = next((path for path in ("/usr/bin/protoc",
+                                         shutil.which("protoc"))
+                       if path and os.access(path, os.X_OK)), None)
+        system_version = _protoc_version([protoc]) if protoc else None
+        if system_version is None or system_version < (3, 15):
+            raise RuntimeError(
+                "grpc_tools bundles protoc %s and the system protoc is %s; "
+                "proto3 optional fields need protoc 3.15 or later"
+                % (tools_version, system_version))
+        descriptor_set = os.path.join(out_dir, "itp.protoset")
+        compiled = subprocess.run(
+            [protoc] + includes + ["--include_imports",
+                                   "--descriptor_set_out=" + descriptor_set,
+                                   "--python_out=" + out_dir] + messages,
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=60,
+            check=False)
+        if compiled.returncode != 0:
+            raise RuntimeError("%s failed:\n%s" % (
+                protoc, compiled.stdout.decode("utf-8", "replace")))
+        _run_grpc_tools(["--descriptor_set_in=" + descriptor_set,
+                         "--grpc_python_out=" + out_dir] + services)
+    sys.path.insert(0, out_dir)
+    importlib.invalidate_caches()
+
+    global plan_pb2, service_pb2, service_pb2_grpc, status_pb2
+    global error_details_pb2, health_pb2, health_pb2_grpc
+    plan_pb2 = importlib.import_module("itp.v1.plan_pb2")
+    service_pb2 = importlib.import_module("itp.v1.plan_service_pb2")
+    service_pb2_grpc = importlib.import_module("itp.v1.plan_service_pb2_grpc")
+    status_pb2 = importlib.import_module("google.rpc.status_pb2")
+    error_details_pb2 = importlib.import_module("google.rpc.error_details_pb2")
+    health_pb2 = importlib.import_module("itp_e2e_health.health_pb2")
+    health_pb2_grpc = importlib.import_module("itp_e2e_health.health_pb2_grpc")
+
+
+class ServerProcess:
+    """One itp-server process listening on a free loopback port."""
+
+    def __init__(self, db_path, log_dir, demo=False):
+        self.db_path = db_path
+        os.makedirs(log_dir, exist_ok=True)
+        tag = uuid.uuid4().hex[:8]
+        self.port_file = os.path.join(log_dir, "port-%s" % tag)
+        self.log_path = os.path.join(log_dir, "server-%s.log" % tag)
+        self.port = None
+        args = [
+            SERVER_BINARY,
+            "--listen=127.0.0.1:0",
+            "--db=" + db_path,
+            "--port_file=" + self.port_file,
+        ]
+        if demo:
+            args.append("--demo")
+        self._log = open(self.log_path, "wb")
+        self.process = subprocess.Popen(
+            args, stdin=subprocess.DEVNULL, stdout=self._log,
+            stderr=subprocess.STDOUT)
+
+    def log(self):
+        """Returns what the server has written to stderr so far."""
+        with open(self.log_path, "rb") as log:
+            return log.read().decode("utf-8", "replace")
+
+    def wait_until_serving(self):
+        """Polls for the port file; raises with the log if the server dies."""
+        deadline = time.monotonic() + STARTUP_TIMEOUT_S
+        while time.monotonic() < deadline:
+            code = self.process.poll()
+            if code is not None:
+                raise AssertionError(
+                    "itp-server exited with %d before serving:\n%s"
+                    % (code, self.log()))
+            if os.path.exists(self.port_file):
+                with open(self.port_file, encoding="ascii") as port_file:
+                    text = port_file.read().strip()
+                if text:
+                    self.port = int(text)
+                    return self.port
+            time.sleep(POLL_INTERVAL_S)
+        self.kill()
+        raise AssertionError(
+            "itp-server did not write %s within %.0f s:\n%s"
+            % (self.port_file, STARTUP_TIMEOUT_S, self.log()))
+
+    def running(self):
+        return self.process.poll() is None
+
+    def terminate(self):
+        """Sends SIGTERM and returns the exit code (bounded wait)."""
+        if self.running():
+            self.process.send_signal(signal.SIGTERM)
+        try:
+            code = self.process.wait(timeout=SHUTDOWN_TIMEOUT_S)
+        except subprocess.TimeoutExpired:
+            self.kill()
+            raise AssertionError(
+                "itp-server did not stop within %.0f s of SIGTERM:\n%s"
+                % (SHUTDOWN_TIMEOUT_S, self.log()))
+        self._log.close()
+        return code
+
+    def kill(self):
+        """Sends SIGKILL, as `kill -9` would, and reaps the process."""
+        if self.running():
+            self.process.send_signal(signal.SIGKILL)
+        code = self.process.wait(timeout=SHUTDOWN_TIMEOUT_S)
+        self._log.close()
+        return code
+
+
+class ItpServerTestCase(unittest.TestCase):
+    """Starts servers for a test and stops them gracefully afterwards."""
+
+    def setUp(self):
+        self.test_dir = tempfile.mkdtemp(
+            prefix=self.id().rsplit(".", 1)[-1] + "-", dir=RUN_DIR)
+        self.db_path = os.path.join(self.test_dir, "itp.db")
+
+    def start_server(self, demo=False):
+        """Starts a server on this test's database; returns (server, stub).
+
+        The server is stopped with SIGTERM at the end of the test unless the
+        test stopped it already, and its exit code must be 0.
+        """
+        server = ServerProcess(self.db_path, self.test_dir, demo=demo)
+        self.addCleanup(self._stop_at_end, server)
+        port = server.wait_until_serving()
+        channel = grpc.insecure_channel("127.0.0.1:%d" % port)
+        self.addCleanup(channel.close)
+        grpc.channel_ready_future(channel).result(timeout=RPC_TIMEOUT_S)
+        self.server = server
+        self.channel = channel
+        self.stub = service_pb2_grpc.PlanServiceStub(channel)
+        return server, self.stub
+
+    def stop_server(self, server):
+        """Stops `server` with SIGTERM and asserts a clean exit."""
+        self.channel.close()
+        code = server.terminate()
+        if code != 0:
+            self.fail("itp-server exited with %d on SIGTERM:\n%s"
+                      % (code, server.log()))
+
+    def _stop_at_end(self, server):
+        if server.running():
+            self.stop_server(server)
+
+    # Helpers for calls and errors.
+
+    def call(self, method, request):
+        """Calls `method` with a deadline."""
+        return method(request, timeout=RPC_TIMEOUT_S)
+
+    def assert_rpc_error(self, code, method, request):
+        """Asserts that the call fails with `code`; returns the error."""
+        with self.assertRaises(grpc.RpcError) as caught:
+            self.call(method, request)
+        error = caught.exception
+        self.assertEqual(
+            error.code(), code,
+            "expected %s, got %s: %s" % (code, error.code(), error.details()))
+        return error
+
+    def status_details(self, error):
+        """Decodes the google.rpc.Status from `grpc-status-details-bin`."""
+        for key, value in error.trailing_metadata() or ():
+            if key == "grpc-status-details-bin":
+                status = status_pb2.Status()
+                status.ParseFromString(value)
+                self.assertEqual(status.code, error.code().value[0])
+                return status
+        self.fail("no grpc-status-details-bin trailer on %s: %s"
+                  % (error.code(), error.details()))
+
+    def unpack_detail(self, error, message_class):
+        """Returns the first detail of type `message_class` in the trailer."""
+        status = self.status_details(error)
+        for detail in status.details:
+            if detail.Is(message_class.DESCRIPTOR):
+                message = message_class()
+                detail.Unpack(message)
+                return message
+        self.fail("no %s in the status details of %s: %s" % (
+            message_class.DESCRIPTOR.full_name, error.code(),
+            [detail.type_url for detail in status.details]))
+
+    def assert_error_info(self, error):
+        """Asserts that the error carries a google.rpc.ErrorInfo."""
+        info = self.unpack_detail(error, error_details_pb2.ErrorInfo)
+        self.assertTrue(info.reason, "ErrorInfo without reason: %s" % info)
+        return info
+
+    # Helpers for plans.
+
+    def create_request(self, body_json=INDIA_STEEL_JSON, **overrides):
+        request = json_format.Parse(body_json, service_pb2.CreatePlanRequest())
+        for field, value in overrides.items():
+            setattr(request, field, value)
+        return request
+
+    def create_plan(self, body_json=INDIA_STEEL_JSON):
+        return self.call(self.stub.CreatePlan, self.create_request(body_json))
+
+    def submit_plan(self, plan):
+        return self.call(self.stub.SubmitPlan, service_pb2.SubmitPlanRequest(
+            name=plan.name, etag=plan.etag, request_id=str(uuid.uuid4())))
+
+    def list_all_plans(self, **fields):
+        return self.call(self.stub.ListPlans, service_pb2.ListPlansRequest(
+            parent="countries/-", **fields))
+
+
+class PlanLifecycleTest(ItpServerTestCase):
+
+    def test_create_get_list_update_submit_and_read_revisions(self):
+        """A plan sent as proto3 JSON goes from DRAFT to revision 1.
+
+        Proves that the verbatim JSON body is accepted, that reads, the
+        country filter and a masked update see the same plan, and that
+        SubmitPlan freezes an immutable revision readable by name and in the
+        revision list.
+        """
+        self.start_server()
+        created = self.create_plan()
+        self.assertEqual(created.name, INDIA_STEEL_NAME)
+        self.assertEqual(created.state, plan_pb2.Plan.DRAFT)
+        self.assertEqual(created.country, "IND")
+        self.assertEqual(created.revision, 0)
+        self.assertTrue(created.etag)
+        self.assertTrue(created.HasField("create_time"))
+        self.assertEqual(created.display_name, "India green steel roadmap")
+        self.assertEqual(len(created.sectors[0].points), 4)
+        self.assertAlmostEqual(
+            created.sectors[0].points[0].intensity_tco2_per_t, 2.54)
+        self.assertEqual(created.projects[0].technology,
+                         plan_pb2.Project.HYDROGEN_DRI)
+        self.assertEqual(created.projects[0].capex_usd, 600000000)
+
+        fetched = self.call(self.stub.GetPlan,
+                            service_pb2.GetPlanRequest(name=created.name))
+        self.assertEqual(fetched, created)
+
+        self.create_plan(INDONESIA_CEMENT_JSON)
+        listed = self.list_all_plans(filter="country = IND")
+        self.assertEqual([plan.name for plan in listed.plans],
+                         [INDIA_STEEL_NAME])
+        self.assertEqual(listed.total_size, 1)
+        self.assertEqual(listed.next_page_token, "")
+        self.assertEqual(listed.plans[0], created)
+
+        update = service_pb2.UpdatePlanRequest(plan=plan_pb2.Plan(
+            name=created.name, etag=created.etag,
+            display_name="India green steel roadmap 2070"))
+        update.update_mask.paths.append("display_name")
+        updated = self.call(self.stub.UpdatePlan, update)
+        self.assertEqual(updated.display_name, "India green steel roadmap 2070")
+        self.assertNotEqual(updated.etag, created.etag)
+        self.assertEqual(updated.state, plan_pb2.Plan.DRAFT)
+        # Fields outside the mask are kept.
+        self.assertEqual(updated.summary, created.summary)
+        self.assertEqual(updated.sectors, created.sectors)
+        self.assertEqual(updated.projects, created.projects)
+
+        submitted = self.call(self.stub.SubmitPlan, service_pb2.SubmitPlanRequest(
+            name=created.name, etag=updated.etag,
+            request_id="7d1c3f52-9b8e-4a61-b0d4-3e5f6a7b8c90"))
+        self.assertEqual(submitted.state, plan_pb2.Plan.SUBMITTED)
+        self.assertEqual(submitted.revision, 1)
+        self.assertTrue(submitted.HasField("submit_time"))
+        self.assertNotEqual(submitted.etag, updated.etag)
+
+        revision = self.call(
+            self.stub.GetPlanRevision, service_pb2.GetPlanRevisionRequest(
+                name=INDIA_STEEL_NAME + "/revisions/1"))
+        self.assertEqual(revision.name, INDIA_STEEL_NAME + "/revisions/1")
+        self.assertEqual(revision.revision, 1)
+        self.assertEqual(revision.plan.name, INDIA_STEEL_NAME)
+        self.assertEqual(revision.plan.state, plan_pb2.Plan.SUBMITTED)
+        self.assertEqual(revision.plan.revision, 1)
+        self.assertEqual(revision.plan.display_name,
+                         "India green steel roadmap 2070")
+        self.assertEqual(revision.plan.sectors, created.sectors)
+        self.assertTrue(revision.HasField("create_time"))
+
+        revisions = self.call(
+            self.stub.ListPlanRevisions,
+            service_pb2.ListPlanRevisionsRequest(parent=INDIA_STEEL_NAME))
+        self.assertEqual(list(revisions.revisions), [revision])
+        self.assertEqual(revisions.next_page_token, "")
+
+
+class ValidationTest(ItpServerTestCase):
+
+    def test_invalid_create_reports_every_violated_field(self):
+        """One INVALID_ARGUMENT lists each bad field, and only those.
+
+        The India body with an unknown country, a NaN intensity and a year
+        beyond 2100 yields a google.rpc.BadRequest in the
+        grpc-status-details-bin trailer with exactly three field violations,
+        and no plan is stored.
+        """
+        self.start_server()
+        body = json.loads(INDIA_STEEL_JSON)
+        body["parent"] = "countries/XYZ"
+        points = body["plan"]["sectors"][0]["points"]
+        points[1]["intensity_tco2_per_t"] = "NaN"
+        points[3]["year"] = 2200
+        request = json_format.Parse(json.dumps(body),
+                                    service_pb2.CreatePlanRequest())
+
+        error = self.assert_rpc_error(grpc.StatusCode.INVALID_ARGUMENT,
+                                      self.stub.CreatePlan, request)
+        bad_request = self.unpack_detail(error, error_details_pb2.BadRequest)
+        fields = sorted(v.field for v in bad_request.field_violations)
+        self.assertEqual(fields, [
+            "parent",
+            "plan.sectors[0].points[1].intensity_tco2_per_t",
+            "plan.sectors[0].points[3].year",
+        ])
+        for violation in bad_request.field_violations:
+            self.assertTrue(violation.description,
+                            "no description for %s" % violation.field)
+
+        self.assertEqual(self.list_all_plans().total_size, 0)
+
+
+class ConcurrencyAndStateTest(ItpServerTestCase):
+
+    def test_stale_etag_and_frozen_content_are_rejected(self):
+        """Stale etags abort; submitted content cannot change or vanish.
+
+        UpdatePlan with an etag older than the latest change is ABORTED;
+        after SubmitPlan, UpdatePlan and DeletePlan are FAILED_PRECONDITION.
+        Each error carries a google.rpc.ErrorInfo and leaves the plan as it
+        was.
+        """
+        self.start_server()
+        created = self.create_plan()
+
+        first_edit = service_pb2.UpdatePlanRequest(plan=plan_pb2.Plan(
+            name=created.name, etag=created.etag,
+            submitting_body="Ministry of Steel, Government of India"))
+        first_edit.update_mask.paths.append("submitting_body")
+        edited = self.call(self.stub.UpdatePlan, first_edit)
+
+        stale_edit = service_pb2.UpdatePlanRequest(plan=plan_pb2.Plan(
+            name=created.name, etag=created.etag,
+            display_name="India steel roadmap (stale copy)"))
+        stale_edit.update_mask.paths.append("display_name")
+        error = self.assert_rpc_error(grpc.StatusCode.ABORTED,
+                                      self.stub.UpdatePlan, stale_edit)
+        self.assert_error_info(error)
+        current = self.call(self.stub.GetPlan,
+                            service_pb2.GetPlanRequest(name=created.name))
+        self.assertEqual(current, edited)
+
+        submitted = self.submit_plan(edited)
+        self.assertEqual(submitted.state, plan_pb2.Plan.SUBMITTED)
+
+        late_edit = service_pb2.UpdatePlanRequest(plan=plan_pb2.Plan(
+            name=created.name, etag=submitted.etag,
+            summary="Crude steel towards net zero by 2060"))
+        late_edit.update_mask.paths.append("summary")
+        error = self.assert_rpc_error(grpc.StatusCode.FAILED_PRECONDITION,
+                                      self.stub.UpdatePlan, late_edit)
+        self.assert_error_info(error)
+
+        error = self.assert_rpc_error(
+            grpc.StatusCode.FAILED_PRECONDITION, self.stub.DeletePlan,
+            service_pb2.DeletePlanRequest(name=created.name))
+        self.assert_error_info(error)
+
+        current = self.call(self.stub.GetPlan,
+                            service_pb2.GetPlanRequest(name=created.name))
+        self.assertEqual(current, submitted)
+
+
+class IdempotencyTest(ItpServerTestCase):
+
+    def test_retries_with_same_request_id_return_first_result(self):
+        """Retried CreatePlan and SubmitPlan change nothing.
+
+        Repeating either call with the same request_id returns a message
+        equal to the first answer and stores no second revision.
+        """
+        self.start_server()
+        request = self.create_request()
+        created = self.call(self.stub.CreatePlan, request)
+        self.assertEqual(self.call(self.stub.CreatePlan, request), created)
+
+        submit = service_pb2.SubmitPlanRequest(
+            name=created.name, etag=created.etag,
+            request_id="c4a1e9d2-5f37-4b8a-8e26-91d0b3f7a5c4")
+        submitted = self.call(self.stub.SubmitPlan, submit)
+        self.assertEqual(submitted.revision, 1)
+        self.assertEqual(self.call(self.stub.SubmitPlan, submit), submitted)
+
+        current = self.call(self.stub.GetPlan,
+                            service_pb2.GetPlanRequest(name=created.name))
+        self.assertEqual(current, submitted)
+        revisions = self.call(
+            self.stub.ListPlanRevisions,
+            service_pb2.ListPlanRevisionsRequest(parent=created.name))
+        self.assertEqual([r.revision for r in revisions.revisions], [1])
+        self.assertEqual(self.list_all_plans().total_size, 1)
+
+    def test_same_plan_id_with_new_request_id_already_exists(self):
+        """A different request for an existing plan name is ALREADY_EXISTS.
+
+        The error carries a google.rpc.ErrorInfo and the stored plan keeps
+        its original content.
+        """
+        self.start_server()
+        created = self.create_plan()
+        request = self.create_request(
+            request_id="5e2b8c71-0a94-4d3f-b6e1-7c9a2d4f8b03")
+        request.plan.display_name = "India steel roadmap, second draft"
+        error = self.assert_rpc_error(grpc.StatusCode.ALREADY_EXISTS,
+                                      self.stub.CreatePlan, request)
+        self.assert_error_info(error)
+        current = self.call(self.stub.GetPlan,
+                            service_pb2.GetPlanRequest(name=created.name))
+        self.assertEqual(current, created)
+
+
+class FilterTest(ItpServerTestCase):
+
+    def test_sql_in_filter_is_invalid_argument_and_tables_intact(self):
+        """A filter smuggling SQL is rejected as a bad `filter` field.
+
+        The server answers INVALID_ARGUMENT with a BadRequest naming
+        `filter`, and afterwards every plan is still listed, so the text
+        never reached the database as SQL.
+        """
+        self.start_server()
+        india = self.create_plan()
+        self.create_plan(INDONESIA_CEMENT_JSON)
+        self.create_plan(BRAZIL_STEEL_JSON)
+        self.submit_plan(india)
+
+        error = self.assert_rpc_error(
+            grpc.StatusCode.INVALID_ARGUMENT, self.stub.ListPlans,
+            service_pb2.ListPlansRequest(
+                parent="countries/-",
+                filter="state = SUBMITTED; DROP TABLE plans"))
+        bad_request = self.unpack_detail(error, error_details_pb2.BadRequest)
+        self.assertEqual([v.field for v in bad_request.field_violations],
+                         ["filter"])
+
+        listed = self.list_all_plans()
+        self.assertEqual(listed.total_size, 3)
+        self.assertEqual(sorted(plan.name for plan in listed.plans), [
+            "countries/BRA/plans/steel-2050",
+            "countries/IDN/plans/cement-2060",
+            INDIA_STEEL_NAME,
+        ])
+        submitted = self.list_all_plans(filter="state = SUBMITTED")
+        self.assertEqual([plan.name for plan in submitted.plans],
+                         [INDIA_STEEL_NAME])
+        revision = self.call(
+            self.stub.GetPlanRevision, service_pb2.GetPlanRevisionRequest(
+                name=INDIA_STEEL_NAME + "/revisions/1"))
+        self.assertEqual(revision.revision, 1)
+
+
+class DurabilityTest(ItpServerTestCase):
+
+    def test_submitted_plan_survives_sigkill(self):
+        """An acknowledged submission is durable across a crash.
+
+        After SubmitPlan returns, the server is killed with SIGKILL; a new
+        server on the same database returns the plan SUBMITTED at revision 1
+        and its revision is readable.
+        """
+        server, _ = self.start_server()
+        submitted = self.submit_plan(self.create_plan())
+        self.channel.close()
+        self.assertEqual(server.kill(), -signal.SIGKILL)
+
+        self.start_server()
+        current = self.call(self.stub.GetPlan,
+                            service_pb2.GetPlanRequest(name=INDIA_STEEL_NAME))
+        self.assertEqual(current.state, plan_pb2.Plan.SUBMITTED)
+        self.assertEqual(current.revision, 1)
+        self.assertEqual(current, submitted)
+        revision = self.call(
+            self.stub.GetPlanRevision, service_pb2.GetPlanRevisionRequest(
+                name=INDIA_STEEL_NAME + "/revisions/1"))
+        self.assertEqual(revision.plan.state, plan_pb2.Plan.SUBMITTED)
+        self.assertEqual(revision.plan.sectors, submitted.sectors)
+
+    def test_data_survives_graceful_restart(self):
+        """Plans, drafts and revisions persist across a SIGTERM restart.
+
+        The first server exits 0 on SIGTERM; the next one on the same
+        database serves the same submitted and draft plans.
+        """
+        server, _ = self.start_server()
+        submitted = self.submit_plan(self.create_plan())
+        draft = self.create_plan(INDONESIA_CEMENT_JSON)
+        self.stop_server(server)
+
+        self.start_server()
+        listed = self.list_all_plans()
+        self.assertEqual(listed.total_size, 2)
+        self.assertEqual(sorted(listed.plans, key=lambda plan: plan.name),
+                         [draft, submitted])
+        revisions = self.call(
+            self.stub.ListPlanRevisions,
+            service_pb2.ListPlanRevisionsRequest(parent=INDIA_STEEL_NAME))
+        self.assertEqual([r.revision for r in revisions.revisions], [1])
+
+
+class DemoTest(ItpServerTestCase):
+
+    def test_demo_seeds_six_plans_once(self):
+        """--demo adds the six demonstration plans, and only once.
+
+        The first start lists six plans including India's steel plan; a
+        second start with --demo on the same database still lists six.
+        """
+        server, _ = self.start_server(demo=True)
+        listed = self.list_all_plans()
+        self.assertEqual(listed.total_size, 6)
+        self.assertEqual(len(listed.plans), 6)
+        names = [plan.name for plan in listed.plans]
+        self.assertIn(INDIA_STEEL_NAME, names)
+        self.assertEqual(len(set(names)), 6)
+        self.stop_server(server)
+
+        self.start_server(demo=True)
+        again = self.list_all_plans()
+        self.assertEqual(again.total_size, 6)
+        self.assertEqual(sorted(plan.name for plan in again.plans),
+                         sorted(names))
+        india = self.call(self.stub.GetPlan,
+                          service_pb2.GetPlanRequest(name=INDIA_STEEL_NAME))
+        revisions = self.call(
+            self.stub.ListPlanRevisions,
+            service_pb2.ListPlanRevisionsRequest(parent=INDIA_STEEL_NAME))
+        self.assertEqual(len(revisions.revisions), india.revision)
+
+
+class HealthTest(ItpServerTestCase):
+
+    def test_plan_service_reports_serving(self):
+        """grpc.health.v1.Health/Check says SERVING for itp.v1.PlanService."""
+        self.start_server()
+        health = health_pb2_grpc.HealthStub(self.channel)
+        response = self.call(health.Check, health_pb2.HealthCheckRequest(
+            service="itp.v1.PlanService"))
+        self.assertEqual(response.status,
+                         health_pb2.HealthCheckResponse.SERVING)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--server", required=True,
+                        help="path to the itp-server binary")
+    parser.add_argument("--proto-dir", required=True,
+                        help="the repository's proto/ directory")
+    parser.add_argument("--work-dir", required=True,
+                        help="directory for stubs, databases and logs")
+    parser.add_argument("tests", nargs="*",
+                        help="optional test names, e.g. HealthTest")
+    options = parser.parse_args()
+
+    global SERVER_BINARY, RUN_DIR
+    SERVER_BINARY = os.path.abspath(options.server)
+    if not os.access(SERVER_BINARY, os.X_OK):
+        print("not an executable: %s" % SERVER_BINARY, file=sys.stderr)
+        print("0 passed, 1 failed")
+        return 1
+    os.makedirs(options.work_dir, exist_ok=True)
+    RUN_DIR = tempfile.mkdtemp(prefix="run-",
+                               dir=os.path.abspath(options.work_dir))
+    _generate_stubs(os.path.abspath(options.proto_dir),
+                    os.path.join(RUN_DIR, "stubs"))
+
+    loader = unittest.defaultTestLoader
+    module = sys.modules[__name__]
+    if options.tests:
+        suite = loader.loadTestsFromNames(options.tests, module)
+    else:
+        suite = loader.loadTestsFromModule(module)
+    result = unittest.TextTestRunner(stream=sys.stdout, verbosity=2).run(suite)
+
+    # A test can fail and then also error in its cleanup: count it once.
+    failed_ids = {test.id() for test, _ in result.failures + result.errors}
+    failed_ids.update(test.id() for test in result.unexpectedSuccesses)
+    failed = len(failed_ids)
+    passed = max(result.testsRun - failed - len(result.skipped), 0)
+    if failed == 0:
+        shutil.rmtree(RUN_DIR, ignore_errors=True)
+    else:
+        print("databases and server logs kept in %s" % RUN_DIR)
+    print("%d passed, %d failed" % (passed, failed))
+    return 0 if failed == 0 and result.testsRun > 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
