@@ -64,7 +64,8 @@ INDIA_STEEL_JSON = """
        {"year": 2030, "production_mt": 255.0, "intensity_tco2_per_t": 2.2},
        {"year": 2050, "production_mt": 400.0, "intensity_tco2_per_t": 1.0},
        {"year": 2070, "production_mt": 450.0, "intensity_tco2_per_t": 0.1}]}],
-   "targets": [{"type": "NET_ZERO", "target_year": 2070, "conditional": false}],
+   "targets": [{"type": "NET_ZERO", "target_year": 2070,
+                "conditional": false}],
    "projects": [{"name": "Hydrogen DRI demonstration plant",
        "technology": "HYDROGEN_DRI",
        "capacity_mtpa": 0.5, "capex_usd": 600000000, "start_year": 2027,
@@ -147,8 +148,9 @@ def _generate_stubs(proto_dir, out_dir):
     # and so the wire name grpc.health.v1.Health, stays the same.
     health_root = os.path.join(out_dir, "_health_src")
     os.makedirs(os.path.join(health_root, "itp_e2e_health"))
-    shutil.copy(os.path.join(proto_dir, "grpc", "health", "v1", "health.proto"),
-                os.path.join(health_root, "itp_e2e_health"))
+    shutil.copy(
+        os.path.join(proto_dir, "grpc", "health", "v1", "health.proto"),
+        os.path.join(health_root, "itp_e2e_health"))
     messages = [
         "itp/v1/plan.proto",
         "itp/v1/plan_service.proto",
@@ -159,7 +161,8 @@ def _generate_stubs(proto_dir, out_dir):
     services = ["itp/v1/plan_service.proto", "itp_e2e_health/health.proto"]
     includes = ["-I" + proto_dir, "-I" + health_root]
 
-    tools_version = _protoc_version([sys.executable, "-m", "grpc_tools.protoc"])
+    tools_version = _protoc_version(
+        [sys.executable, "-m", "grpc_tools.protoc"])
     if tools_version is not None and tools_version >= (3, 15):
         _run_grpc_tools(includes + ["-I" + _grpc_tools_include_dir(),
                                     "--python_out=" + out_dir,
@@ -210,6 +213,8 @@ class ServerProcess:
         self.port_file = os.path.join(log_dir, "port-%s" % tag)
         self.log_path = os.path.join(log_dir, "server-%s.log" % tag)
         self.port = None
+        # Set once the test stopped the process or reported its death.
+        self.accounted_for = False
         args = [
             SERVER_BINARY,
             "--listen=127.0.0.1:0",
@@ -234,6 +239,7 @@ class ServerProcess:
         while time.monotonic() < deadline:
             code = self.process.poll()
             if code is not None:
+                self.accounted_for = True
                 raise AssertionError(
                     "itp-server exited with %d before serving:\n%s"
                     % (code, self.log()))
@@ -254,6 +260,7 @@ class ServerProcess:
 
     def terminate(self):
         """Sends SIGTERM and returns the exit code (bounded wait)."""
+        self.accounted_for = True
         if self.running():
             self.process.send_signal(signal.SIGTERM)
         try:
@@ -268,6 +275,7 @@ class ServerProcess:
 
     def kill(self):
         """Sends SIGKILL, as `kill -9` would, and reaps the process."""
+        self.accounted_for = True
         if self.running():
             self.process.send_signal(signal.SIGKILL)
         code = self.process.wait(timeout=SHUTDOWN_TIMEOUT_S)
@@ -311,6 +319,10 @@ class ItpServerTestCase(unittest.TestCase):
     def _stop_at_end(self, server):
         if server.running():
             self.stop_server(server)
+        elif not server.accounted_for:
+            server.accounted_for = True
+            self.fail("itp-server died during the test with exit code %d:\n%s"
+                      % (server.process.returncode, server.log()))
 
     # Helpers for calls and errors.
 
@@ -420,7 +432,8 @@ class PlanLifecycleTest(ItpServerTestCase):
             display_name="India green steel roadmap 2070"))
         update.update_mask.paths.append("display_name")
         updated = self.call(self.stub.UpdatePlan, update)
-        self.assertEqual(updated.display_name, "India green steel roadmap 2070")
+        self.assertEqual(updated.display_name,
+                         "India green steel roadmap 2070")
         self.assertNotEqual(updated.etag, created.etag)
         self.assertEqual(updated.state, plan_pb2.Plan.DRAFT)
         # Fields outside the mask are kept.
@@ -428,9 +441,10 @@ class PlanLifecycleTest(ItpServerTestCase):
         self.assertEqual(updated.sectors, created.sectors)
         self.assertEqual(updated.projects, created.projects)
 
-        submitted = self.call(self.stub.SubmitPlan, service_pb2.SubmitPlanRequest(
-            name=created.name, etag=updated.etag,
-            request_id="7d1c3f52-9b8e-4a61-b0d4-3e5f6a7b8c90"))
+        submitted = self.call(
+            self.stub.SubmitPlan, service_pb2.SubmitPlanRequest(
+                name=created.name, etag=updated.etag,
+                request_id="7d1c3f52-9b8e-4a61-b0d4-3e5f6a7b8c90"))
         self.assertEqual(submitted.state, plan_pb2.Plan.SUBMITTED)
         self.assertEqual(submitted.revision, 1)
         self.assertTrue(submitted.HasField("submit_time"))
