@@ -32,16 +32,30 @@ uint64_t QueryFingerprint(std::initializer_list<absl::string_view> parts) {
   return h;
 }
 
+// Tokens end with a checksum of the rest, so that a truncated or altered
+// token is rejected instead of silently moving the cursor.
 std::string EncodePageToken(uint64_t fingerprint, const PageCursor& cursor) {
+  std::string payload = absl::StrCat(kVersion, "|", absl::Hex(fingerprint),
+                                     "|", cursor.key, "|", cursor.name);
   return absl::WebSafeBase64Escape(absl::StrCat(
-      kVersion, "|", absl::Hex(fingerprint), "|", cursor.key, "|",
-      cursor.name));
+      payload, "|", absl::Hex(QueryFingerprint({payload}), absl::kZeroPad16)));
 }
 
 absl::StatusOr<PageCursor> DecodePageToken(absl::string_view token,
                                            uint64_t fingerprint) {
   std::string raw;
-  if (!absl::WebSafeBase64Unescape(token, &raw)) {
+  constexpr size_t kChecksumChars = 16;
+  uint64_t checksum = 0;
+  if (!absl::WebSafeBase64Unescape(token, &raw) ||
+      raw.size() < kChecksumChars + 1 ||
+      raw[raw.size() - kChecksumChars - 1] != '|' ||
+      !absl::SimpleHexAtoi(
+          absl::string_view(raw).substr(raw.size() - kChecksumChars),
+          &checksum)) {
+    return BadToken("is not a page token returned by this method.");
+  }
+  raw.resize(raw.size() - kChecksumChars - 1);
+  if (checksum != QueryFingerprint({raw})) {
     return BadToken("is not a page token returned by this method.");
   }
   std::vector<std::string> parts = absl::StrSplit(raw, absl::MaxSplits('|', 3));

@@ -76,8 +76,18 @@ absl::StatusOr<std::vector<Token>> Tokenize(absl::string_view s) {
       tokens.push_back(
           {Token::Kind::kWord, std::string(s.substr(start, i - start)), start});
     } else {
+      // Quote the whole UTF-8 sequence: the message travels in a proto3
+      // string, which must stay valid UTF-8.
+      unsigned char lead = static_cast<unsigned char>(c);
+      size_t length = lead < 0x80 ? 1 : lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3
+                                                                        : 2;
+      std::string quoted(s.substr(i, length));
+      bool valid = quoted.size() == length && (length == 1 || lead >= 0xC2);
+      for (size_t k = 1; valid && k < length; ++k) {
+        valid = (static_cast<unsigned char>(quoted[k]) & 0xC0) == 0x80;
+      }
       return FilterError(i, absl::StrCat("unexpected character '",
-                                         std::string(1, c), "'."));
+                                         valid ? quoted : "?", "'."));
     }
   }
   tokens.push_back({Token::Kind::kEnd, "", s.size()});

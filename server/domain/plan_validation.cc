@@ -4,6 +4,7 @@
 #include <set>
 #include <string>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -54,7 +55,7 @@ class Validator {
 
   void Text(const Path& p, absl::string_view value, size_t max_chars,
             bool required) {
-    if (required && value.empty()) {
+    if (required && absl::StripAsciiWhitespace(value).empty()) {
       Add(p, "is required.");
     } else if (Utf8Length(value) > max_chars) {
       Add(p, absl::StrCat("must be at most ", max_chars, " characters (got ",
@@ -243,8 +244,10 @@ class Validator {
                        " must come after base year ", t.base_year(), "."));
     }
     if (t.has_target_value()) {
-      Quantity(p.Field("target_value"), t.target_value(), kMaxEmissionsMtco2,
-               t.type() == Target::FIXED_LEVEL ? "t CO2/t" : "Mt CO2");
+      const bool intensity = t.type() == Target::FIXED_LEVEL;
+      Quantity(p.Field("target_value"), t.target_value(),
+               intensity ? kMaxIntensityTco2PerT : kMaxEmissionsMtco2,
+               intensity ? "t CO2/t" : "Mt CO2");
     } else if (needs_value) {
       Add(p.Field("target_value"),
           absl::StrCat("is required for a ", Target::Type_Name(t.type()),

@@ -1,7 +1,9 @@
 #include "server/domain/resource_names.h"
 
+#include <algorithm>
 #include <vector>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -110,8 +112,11 @@ absl::StatusOr<RevisionName> ParseRevisionName(absl::string_view name,
   if (!plan.ok()) return plan.status();
   int revision = 0;
   absl::string_view number = name.substr(pos + 11);
-  if (!absl::SimpleAtoi(number, &revision) || revision < 1 ||
-      number.front() == '+' || number.front() == '0') {
+  bool digits = !number.empty() &&
+                std::all_of(number.begin(), number.end(),
+                            [](char c) { return absl::ascii_isdigit(c); });
+  if (!digits || number.front() == '0' ||
+      !absl::SimpleAtoi(number, &revision) || revision < 1) {
     return InvalidField(std::string(field),
                         absl::StrCat("revision '", number,
                                      "' must be a positive whole number."));
