@@ -85,8 +85,14 @@ constexpr int kSchemaVersion = sizeof(kMigrations) / sizeof(kMigrations[0]);
 // snapshot) and unbound when the borrow ends.
 class ScopedStatement {
  public:
-  explicit ScopedStatement(SQLite::Statement& s) : s_(s) {}
+  ScopedStatement(SQLite::Statement& s, int& borrowed)
+      : s_(s), borrowed_(borrowed) {
+    ++borrowed_;
+  }
+  ScopedStatement(const ScopedStatement&) = delete;
+  ScopedStatement& operator=(const ScopedStatement&) = delete;
   ~ScopedStatement() {
+    --borrowed_;
     s_.tryReset();
     try {
       s_.clearBindings();
@@ -99,6 +105,7 @@ class ScopedStatement {
 
  private:
   SQLite::Statement& s_;
+  int& borrowed_;
 };
 
 // One connection and its prepared statements. Used by one thread at a time.
@@ -120,19 +127,24 @@ class Connection {
     auto it = cache_.find(sql);
     if (it == cache_.end()) {
       // Filters make SQL text vary; bound the cache so it cannot grow without
-      // limit.
-      if (cache_.size() >= kMaxCachedStatements) cache_.clear();
+      // limit. Statements still borrowed must survive, so the cache is only
+      // emptied between operations (it may briefly exceed its bound).
+      if (cache_.size() >= kMaxCachedStatements && borrowed_ == 0) {
+        cache_.clear();
+      }
       it = cache_
                .emplace(sql, std::make_unique<SQLite::Statement>(db_, sql))
                .first;
     }
-    return ScopedStatement(*it->second);
+    return ScopedStatement(*it->second, borrowed_);
   }
 
  private:
   static constexpr size_t kMaxCachedStatements = 128;
   SQLite::Database db_;
   std::unordered_map<std::string, std::unique_ptr<SQLite::Statement>> cache_;
+  // Statements handed out and not yet returned.
+  int borrowed_ = 0;
 };
 
 // A fixed set of connections handed out one request at a time.
