@@ -20,6 +20,17 @@ ABSL_FLAG(int, max_message_bytes, 4 * 1024 * 1024,
 ABSL_FLAG(bool, demo, false,
           "Add realistic demonstration plans (India, Indonesia, Viet Nam, "
           "Brazil, South Africa) that are not present yet.");
+ABSL_FLAG(std::string, admin_key_file, "",
+          "Where the first start of an empty database writes the initial "
+          "ADMIN API key (mode 0600). Default: itp-admin.key beside --db.");
+ABSL_FLAG(std::string, tls_cert, "", "PEM certificate chain; enables TLS.");
+ABSL_FLAG(std::string, tls_key, "", "PEM private key for --tls_cert.");
+ABSL_FLAG(std::string, tls_client_ca, "",
+          "PEM CA bundle; when set, clients must present a certificate it "
+          "signed (mutual TLS).");
+ABSL_FLAG(bool, allow_insecure_remote, false,
+          "Allow plaintext on a non-loopback --listen address (only behind a "
+          "TLS-terminating proxy).");
 ABSL_FLAG(std::string, port_file, "",
           "When set, write the bound port to this file once serving.");
 
@@ -35,6 +46,11 @@ int main(int argc, char** argv) {
   config.db_pool_size = absl::GetFlag(FLAGS_db_pool_size);
   config.max_message_bytes = absl::GetFlag(FLAGS_max_message_bytes);
   config.demo = absl::GetFlag(FLAGS_demo);
+  config.admin_key_file = absl::GetFlag(FLAGS_admin_key_file);
+  config.tls_cert_file = absl::GetFlag(FLAGS_tls_cert);
+  config.tls_key_file = absl::GetFlag(FLAGS_tls_key);
+  config.tls_client_ca_file = absl::GetFlag(FLAGS_tls_client_ca);
+  config.allow_insecure_remote = absl::GetFlag(FLAGS_allow_insecure_remote);
   absl::Status status =
       itp::service::RunServer(config, absl::GetFlag(FLAGS_port_file));
   if (!status.ok()) {

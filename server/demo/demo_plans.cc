@@ -151,12 +151,13 @@ absl::StatusOr<int> SeedDemoPlans(storage::PlanStore& store) {
           violations.ToStatus().message()));
     }
     demo.plan.set_name(name);
-    auto created = store.CreatePlan(demo.plan, /*request_id=*/"");
+    storage::WriteContext ctx;
+    ctx.method = "itp-server/demo";
+    auto created = store.CreatePlan(ctx, demo.plan);
     if (!created.ok()) return created.status();
     if (demo.submit) {
       auto submitted = store.MutatePlan(
-          name, "SubmitPlan", /*request_id=*/"",
-          [](itp::v1::Plan& plan, int64_t now) {
+          ctx, name, [](itp::v1::Plan& plan, int64_t now) {
             return domain::ApplyAction(plan, domain::PlanAction::kSubmit, "",
                                        now);
           });

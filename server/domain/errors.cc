@@ -59,6 +59,28 @@ absl::Status ErrorWithInfo(absl::StatusCode code, absl::string_view message,
   return status;
 }
 
+absl::string_view CanonicalCodeName(int code) {
+  static constexpr const char* kNames[kCanonicalCodeCount] = {
+      "OK",
+      "CANCELLED",
+      "UNKNOWN",
+      "INVALID_ARGUMENT",
+      "DEADLINE_EXCEEDED",
+      "NOT_FOUND",
+      "ALREADY_EXISTS",
+      "PERMISSION_DENIED",
+      "RESOURCE_EXHAUSTED",
+      "FAILED_PRECONDITION",
+      "ABORTED",
+      "OUT_OF_RANGE",
+      "UNIMPLEMENTED",
+      "INTERNAL",
+      "UNAVAILABLE",
+      "DATA_LOSS",
+      "UNAUTHENTICATED"};
+  return code >= 0 && code < kCanonicalCodeCount ? kNames[code] : "UNKNOWN";
+}
+
 google::rpc::BadRequest BadRequestOf(const absl::Status& status) {
   google::rpc::BadRequest bad_request;
   if (auto payload = status.GetPayload(kBadRequestTypeUrl)) {

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 #include "google/rpc/error_details.pb.h"
 
 namespace itp::domain {
@@ -62,6 +63,13 @@ absl::Status InvalidField(std::string field, std::string description);
 absl::Status ErrorWithInfo(absl::StatusCode code, absl::string_view message,
                            absl::string_view reason,
                            absl::string_view resource = {});
+
+// The canonical name of status code `code` ("OK", "NOT_FOUND", ...), or
+// "UNKNOWN" for a number that is not a canonical code.
+absl::string_view CanonicalCodeName(int code);
+
+// Number of canonical codes (0 to kCanonicalCodeCount - 1).
+inline constexpr int kCanonicalCodeCount = 17;
 
 // Extracts the BadRequest payload of `status`; empty when there is none.
 google::rpc::BadRequest BadRequestOf(const absl::Status& status);

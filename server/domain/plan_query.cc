@@ -1,6 +1,7 @@
 #include "server/domain/plan_query.h"
 
 #include <cctype>
+#include <iterator>
 #include <utility>
 
 #include "absl/strings/ascii.h"
@@ -94,33 +95,64 @@ absl::StatusOr<std::vector<Token>> Tokenize(absl::string_view s) {
   return tokens;
 }
 
-std::optional<FilterField> FieldByName(absl::string_view name) {
-  if (name == "state") return FilterField::kState;
-  if (name == "sector") return FilterField::kSector;
-  if (name == "country") return FilterField::kCountry;
-  if (name == "revision") return FilterField::kRevision;
-  if (name == "create_time") return FilterField::kCreateTime;
-  if (name == "update_time") return FilterField::kUpdateTime;
-  if (name == "submit_time") return FilterField::kSubmitTime;
-  return std::nullopt;
+struct FieldSpec {
+  const char* name;
+  FilterField field;
+};
+
+constexpr FieldSpec kPlanFields[] = {
+    {"state", FilterField::kState},
+    {"sector", FilterField::kSector},
+    {"country", FilterField::kCountry},
+    {"revision", FilterField::kRevision},
+    {"create_time", FilterField::kCreateTime},
+    {"update_time", FilterField::kUpdateTime},
+    {"submit_time", FilterField::kSubmitTime},
+};
+
+constexpr FieldSpec kAuditFields[] = {
+    {"api_key", FilterField::kApiKey},
+    {"method", FilterField::kMethod},
+    {"resource", FilterField::kResource},
+    {"code", FilterField::kCode},
+    {"time", FilterField::kTime},
+};
+
+// The fields one List method filters on.
+struct Schema {
+  const FieldSpec* begin;
+  const FieldSpec* end;
+
+  std::optional<FilterField> Find(absl::string_view name) const {
+    for (const FieldSpec* f = begin; f != end; ++f) {
+      if (name == f->name) return f->field;
+    }
+    return std::nullopt;
+  }
+  std::string Names() const {
+    std::vector<absl::string_view> names;
+    for (const FieldSpec* f = begin; f != end; ++f) names.push_back(f->name);
+    return absl::StrJoin(names, ", ");
+  }
+};
+
+bool IsOrdered(FilterField f) {
+  return f == FilterField::kRevision || f == FilterField::kCreateTime ||
+         f == FilterField::kUpdateTime || f == FilterField::kSubmitTime ||
+         f == FilterField::kTime;
+}
+
+bool IsString(FilterField f) {
+  return f == FilterField::kCountry || f == FilterField::kApiKey ||
+         f == FilterField::kMethod || f == FilterField::kResource;
 }
 
 absl::string_view FieldName(FilterField f) {
-  switch (f) {
-    case FilterField::kState:
-      return "state";
-    case FilterField::kSector:
-      return "sector";
-    case FilterField::kCountry:
-      return "country";
-    case FilterField::kRevision:
-      return "revision";
-    case FilterField::kCreateTime:
-      return "create_time";
-    case FilterField::kUpdateTime:
-      return "update_time";
-    case FilterField::kSubmitTime:
-      return "submit_time";
+  for (const FieldSpec& spec : kPlanFields) {
+    if (spec.field == f) return spec.name;
+  }
+  for (const FieldSpec& spec : kAuditFields) {
+    if (spec.field == f) return spec.name;
   }
   return "";
 }
@@ -145,7 +177,8 @@ absl::string_view OpName(CompareOp op) {
 
 class Parser {
  public:
-  explicit Parser(std::vector<Token> tokens) : tokens_(std::move(tokens)) {}
+  Parser(std::vector<Token> tokens, Schema schema)
+      : tokens_(std::move(tokens)), schema_(schema) {}
 
   absl::StatusOr<FilterExpr> Parse() {
     auto expr = Expression(0);
@@ -254,13 +287,12 @@ class Parser {
                              : absl::StrCat("expected a field name, found '",
                                             field_token.text, "'."));
     }
-    std::optional<FilterField> field = FieldByName(field_token.text);
+    std::optional<FilterField> field = schema_.Find(field_token.text);
     if (!field) {
-      return FilterError(
-          field_token.pos,
-          absl::StrCat("unknown field '", field_token.text,
-                       "'; filterable fields are state, sector, country, "
-                       "revision, create_time, update_time, submit_time."));
+      return FilterError(field_token.pos,
+                         absl::StrCat("unknown field '", field_token.text,
+                                      "'; filterable fields are ",
+                                      schema_.Names(), "."));
     }
     ++pos_;
     const Token op_token = Peek();
@@ -293,11 +325,7 @@ class Parser {
            : op == "<=" ? CompareOp::kLe
            : op == ">"  ? CompareOp::kGt
                         : CompareOp::kGe;
-    bool ordered = *field == FilterField::kRevision ||
-                   *field == FilterField::kCreateTime ||
-                   *field == FilterField::kUpdateTime ||
-                   *field == FilterField::kSubmitTime;
-    if (!ordered && e.op != CompareOp::kEq && e.op != CompareOp::kNe) {
+    if (!IsOrdered(*field) && e.op != CompareOp::kEq && e.op != CompareOp::kNe) {
       return FilterError(op_token.pos,
                          absl::StrCat("'", field_token.text,
                                       "' supports only = and !=."));
@@ -347,9 +375,35 @@ class Parser {
                                           "' is not a revision number."));
         }
         break;
+      case FilterField::kApiKey:
+      case FilterField::kMethod:
+      case FilterField::kResource:
+        if (value.text.empty() || value.text.size() > 1000) {
+          return FilterError(value.pos,
+                             absl::StrCat("'", field_token.text,
+                                          "' needs a value of 1 to 1000 "
+                                          "characters."));
+        }
+        e.string_value = value.text;
+        break;
+      case FilterField::kCode: {
+        int code = -1;
+        for (int i = 0; i < kCanonicalCodeCount; ++i) {
+          if (value.text == CanonicalCodeName(i)) code = i;
+        }
+        if (code < 0) {
+          return FilterError(value.pos,
+                             absl::StrCat("'", value.text,
+                                          "' is not a status code name such "
+                                          "as OK or PERMISSION_DENIED."));
+        }
+        e.int_value = code;
+        break;
+      }
       case FilterField::kCreateTime:
       case FilterField::kUpdateTime:
-      case FilterField::kSubmitTime: {
+      case FilterField::kSubmitTime:
+      case FilterField::kTime: {
         absl::Time t;
         std::string err;
         if (!absl::ParseTime(absl::RFC3339_full, value.text, &t, &err)) {
@@ -367,6 +421,7 @@ class Parser {
   }
 
   std::vector<Token> tokens_;
+  Schema schema_;
   size_t pos_ = 0;
   int comparisons_ = 0;
 };
@@ -377,8 +432,7 @@ std::string FilterExpr::DebugString() const {
   switch (kind) {
     case Kind::kCompare:
       return absl::StrCat(FieldName(field), " ", OpName(op), " ",
-                          field == FilterField::kCountry
-                              ? string_value
+                          IsString(field) ? string_value
                               : absl::StrCat(int_value));
     case Kind::kNot:
       return absl::StrCat("NOT ", children[0].DebugString());
@@ -394,8 +448,10 @@ std::string FilterExpr::DebugString() const {
   return "";
 }
 
-absl::StatusOr<std::optional<FilterExpr>> ParsePlanFilter(
-    absl::string_view filter) {
+namespace {
+
+absl::StatusOr<std::optional<FilterExpr>> ParseFilter(absl::string_view filter,
+                                                      Schema schema) {
   if (filter.size() > kMaxFilterLength) {
     return InvalidField("filter", absl::StrCat("must be at most ",
                                                kMaxFilterLength,
@@ -406,10 +462,24 @@ absl::StatusOr<std::optional<FilterExpr>> ParsePlanFilter(
   }
   auto tokens = Tokenize(filter);
   if (!tokens.ok()) return tokens.status();
-  Parser parser(*std::move(tokens));
+  Parser parser(*std::move(tokens), schema);
   auto expr = parser.Parse();
   if (!expr.ok()) return expr.status();
   return std::optional<FilterExpr>(*std::move(expr));
+}
+
+}  // namespace
+
+absl::StatusOr<std::optional<FilterExpr>> ParsePlanFilter(
+    absl::string_view filter) {
+  return ParseFilter(filter, Schema{std::begin(kPlanFields),
+                                    std::end(kPlanFields)});
+}
+
+absl::StatusOr<std::optional<FilterExpr>> ParseAuditFilter(
+    absl::string_view filter) {
+  return ParseFilter(filter, Schema{std::begin(kAuditFields),
+                                    std::end(kAuditFields)});
 }
 
 absl::StatusOr<PlanOrder> ParsePlanOrder(absl::string_view order_by) {

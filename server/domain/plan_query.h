@@ -48,6 +48,12 @@ enum class FilterField {
   kCreateTime,
   kUpdateTime,
   kSubmitTime,
+  // Audit events (ParseAuditFilter).
+  kApiKey,
+  kMethod,
+  kResource,
+  kCode,
+  kTime,
 };
 
 enum class CompareOp { kEq, kNe, kLt, kLe, kGt, kGe };
@@ -60,9 +66,10 @@ struct FilterExpr {
   // For kCompare.
   FilterField field = FilterField::kState;
   CompareOp op = CompareOp::kEq;
-  // Enum number (state, sector), revision, or time in Unix microseconds.
+  // Enum number (state, sector, status code), revision, or time in Unix
+  // microseconds.
   int64_t int_value = 0;
-  // Country code.
+  // Country code, API key name, method or resource.
   std::string string_value;
 
   // A canonical, fully parenthesised rendering, e.g.
@@ -74,6 +81,13 @@ struct FilterExpr {
 // everything). INVALID_ARGUMENT naming the field "filter" with the position
 // and the reason for anything outside the grammar.
 absl::StatusOr<std::optional<FilterExpr>> ParsePlanFilter(
+    absl::string_view filter);
+
+// Parses a ListAuditEvents filter: the same grammar over the fields
+//   api_key, method, resource  = | !=   exact string
+//   code                       = | !=   canonical code name, e.g. PERMISSION_DENIED
+//   time                       all ops  RFC 3339 time
+absl::StatusOr<std::optional<FilterExpr>> ParseAuditFilter(
     absl::string_view filter);
 
 struct PlanOrder {

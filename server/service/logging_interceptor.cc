@@ -7,23 +7,12 @@
 #include "absl/time/time.h"
 #include "grpcpp/server_context.h"
 #include "server/common/log.h"
+#include "server/domain/errors.h"
 
 namespace itp::service {
 namespace {
 
 using grpc::experimental::InterceptionHookPoints;
-
-const char* CodeName(grpc::StatusCode code) {
-  static const char* const kNames[] = {
-      "OK",          "CANCELLED",          "UNKNOWN",
-      "INVALID_ARGUMENT", "DEADLINE_EXCEEDED", "NOT_FOUND",
-      "ALREADY_EXISTS", "PERMISSION_DENIED", "RESOURCE_EXHAUSTED",
-      "FAILED_PRECONDITION", "ABORTED",      "OUT_OF_RANGE",
-      "UNIMPLEMENTED", "INTERNAL",           "UNAVAILABLE",
-      "DATA_LOSS",    "UNAUTHENTICATED"};
-  int i = static_cast<int>(code);
-  return i >= 0 && i < 17 ? kNames[i] : "UNKNOWN";
-}
 
 class LoggingInterceptor : public grpc::experimental::Interceptor {
  public:
@@ -39,7 +28,7 @@ class LoggingInterceptor : public grpc::experimental::Interceptor {
                              : "";
       Log(status.ok() ? LogLevel::kInfo : LogLevel::kWarning,
           absl::StrFormat("rpc %s code=%s latency_ms=%.3f peer=%s",
-                          info_->method(), CodeName(status.error_code()),
+                          info_->method(), std::string(domain::CanonicalCodeName(status.error_code())),
                           absl::ToDoubleMilliseconds(absl::Now() - start_),
                           peer));
     }

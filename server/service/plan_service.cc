@@ -10,24 +10,26 @@
 #include "server/domain/plan_query.h"
 #include "server/domain/plan_validation.h"
 #include "server/domain/resource_names.h"
-#include "server/service/grpc_status.h"
 
 namespace itp::service {
 namespace {
 
+using auth::Operation;
 using domain::FieldViolations;
 using domain::PlanAction;
 using itp::v1::Plan;
 
-constexpr size_t kMaxWithdrawalReasonChars = 2000;
+constexpr char kCreatePlan[] = "/itp.v1.PlanService/CreatePlan";
+constexpr char kGetPlan[] = "/itp.v1.PlanService/GetPlan";
+constexpr char kListPlans[] = "/itp.v1.PlanService/ListPlans";
+constexpr char kUpdatePlan[] = "/itp.v1.PlanService/UpdatePlan";
+constexpr char kDeletePlan[] = "/itp.v1.PlanService/DeletePlan";
+constexpr char kSubmitPlan[] = "/itp.v1.PlanService/SubmitPlan";
+constexpr char kWithdrawPlan[] = "/itp.v1.PlanService/WithdrawPlan";
+constexpr char kGetPlanRevision[] = "/itp.v1.PlanService/GetPlanRevision";
+constexpr char kListPlanRevisions[] = "/itp.v1.PlanService/ListPlanRevisions";
 
-// Copies a successful result into the response, or converts the error.
-template <typename T>
-grpc::Status Reply(absl::StatusOr<T> result, T* response) {
-  if (!result.ok()) return ToGrpcStatus(result.status());
-  *response = *std::move(result);
-  return grpc::Status::OK;
-}
+constexpr size_t kMaxWithdrawalReasonChars = 2000;
 
 // A store mutation that applies a state-changing action.
 storage::PlanMutation Action(PlanAction action, const std::string& etag) {
@@ -36,47 +38,80 @@ storage::PlanMutation Action(PlanAction action, const std::string& etag) {
   };
 }
 
+// Authenticates, parses `name` as a plan name (field `field`) and authorizes
+// `operation` on its country. The parsed name on success.
+absl::StatusOr<domain::PlanName> Admit(CallGuard& call,
+                                       const std::string& name,
+                                       absl::string_view field,
+                                       Operation operation) {
+  absl::Status s = call.Authenticate();
+  if (!s.ok()) return s;
+  auto parsed = domain::ParsePlanName(name, field);
+  if (!parsed.ok()) return parsed.status();
+  s = call.Authorize(operation, parsed->country);
+  if (!s.ok()) return s;
+  return parsed;
+}
+
 }  // namespace
+
+absl::StatusOr<Plan> PlanServiceImpl::ReadPlan(CallGuard& call,
+                                               const std::string& name,
+                                               const std::string& country) {
+  auto plan = store_.GetPlan(name);
+  if (!plan.ok() && !absl::IsNotFound(plan.status())) return plan.status();
+  absl::Status s = call.AuthorizeRead(
+      country, plan.ok() ? std::optional(plan->state()) : std::nullopt);
+  if (!s.ok()) return s;
+  return plan;
+}
 
 grpc::Status PlanServiceImpl::CreatePlan(
     grpc::ServerContext* context, const itp::v1::CreatePlanRequest* request,
     Plan* response) {
-  absl::Status s =
-      authorizer_.Authorize(*context, "CreatePlan", request->parent());
-  if (!s.ok()) return ToGrpcStatus(s);
-
-  FieldViolations violations;
+  CallGuard call(guard_, *context, kCreatePlan, CallGuard::kMutation,
+                 request->parent());
+  absl::Status s = call.Authenticate();
+  if (!s.ok()) return call.Finish(s);
   auto country = domain::ParseCountryParent(request->parent(),
                                             /*allow_wildcard=*/false, "parent");
+  if (country.ok()) {
+    s = call.Authorize(Operation::kWritePlan, *country);
+    if (!s.ok()) return call.Finish(s);
+  }
+
+  FieldViolations violations;
   violations.AddFrom(country.status());
   std::string id_problem = domain::PlanIdProblem(request->plan_id());
   if (!id_problem.empty()) violations.Add("plan_id", id_problem);
   domain::ValidateRequestId(request->request_id(), "request_id", &violations);
   domain::ValidatePlanContent(request->plan(), "plan", &violations);
-  if (!violations.empty()) return ToGrpcStatus(violations.ToStatus());
+  if (!violations.empty()) return call.Finish(violations.ToStatus());
 
   Plan plan = request->plan();
   domain::ClearOutputOnlyFields(plan);
   plan.set_name(domain::PlanName{*country, request->plan_id()}.ToString());
-  return Reply(store_.CreatePlan(plan, request->request_id()), response);
+  return call.Finish(store_.CreatePlan(call.Write(request->request_id()), plan),
+                     response);
 }
 
 grpc::Status PlanServiceImpl::GetPlan(grpc::ServerContext* context,
                                       const itp::v1::GetPlanRequest* request,
                                       Plan* response) {
-  absl::Status s = authorizer_.Authorize(*context, "GetPlan", request->name());
-  if (!s.ok()) return ToGrpcStatus(s);
-  auto name = domain::ParsePlanName(request->name(), "name");
-  if (!name.ok()) return ToGrpcStatus(name.status());
-  return Reply(store_.GetPlan(request->name()), response);
+  CallGuard call(guard_, *context, kGetPlan, CallGuard::kRead,
+                 request->name());
+  auto name = Admit(call, request->name(), "name", Operation::kReadPlan);
+  if (!name.ok()) return call.Finish(name.status());
+  return call.Finish(ReadPlan(call, request->name(), name->country), response);
 }
 
 grpc::Status PlanServiceImpl::ListPlans(
     grpc::ServerContext* context, const itp::v1::ListPlansRequest* request,
     itp::v1::ListPlansResponse* response) {
-  absl::Status s =
-      authorizer_.Authorize(*context, "ListPlans", request->parent());
-  if (!s.ok()) return ToGrpcStatus(s);
+  CallGuard call(guard_, *context, kListPlans, CallGuard::kRead,
+                 request->parent());
+  absl::Status s = call.Authenticate();
+  if (!s.ok()) return call.Finish(s);
 
   FieldViolations violations;
   auto country = domain::ParseCountryParent(request->parent(),
@@ -88,44 +123,59 @@ grpc::Status PlanServiceImpl::ListPlans(
   violations.AddFrom(filter.status());
   auto order = domain::ParsePlanOrder(request->order_by());
   violations.AddFrom(order.status());
-  if (!violations.empty()) return ToGrpcStatus(violations.ToStatus());
+  if (!violations.empty()) return call.Finish(violations.ToStatus());
+  s = call.Authorize(Operation::kListPlans, *country);
+  if (!s.ok()) return call.Finish(s);
 
-  // Tokens are bound to the parsed query, so that equivalent spellings of
-  // the same filter share tokens and any real change is rejected.
+  // Only plans the caller may read are listed (and counted): the caller's
+  // filter is combined with the visibility rule of its role.
+  std::optional<domain::FilterExpr> combined = *std::move(filter);
+  if (auto readable = auth::ReadableFilter(call.principal(), *country)) {
+    if (combined) {
+      domain::FilterExpr both;
+      both.kind = domain::FilterExpr::Kind::kAnd;
+      both.children.push_back(*std::move(combined));
+      both.children.push_back(*std::move(readable));
+      combined = std::move(both);
+    } else {
+      combined = std::move(readable);
+    }
+  }
+  // Tokens are bound to the parsed query (visibility included), so that a
+  // token cannot be replayed by a caller who sees other plans.
   const uint64_t fingerprint = domain::QueryFingerprint(
       {"ListPlans", request->parent(),
-       *filter ? (*filter)->DebugString() : "",
+       combined ? combined->DebugString() : "",
        absl::StrCat(static_cast<int>(order->field), order->descending)});
   storage::PlanListQuery query;
   query.country = *country;
-  query.filter = *std::move(filter);
+  query.filter = std::move(combined);
   query.order = *order;
   query.page_size = *page_size;
   if (!request->page_token().empty()) {
-    auto cursor =
-        domain::DecodePageToken(request->page_token(), fingerprint);
-    if (!cursor.ok()) return ToGrpcStatus(cursor.status());
+    auto cursor = domain::DecodePageToken(request->page_token(), fingerprint);
+    if (!cursor.ok()) return call.Finish(cursor.status());
     query.after = *std::move(cursor);
   }
   auto page = store_.ListPlans(query);
-  if (!page.ok()) return ToGrpcStatus(page.status());
+  if (!page.ok()) return call.Finish(page.status());
   for (Plan& plan : page->plans) *response->add_plans() = std::move(plan);
   if (page->next) {
     response->set_next_page_token(
         domain::EncodePageToken(fingerprint, *page->next));
   }
   response->set_total_size(static_cast<int32_t>(page->total_size));
-  return grpc::Status::OK;
+  return call.Finish(absl::OkStatus());
 }
 
 grpc::Status PlanServiceImpl::UpdatePlan(
     grpc::ServerContext* context, const itp::v1::UpdatePlanRequest* request,
     Plan* response) {
-  absl::Status s =
-      authorizer_.Authorize(*context, "UpdatePlan", request->plan().name());
-  if (!s.ok()) return ToGrpcStatus(s);
-  auto name = domain::ParsePlanName(request->plan().name(), "plan.name");
-  if (!name.ok()) return ToGrpcStatus(name.status());
+  CallGuard call(guard_, *context, kUpdatePlan, CallGuard::kMutation,
+                 request->plan().name());
+  auto name =
+      Admit(call, request->plan().name(), "plan.name", Operation::kWritePlan);
+  if (!name.ok()) return call.Finish(name.status());
 
   auto mutation = [request](Plan& plan, int64_t) {
     absl::Status applied = domain::ApplyUpdate(plan, request->plan(),
@@ -135,21 +185,21 @@ grpc::Status PlanServiceImpl::UpdatePlan(
     domain::ValidatePlanContent(plan, "plan", &violations);
     return violations.ToStatus();
   };
-  return Reply(store_.MutatePlan(request->plan().name(), "UpdatePlan",
-                                 /*request_id=*/"", mutation),
-               response);
+  return call.Finish(store_.MutatePlan(call.Write(/*request_id=*/""),
+                                       request->plan().name(), mutation),
+                     response);
 }
 
 grpc::Status PlanServiceImpl::DeletePlan(
     grpc::ServerContext* context, const itp::v1::DeletePlanRequest* request,
     google::protobuf::Empty*) {
-  absl::Status s =
-      authorizer_.Authorize(*context, "DeletePlan", request->name());
-  if (!s.ok()) return ToGrpcStatus(s);
-  auto name = domain::ParsePlanName(request->name(), "name");
-  if (!name.ok()) return ToGrpcStatus(name.status());
-  return ToGrpcStatus(store_.DeletePlan(
-      request->name(), [request](const Plan& plan) {
+  CallGuard call(guard_, *context, kDeletePlan, CallGuard::kMutation,
+                 request->name());
+  auto name = Admit(call, request->name(), "name", Operation::kWritePlan);
+  if (!name.ok()) return call.Finish(name.status());
+  return call.Finish(store_.DeletePlan(
+      call.Write(/*request_id=*/""), request->name(),
+      [request](const Plan& plan) {
         return domain::CheckDeletion(plan, request->etag());
       }));
 }
@@ -157,15 +207,15 @@ grpc::Status PlanServiceImpl::DeletePlan(
 grpc::Status PlanServiceImpl::SubmitPlan(
     grpc::ServerContext* context, const itp::v1::SubmitPlanRequest* request,
     Plan* response) {
-  absl::Status s =
-      authorizer_.Authorize(*context, "SubmitPlan", request->name());
-  if (!s.ok()) return ToGrpcStatus(s);
+  CallGuard call(guard_, *context, kSubmitPlan, CallGuard::kMutation,
+                 request->name());
+  auto name = Admit(call, request->name(), "name", Operation::kWritePlan);
+  if (!name.ok()) return call.Finish(name.status());
   FieldViolations violations;
-  violations.AddFrom(domain::ParsePlanName(request->name(), "name").status());
   domain::ValidateRequestId(request->request_id(), "request_id", &violations);
-  if (!violations.empty()) return ToGrpcStatus(violations.ToStatus());
-  return Reply(
-      store_.MutatePlan(request->name(), "SubmitPlan", request->request_id(),
+  if (!violations.empty()) return call.Finish(violations.ToStatus());
+  return call.Finish(
+      store_.MutatePlan(call.Write(request->request_id()), request->name(),
                         Action(PlanAction::kSubmit, request->etag())),
       response);
 }
@@ -173,63 +223,68 @@ grpc::Status PlanServiceImpl::SubmitPlan(
 grpc::Status PlanServiceImpl::WithdrawPlan(
     grpc::ServerContext* context, const itp::v1::WithdrawPlanRequest* request,
     Plan* response) {
-  absl::Status s =
-      authorizer_.Authorize(*context, "WithdrawPlan", request->name());
-  if (!s.ok()) return ToGrpcStatus(s);
+  CallGuard call(guard_, *context, kWithdrawPlan, CallGuard::kMutation,
+                 request->name());
+  auto name = Admit(call, request->name(), "name", Operation::kWritePlan);
+  if (!name.ok()) return call.Finish(name.status());
   FieldViolations violations;
-  violations.AddFrom(domain::ParsePlanName(request->name(), "name").status());
   domain::ValidateRequestId(request->request_id(), "request_id", &violations);
   domain::ValidateText(request->reason(), "reason", kMaxWithdrawalReasonChars,
                        &violations);
-  if (!violations.empty()) return ToGrpcStatus(violations.ToStatus());
+  if (!violations.empty()) return call.Finish(violations.ToStatus());
   auto withdraw = [request](Plan& plan, int64_t now) {
     absl::Status applied = domain::ApplyAction(plan, PlanAction::kWithdraw,
                                                request->etag(), now);
     if (applied.ok()) plan.set_withdrawal_reason(request->reason());
     return applied;
   };
-  return Reply(store_.MutatePlan(request->name(), "WithdrawPlan",
-                                 request->request_id(), withdraw),
-               response);
+  return call.Finish(store_.MutatePlan(call.Write(request->request_id()),
+                                       request->name(), withdraw),
+                     response);
 }
 
 grpc::Status PlanServiceImpl::GetPlanRevision(
     grpc::ServerContext* context,
     const itp::v1::GetPlanRevisionRequest* request,
     itp::v1::PlanRevision* response) {
-  absl::Status s =
-      authorizer_.Authorize(*context, "GetPlanRevision", request->name());
-  if (!s.ok()) return ToGrpcStatus(s);
+  CallGuard call(guard_, *context, kGetPlanRevision, CallGuard::kRead,
+                 request->name());
+  absl::Status s = call.Authenticate();
+  if (!s.ok()) return call.Finish(s);
   auto name = domain::ParseRevisionName(request->name(), "name");
-  if (!name.ok()) return ToGrpcStatus(name.status());
-  return Reply(
-      store_.GetPlanRevision(name->plan.ToString(), name->revision), response);
+  if (!name.ok()) return call.Finish(name.status());
+  s = call.Authorize(Operation::kReadPlan, name->plan.country);
+  if (!s.ok()) return call.Finish(s);
+  const std::string plan_name = name->plan.ToString();
+  auto plan = ReadPlan(call, plan_name, name->plan.country);
+  if (!plan.ok()) return call.Finish(plan.status());
+  return call.Finish(store_.GetPlanRevision(plan_name, name->revision),
+                     response);
 }
 
 grpc::Status PlanServiceImpl::ListPlanRevisions(
     grpc::ServerContext* context,
     const itp::v1::ListPlanRevisionsRequest* request,
     itp::v1::ListPlanRevisionsResponse* response) {
-  absl::Status s =
-      authorizer_.Authorize(*context, "ListPlanRevisions", request->parent());
-  if (!s.ok()) return ToGrpcStatus(s);
-  FieldViolations violations;
-  violations.AddFrom(
-      domain::ParsePlanName(request->parent(), "parent").status());
+  CallGuard call(guard_, *context, kListPlanRevisions, CallGuard::kRead,
+                 request->parent());
+  auto name = Admit(call, request->parent(), "parent", Operation::kReadPlan);
+  if (!name.ok()) return call.Finish(name.status());
   auto page_size = domain::EffectivePageSize(request->page_size());
-  violations.AddFrom(page_size.status());
-  if (!violations.empty()) return ToGrpcStatus(violations.ToStatus());
+  if (!page_size.ok()) return call.Finish(page_size.status());
+  auto plan = ReadPlan(call, request->parent(), name->country);
+  if (!plan.ok()) return call.Finish(plan.status());
 
   const uint64_t fingerprint =
       domain::QueryFingerprint({"ListPlanRevisions", request->parent()});
   std::optional<int64_t> before;
   if (!request->page_token().empty()) {
     auto cursor = domain::DecodePageToken(request->page_token(), fingerprint);
-    if (!cursor.ok()) return ToGrpcStatus(cursor.status());
+    if (!cursor.ok()) return call.Finish(cursor.status());
     before = cursor->key;
   }
   auto page = store_.ListPlanRevisions(request->parent(), *page_size, before);
-  if (!page.ok()) return ToGrpcStatus(page.status());
+  if (!page.ok()) return call.Finish(page.status());
   for (auto& revision : page->revisions) {
     *response->add_revisions() = std::move(revision);
   }
@@ -237,7 +292,7 @@ grpc::Status PlanServiceImpl::ListPlanRevisions(
     response->set_next_page_token(
         domain::EncodePageToken(fingerprint, *page->next));
   }
-  return grpc::Status::OK;
+  return call.Finish(absl::OkStatus());
 }
 
 }  // namespace itp::service

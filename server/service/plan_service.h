@@ -1,23 +1,24 @@
-// The gRPC handlers of itp.v1.PlanService. Each handler authorizes, validates
-// the request, converts it, calls the store with a domain operation and
-// converts the result back; no business rule lives here.
+// The gRPC handlers of itp.v1.PlanService. Each handler authenticates and
+// authorizes through a CallGuard, validates the request, calls the store with
+// a domain operation and converts the result back; no business rule lives
+// here.
 //
-//   PlanServiceImpl service(*store, *authorizer);
+//   PlanServiceImpl service(*store, guard_deps);
 //   builder.RegisterService(&service);
 #ifndef ITP_SERVER_SERVICE_PLAN_SERVICE_H_
 #define ITP_SERVER_SERVICE_PLAN_SERVICE_H_
 
 #include "itp/v1/plan_service.grpc.pb.h"
-#include "server/auth/authorizer.h"
+#include "server/service/call_guard.h"
 #include "server/storage/plan_store.h"
 
 namespace itp::service {
 
-// Thread-safe; `store` and `authorizer` must outlive it.
+// Thread-safe; `store` and the dependencies in `guard` must outlive it.
 class PlanServiceImpl final : public itp::v1::PlanService::Service {
  public:
-  PlanServiceImpl(storage::PlanStore& store, auth::Authorizer& authorizer)
-      : store_(store), authorizer_(authorizer) {}
+  PlanServiceImpl(storage::PlanStore& store, const GuardDeps& guard)
+      : store_(store), guard_(guard) {}
 
   grpc::Status CreatePlan(grpc::ServerContext* context,
                           const itp::v1::CreatePlanRequest* request,
@@ -49,8 +50,14 @@ class PlanServiceImpl final : public itp::v1::PlanService::Service {
       itp::v1::ListPlanRevisionsResponse* response) override;
 
  private:
+  // Reads one plan as `call`'s caller may see it: PERMISSION_DENIED for a
+  // plan (or a missing plan) the caller may not read.
+  absl::StatusOr<itp::v1::Plan> ReadPlan(CallGuard& call,
+                                         const std::string& name,
+                                         const std::string& country);
+
   storage::PlanStore& store_;
-  auth::Authorizer& authorizer_;
+  const GuardDeps& guard_;
 };
 
 }  // namespace itp::service

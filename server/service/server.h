@@ -1,5 +1,5 @@
-// Assembles and runs itp-server: storage, handlers, health checking,
-// reflection, per-RPC logging and graceful shutdown. main() only turns flags
+// Assembles and runs itp-server: storage, API-key authentication, handlers,
+// TLS, health checking, reflection, per-RPC logging and graceful shutdown. main() only turns flags
 // into a ServerConfig and calls RunServer; tests call ItpServer::Start on
 // port 0 and read the bound port.
 //
@@ -35,6 +35,17 @@ struct ServerConfig {
   int max_message_bytes = 4 * 1024 * 1024;
   // Seeds realistic demonstration plans (skipping those already present).
   bool demo = false;
+  // Where the first start of an empty database writes the initial ADMIN key
+  // (mode 0600). Empty: itp-admin.key beside the database file.
+  std::string admin_key_file;
+  // PEM files for TLS; both or neither. With `tls_client_ca_file` as well,
+  // clients must present a certificate signed by that CA (mutual TLS).
+  std::string tls_cert_file;
+  std::string tls_key_file;
+  std::string tls_client_ca_file;
+  // Without TLS the server refuses to listen beyond loopback unless this is
+  // set (e.g. behind a TLS-terminating proxy on the same host or pod).
+  bool allow_insecure_remote = false;
   // The clock of the store, for tests; absl::Now when empty.
   std::function<int64_t()> now_unix_micros;
 };
@@ -43,9 +54,10 @@ class ItpServer {
  public:
   virtual ~ItpServer() = default;
 
-  // Opens the store, seeds demo plans when asked, and starts serving.
-  // INVALID_ARGUMENT for a bad config, UNAVAILABLE when the address cannot be
-  // bound, or the store's error.
+  // Opens the store, creates the initial admin key on an empty database,
+  // seeds demo plans when asked, and starts serving. INVALID_ARGUMENT for a
+  // bad config (including plaintext on a non-loopback address), UNAVAILABLE
+  // when the address cannot be bound, or the store's error.
   static absl::StatusOr<std::unique_ptr<ItpServer>> Start(
       const ServerConfig& config);
 

@@ -2,12 +2,13 @@
 // their query language entirely and speak domain values (the itp.v1 messages
 // the domain layer validates) and absl::Status.
 //
-//   absl::StatusOr<std::unique_ptr<PlanStore>> store =
-//       OpenSqlitePlanStore({.path = "itp.db"});
-//   auto plan = (*store)->GetPlan("countries/IND/plans/steel-2070");
+//   auto stores = OpenSqliteStores(options);   // server/storage/sqlite.h
+//   auto plan = stores->plans->GetPlan("countries/IND/plans/steel-2070");
 //
 // Every method is thread-safe. Errors common to all methods: UNAVAILABLE when
 // the database stays busy past its timeout, INTERNAL on a storage fault.
+// Every successful write records an audit event for `ctx` in the same
+// transaction as the change.
 #ifndef ITP_SERVER_STORAGE_PLAN_STORE_H_
 #define ITP_SERVER_STORAGE_PLAN_STORE_H_
 
@@ -23,6 +24,7 @@
 #include "itp/v1/plan.pb.h"
 #include "server/domain/page_token.h"
 #include "server/domain/plan_query.h"
+#include "server/storage/write_context.h"
 
 namespace itp::storage {
 
@@ -67,11 +69,12 @@ class PlanStore {
 
   // Stores `plan` (whose `name` is set) as a new DRAFT with revision 0, fresh
   // create/update times and etag, and returns it as stored. With a non-empty
-  // `request_id`, a repeated call returns the first result and changes
-  // nothing. ALREADY_EXISTS when the name is taken (reason PLAN_ALREADY_EXISTS);
-  // INVALID_ARGUMENT when `request_id` was used for a different request.
+  // `ctx.request_id`, a repeated call returns the first result and changes
+  // nothing. ALREADY_EXISTS when the name is taken (reason
+  // PLAN_ALREADY_EXISTS); INVALID_ARGUMENT when the request id was used for a
+  // different request.
   virtual absl::StatusOr<itp::v1::Plan> CreatePlan(
-      const itp::v1::Plan& plan, absl::string_view request_id) = 0;
+      const WriteContext& ctx, const itp::v1::Plan& plan) = 0;
 
   // The plan named `name`; NOT_FOUND (reason PLAN_NOT_FOUND) if absent.
   virtual absl::StatusOr<itp::v1::Plan> GetPlan(absl::string_view name) = 0;
@@ -81,16 +84,17 @@ class PlanStore {
 
   // Atomically reads the plan, applies `mutate` and writes the result with a
   // new etag and update time. When the mutation raised `revision`, the new
-  // content is also frozen as that revision. `method` and `request_id` make
-  // the call retry-safe as for CreatePlan. NOT_FOUND if absent; any error of
-  // `mutate` is returned as is.
+  // content is also frozen as that revision. `ctx.method` and
+  // `ctx.request_id` make the call retry-safe as for CreatePlan. NOT_FOUND if
+  // absent; any error of `mutate` is returned as is.
   virtual absl::StatusOr<itp::v1::Plan> MutatePlan(
-      absl::string_view name, absl::string_view method,
-      absl::string_view request_id, const PlanMutation& mutate) = 0;
+      const WriteContext& ctx, absl::string_view name,
+      const PlanMutation& mutate) = 0;
 
   // Atomically checks the plan with `check` and deletes it. NOT_FOUND if
   // absent; any error of `check` is returned as is.
-  virtual absl::Status DeletePlan(absl::string_view name,
+  virtual absl::Status DeletePlan(const WriteContext& ctx,
+                                  absl::string_view name,
                                   const PlanCheck& check) = 0;
 
   // Revision `revision` of the plan; NOT_FOUND (reason REVISION_NOT_FOUND or
@@ -104,29 +108,6 @@ class PlanStore {
       absl::string_view plan_name, int page_size,
       std::optional<int64_t> before) = 0;
 };
-
-struct SqliteOptions {
-  // Database file; created when missing. ":memory:" is not supported because
-  // every pooled connection must see the same database.
-  std::string path;
-  // Connections in the pool; each request borrows one for its duration.
-  int pool_size = 8;
-  // How long a connection waits for a lock before giving up with UNAVAILABLE.
-  int busy_timeout_ms = 5000;
-  // The clock behind create/update/submit times; absl::Now when empty.
-  std::function<int64_t()> now_unix_micros;
-};
-
-// Opens (creating if needed) and migrates the SQLite database at
-// `options.path`. The database runs in WAL mode with synchronous=FULL: a call
-// that returned OK survives a crash of the process or of the machine.
-// FAILED_PRECONDITION when the file's schema is newer than this build;
-// UNAVAILABLE or INTERNAL when the file cannot be opened.
-absl::StatusOr<std::unique_ptr<PlanStore>> OpenSqlitePlanStore(
-    const SqliteOptions& options);
-
-// The schema version this build writes (PRAGMA user_version).
-int SqliteSchemaVersion();
 
 }  // namespace itp::storage
 

@@ -1,4 +1,4 @@
-// SQLite implementation of PlanStore: the only file that speaks SQL.
+// SQLite implementation of PlanStore.
 //
 // Plans are stored as serialized itp.v1.Plan messages next to the columns that
 // queries filter and sort on (kept in step by the same write). A pool of
@@ -6,25 +6,23 @@
 // so that read-modify-write sequences never interleave.
 
 #include <memory>
-#include <unordered_map>
 #include <utility>
 #include <variant>
 
-#include "SQLiteCpp/SQLiteCpp.h"
 #include "absl/strings/str_cat.h"
-#include "absl/synchronization/mutex.h"
-#include "absl/time/clock.h"
-#include "absl/time/time.h"
 #include "google/protobuf/util/time_util.h"
 #include "server/domain/errors.h"
 #include "server/domain/resource_names.h"
 #include "server/storage/plan_store.h"
-#include "sqlite3.h"  // result codes
+#include "server/storage/sqlite_db.h"
 
 namespace itp::storage {
 namespace {
 
 using domain::ErrorWithInfo;
+using internal::Connection;
+using internal::ScopedStatement;
+using internal::SqliteDb;
 using domain::FilterExpr;
 using domain::FilterField;
 using domain::PageCursor;
@@ -32,172 +30,6 @@ using domain::PlanOrder;
 using google::protobuf::util::TimeUtil;
 using itp::v1::Plan;
 using itp::v1::PlanRevision;
-
-// Versioned migrations; entry i moves the schema from version i to i + 1.
-// Never edit an entry once released: append a new one.
-const char* const kMigrations[] = {
-    // 1: plans, their sectors (for filtering), frozen revisions and the log of
-    // retry-safe requests.
-    R"sql(
-CREATE TABLE plans (
-  id          INTEGER PRIMARY KEY,
-  name        TEXT    NOT NULL UNIQUE,
-  country     TEXT    NOT NULL,
-  state       INTEGER NOT NULL,
-  revision    INTEGER NOT NULL,
-  version     INTEGER NOT NULL,
-  etag        TEXT    NOT NULL,
-  create_time INTEGER NOT NULL,
-  update_time INTEGER NOT NULL,
-  submit_time INTEGER NOT NULL DEFAULT 0,
-  content     BLOB    NOT NULL
-) STRICT;
-CREATE INDEX plans_by_country ON plans(country, name);
-CREATE INDEX plans_by_state ON plans(state, name);
-CREATE INDEX plans_by_create_time ON plans(create_time, name);
-CREATE INDEX plans_by_update_time ON plans(update_time, name);
-CREATE INDEX plans_by_submit_time ON plans(submit_time, name);
-CREATE TABLE plan_sectors (
-  plan_id INTEGER NOT NULL REFERENCES plans(id) ON DELETE CASCADE,
-  sector  INTEGER NOT NULL,
-  PRIMARY KEY (plan_id, sector)
-) STRICT, WITHOUT ROWID;
-CREATE INDEX plan_sectors_by_sector ON plan_sectors(sector, plan_id);
-CREATE TABLE plan_revisions (
-  plan_id     INTEGER NOT NULL REFERENCES plans(id) ON DELETE CASCADE,
-  revision    INTEGER NOT NULL,
-  create_time INTEGER NOT NULL,
-  content     BLOB    NOT NULL,
-  PRIMARY KEY (plan_id, revision)
-) STRICT;
-CREATE TABLE request_log (
-  request_id  TEXT    PRIMARY KEY,
-  method      TEXT    NOT NULL,
-  resource    TEXT    NOT NULL,
-  response    BLOB    NOT NULL,
-  create_time INTEGER NOT NULL
-) STRICT;
-)sql",
-};
-constexpr int kSchemaVersion = sizeof(kMigrations) / sizeof(kMigrations[0]);
-
-// A statement borrowed from a connection's cache; reset (releasing any read
-// snapshot) and unbound when the borrow ends.
-class ScopedStatement {
- public:
-  ScopedStatement(SQLite::Statement& s, int& borrowed)
-      : s_(s), borrowed_(borrowed) {
-    ++borrowed_;
-  }
-  ScopedStatement(const ScopedStatement&) = delete;
-  ScopedStatement& operator=(const ScopedStatement&) = delete;
-  ~ScopedStatement() {
-    --borrowed_;
-    s_.tryReset();
-    try {
-      s_.clearBindings();
-    } catch (const SQLite::Exception&) {
-      // The statement is re-bound in full before its next use anyway.
-    }
-  }
-  SQLite::Statement* operator->() { return &s_; }
-  SQLite::Statement& operator*() { return s_; }
-
- private:
-  SQLite::Statement& s_;
-  int& borrowed_;
-};
-
-// One connection and its prepared statements. Used by one thread at a time.
-class Connection {
- public:
-  Connection(const std::string& path, int busy_timeout_ms)
-      : db_(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE |
-                      SQLite::OPEN_FULLMUTEX,
-            busy_timeout_ms) {
-    db_.exec("PRAGMA journal_mode=WAL");
-    db_.exec("PRAGMA synchronous=FULL");
-    db_.exec("PRAGMA foreign_keys=ON");
-  }
-
-  SQLite::Database& db() { return db_; }
-
-  // The cached statement for `sql`, prepared on first use.
-  ScopedStatement Prepare(const std::string& sql) {
-    auto it = cache_.find(sql);
-    if (it == cache_.end()) {
-      // Filters make SQL text vary; bound the cache so it cannot grow without
-      // limit. Statements still borrowed must survive, so the cache is only
-      // emptied between operations (it may briefly exceed its bound).
-      if (cache_.size() >= kMaxCachedStatements && borrowed_ == 0) {
-        cache_.clear();
-      }
-      it = cache_
-               .emplace(sql, std::make_unique<SQLite::Statement>(db_, sql))
-               .first;
-    }
-    return ScopedStatement(*it->second, borrowed_);
-  }
-
- private:
-  static constexpr size_t kMaxCachedStatements = 128;
-  SQLite::Database db_;
-  std::unordered_map<std::string, std::unique_ptr<SQLite::Statement>> cache_;
-  // Statements handed out and not yet returned.
-  int borrowed_ = 0;
-};
-
-// A fixed set of connections handed out one request at a time.
-class ConnectionPool {
- public:
-  class Lease {
-   public:
-    Lease(ConnectionPool* pool, std::unique_ptr<Connection> c)
-        : pool_(pool), c_(std::move(c)) {}
-    Lease(Lease&&) = default;
-    ~Lease() {
-      if (c_) pool_->Release(std::move(c_));
-    }
-    Connection* operator->() { return c_.get(); }
-
-   private:
-    ConnectionPool* pool_;
-    std::unique_ptr<Connection> c_;
-  };
-
-  void Add(std::unique_ptr<Connection> c) {
-    absl::MutexLock lock(&mu_);
-    free_.push_back(std::move(c));
-  }
-
-  Lease Acquire() {
-    absl::MutexLock lock(&mu_);
-    mu_.Await(absl::Condition(
-        +[](std::vector<std::unique_ptr<Connection>>* f) { return !f->empty(); },
-        &free_));
-    std::unique_ptr<Connection> c = std::move(free_.back());
-    free_.pop_back();
-    return Lease(this, std::move(c));
-  }
-
- private:
-  void Release(std::unique_ptr<Connection> c) {
-    absl::MutexLock lock(&mu_);
-    free_.push_back(std::move(c));
-  }
-
-  absl::Mutex mu_;
-  std::vector<std::unique_ptr<Connection>> free_ ABSL_GUARDED_BY(mu_);
-};
-
-absl::Status FromSqlite(const SQLite::Exception& e) {
-  int code = e.getErrorCode() & 0xff;
-  if (code == SQLITE_BUSY || code == SQLITE_LOCKED) {
-    return absl::UnavailableError(
-        "The database is busy; retry the call in a moment.");
-  }
-  return absl::InternalError(absl::StrCat("Storage error: ", e.what()));
-}
 
 absl::Status PlanNotFound(absl::string_view name) {
   return ErrorWithInfo(absl::StatusCode::kNotFound,
@@ -212,68 +44,9 @@ std::string ComputeEtag(absl::string_view name, int64_t create_time,
   return absl::StrCat(absl::Hex(fp, absl::kZeroPad16));
 }
 
-absl::string_view ColumnOf(FilterField f) {
-  switch (f) {
-    case FilterField::kState:
-      return "p.state";
-    case FilterField::kCountry:
-      return "p.country";
-    case FilterField::kRevision:
-      return "p.revision";
-    case FilterField::kCreateTime:
-      return "p.create_time";
-    case FilterField::kUpdateTime:
-      return "p.update_time";
-    case FilterField::kSubmitTime:
-      return "p.submit_time";
-    case FilterField::kSector:
-      break;
-  }
-  return "";
-}
-
-absl::string_view SqlOp(domain::CompareOp op) {
-  switch (op) {
-    case domain::CompareOp::kEq:
-      return "=";
-    case domain::CompareOp::kNe:
-      return "!=";
-    case domain::CompareOp::kLt:
-      return "<";
-    case domain::CompareOp::kLe:
-      return "<=";
-    case domain::CompareOp::kGt:
-      return ">";
-    case domain::CompareOp::kGe:
-      return ">=";
-  }
-  return "=";
-}
-
-using BindValue = std::variant<int64_t, std::string>;
-
-// Appends the SQL of `e` to `sql`, with every value as a `?` parameter.
-void FilterToSql(const FilterExpr& e, std::string* sql,
-                 std::vector<BindValue>* binds) {
-  switch (e.kind) {
-    case FilterExpr::Kind::kAnd:
-    case FilterExpr::Kind::kOr:
-      sql->append("(");
-      for (size_t i = 0; i < e.children.size(); ++i) {
-        if (i > 0) {
-          sql->append(e.kind == FilterExpr::Kind::kAnd ? " AND " : " OR ");
-        }
-        FilterToSql(e.children[i], sql, binds);
-      }
-      sql->append(")");
-      return;
-    case FilterExpr::Kind::kNot:
-      sql->append("NOT ");
-      FilterToSql(e.children[0], sql, binds);
-      return;
-    case FilterExpr::Kind::kCompare:
-      break;
-  }
+// The SQL of one plan filter comparison; values become `?` parameters.
+void PlanComparisonToSql(const FilterExpr& e, std::string* sql,
+                         std::vector<internal::BindValue>* binds) {
   if (e.field == FilterField::kSector) {
     absl::StrAppend(sql, e.op == domain::CompareOp::kNe ? "NOT " : "",
                     "EXISTS (SELECT 1 FROM plan_sectors s WHERE s.plan_id = "
@@ -281,22 +54,27 @@ void FilterToSql(const FilterExpr& e, std::string* sql,
     binds->emplace_back(e.int_value);
     return;
   }
-  absl::StrAppend(sql, "(", ColumnOf(e.field), " ", SqlOp(e.op), " ?)");
-  if (e.field == FilterField::kCountry) {
-    binds->emplace_back(e.string_value);
-  } else {
-    binds->emplace_back(e.int_value);
+  absl::string_view column = "p.state";
+  switch (e.field) {
+    case FilterField::kCountry:
+      column = "p.country";
+      break;
+    case FilterField::kRevision:
+      column = "p.revision";
+      break;
+    case FilterField::kCreateTime:
+      column = "p.create_time";
+      break;
+    case FilterField::kUpdateTime:
+      column = "p.update_time";
+      break;
+    case FilterField::kSubmitTime:
+      column = "p.submit_time";
+      break;
+    default:  // kState; the parser admits no other plan field
+      break;
   }
-}
-
-void Bind(SQLite::Statement& s, const std::vector<BindValue>& binds) {
-  for (size_t i = 0; i < binds.size(); ++i) {
-    if (const auto* v = std::get_if<int64_t>(&binds[i])) {
-      s.bind(static_cast<int>(i + 1), static_cast<int64_t>(*v));
-    } else {
-      s.bind(static_cast<int>(i + 1), std::get<std::string>(binds[i]));
-    }
-  }
+  internal::AppendComparison(column, e, sql, binds);
 }
 
 absl::string_view SortColumn(PlanOrder::Field f) {
@@ -337,17 +115,28 @@ absl::StatusOr<Plan> ParsePlanBlob(const SQLite::Column& column) {
   return plan;
 }
 
+// A stored response of an earlier, replayed call, or why there is none.
+absl::StatusOr<std::optional<Plan>> ReplayedPlan(
+    const absl::StatusOr<std::optional<std::string>>& replay) {
+  if (!replay.ok()) return replay.status();
+  if (!replay->has_value()) return std::optional<Plan>();
+  Plan plan;
+  if (!plan.ParseFromString(**replay)) {
+    return absl::DataLossError("A stored response could not be decoded.");
+  }
+  return std::optional<Plan>(std::move(plan));
+}
+
 class SqlitePlanStore : public PlanStore {
  public:
-  explicit SqlitePlanStore(std::function<int64_t()> now) : now_(std::move(now)) {}
+  explicit SqlitePlanStore(std::shared_ptr<SqliteDb> db) : db_(std::move(db)) {}
 
-  ConnectionPool& pool() { return pool_; }
-
-  absl::StatusOr<Plan> CreatePlan(const Plan& input,
-                                  absl::string_view request_id) override {
-    return Write<Plan>([&](Connection& c) -> absl::StatusOr<Plan> {
-      auto replay = Replay(c, request_id, "CreatePlan", input.name());
-      if (!replay.ok() || replay->has_value()) return Unwrap(replay);
+  absl::StatusOr<Plan> CreatePlan(const WriteContext& ctx,
+                                  const Plan& input) override {
+    return db_->Write<Plan>([&](Connection& c) -> absl::StatusOr<Plan> {
+      auto replay = ReplayedPlan(db_->Replay(c, ctx, input.name()));
+      if (!replay.ok()) return replay.status();
+      if (replay->has_value()) return **replay;
       {
         ScopedStatement exists =
             c.Prepare("SELECT 1 FROM plans WHERE name = ?");
@@ -363,7 +152,7 @@ class SqlitePlanStore : public PlanStore {
       }
       auto name = domain::ParsePlanName(input.name(), "name");
       if (!name.ok()) return name.status();
-      int64_t now = now_();
+      const int64_t now = db_->Now();
       Plan plan = input;
       plan.set_country(name->country);
       plan.set_state(Plan::DRAFT);
@@ -386,13 +175,13 @@ class SqlitePlanStore : public PlanStore {
       insert->bind(7, blob.data(), static_cast<int>(blob.size()));
       insert->exec();
       WriteSectors(c, c.db().getLastInsertRowid(), plan);
-      LogRequest(c, request_id, "CreatePlan", plan.name(), plan, now);
+      db_->RecordWrite(c, ctx, plan.name(), plan);
       return plan;
     });
   }
 
   absl::StatusOr<Plan> GetPlan(absl::string_view name) override {
-    return Read<Plan>([&](Connection& c) -> absl::StatusOr<Plan> {
+    return db_->Read<Plan>([&](Connection& c) -> absl::StatusOr<Plan> {
       ScopedStatement s = c.Prepare("SELECT content FROM plans WHERE name = ?");
       s->bind(1, std::string(name));
       if (!s->executeStep()) return PlanNotFound(name);
@@ -402,18 +191,18 @@ class SqlitePlanStore : public PlanStore {
 
   absl::StatusOr<PlanPage> ListPlans(const PlanListQuery& q) override {
     std::string where = "1";
-    std::vector<BindValue> binds;
+    std::vector<internal::BindValue> binds;
     if (q.country != domain::kAnyCountry) {
       where.append(" AND p.country = ?");
       binds.emplace_back(q.country);
     }
     if (q.filter) {
       where.append(" AND ");
-      FilterToSql(*q.filter, &where, &binds);
+      internal::FilterToSql(*q.filter, PlanComparisonToSql, &where, &binds);
     }
     std::string count_sql =
         absl::StrCat("SELECT COUNT(*) FROM plans p WHERE ", where);
-    std::vector<BindValue> count_binds = binds;
+    std::vector<internal::BindValue> count_binds = binds;
 
     const bool desc = q.order.descending;
     const absl::string_view col = SortColumn(q.order.field);
@@ -439,13 +228,14 @@ class SqlitePlanStore : public PlanStore {
     absl::StrAppend(&sql, "p.name", dir, " LIMIT ?");
     binds.emplace_back(static_cast<int64_t>(q.page_size) + 1);
 
-    return Read<PlanPage>([&](Connection& c) -> absl::StatusOr<PlanPage> {
+    return db_->Read<PlanPage>(
+        [&](Connection& c) -> absl::StatusOr<PlanPage> {
       // Both statements in one read transaction: the count matches the page.
       SQLite::Transaction txn(c.db(), SQLite::TransactionBehavior::DEFERRED);
       PlanPage page;
       {
         ScopedStatement s = c.Prepare(sql);
-        Bind(*s, binds);
+        internal::Bind(*s, binds);
         while (s->executeStep()) {
           auto plan = ParsePlanBlob(s->getColumn(0));
           if (!plan.ok()) return plan.status();
@@ -459,7 +249,7 @@ class SqlitePlanStore : public PlanStore {
       }
       {
         ScopedStatement s = c.Prepare(count_sql);
-        Bind(*s, count_binds);
+        internal::Bind(*s, count_binds);
         s->executeStep();
         page.total_size = s->getColumn(0).getInt64();
       }
@@ -468,13 +258,13 @@ class SqlitePlanStore : public PlanStore {
     });
   }
 
-  absl::StatusOr<Plan> MutatePlan(absl::string_view name,
-                                  absl::string_view method,
-                                  absl::string_view request_id,
+  absl::StatusOr<Plan> MutatePlan(const WriteContext& ctx,
+                                  absl::string_view name,
                                   const PlanMutation& mutate) override {
-    return Write<Plan>([&](Connection& c) -> absl::StatusOr<Plan> {
-      auto replay = Replay(c, request_id, method, name);
-      if (!replay.ok() || replay->has_value()) return Unwrap(replay);
+    return db_->Write<Plan>([&](Connection& c) -> absl::StatusOr<Plan> {
+      auto replay = ReplayedPlan(db_->Replay(c, ctx, name));
+      if (!replay.ok()) return replay.status();
+      if (replay->has_value()) return **replay;
       int64_t id = 0;
       int64_t version = 0;
       Plan plan;
@@ -490,7 +280,7 @@ class SqlitePlanStore : public PlanStore {
         plan = *std::move(parsed);
       }
       const int old_revision = plan.revision();
-      const int64_t now = now_();
+      const int64_t now = db_->Now();
       absl::Status status = mutate(plan, now);
       if (!status.ok()) return status;
 
@@ -527,14 +317,14 @@ class SqlitePlanStore : public PlanStore {
         s->bind(4, blob.data(), static_cast<int>(blob.size()));
         s->exec();
       }
-      LogRequest(c, request_id, method, plan.name(), plan, now);
+      db_->RecordWrite(c, ctx, plan.name(), plan);
       return plan;
     });
   }
 
-  absl::Status DeletePlan(absl::string_view name,
+  absl::Status DeletePlan(const WriteContext& ctx, absl::string_view name,
                           const PlanCheck& check) override {
-    return Write<bool>([&](Connection& c) -> absl::StatusOr<bool> {
+    return db_->Write<bool>([&](Connection& c) -> absl::StatusOr<bool> {
              int64_t id = 0;
              {
                ScopedStatement s =
@@ -547,9 +337,13 @@ class SqlitePlanStore : public PlanStore {
                absl::Status status = check(*plan);
                if (!status.ok()) return status;
              }
-             ScopedStatement s = c.Prepare("DELETE FROM plans WHERE id = ?");
-             s->bind(1, static_cast<int64_t>(id));
-             s->exec();
+             {
+               ScopedStatement s =
+                   c.Prepare("DELETE FROM plans WHERE id = ?");
+               s->bind(1, static_cast<int64_t>(id));
+               s->exec();
+             }
+             db_->InsertAudit(c, ctx, name, absl::OkStatus());
              return true;
            })
         .status();
@@ -557,7 +351,7 @@ class SqlitePlanStore : public PlanStore {
 
   absl::StatusOr<PlanRevision> GetPlanRevision(absl::string_view plan_name,
                                                int revision) override {
-    return Read<PlanRevision>(
+    return db_->Read<PlanRevision>(
         [&](Connection& c) -> absl::StatusOr<PlanRevision> {
           SQLite::Transaction txn(c.db(),
                                   SQLite::TransactionBehavior::DEFERRED);
@@ -583,7 +377,7 @@ class SqlitePlanStore : public PlanStore {
   absl::StatusOr<RevisionPage> ListPlanRevisions(
       absl::string_view plan_name, int page_size,
       std::optional<int64_t> before) override {
-    return Read<RevisionPage>(
+    return db_->Read<RevisionPage>(
         [&](Connection& c) -> absl::StatusOr<RevisionPage> {
           SQLite::Transaction txn(c.db(),
                                   SQLite::TransactionBehavior::DEFERRED);
@@ -612,80 +406,6 @@ class SqlitePlanStore : public PlanStore {
   }
 
  private:
-  // Runs `fn` on a pooled connection, turning SQLite exceptions into
-  // statuses.
-  template <typename T, typename Fn>
-  absl::StatusOr<T> Read(Fn&& fn) {
-    ConnectionPool::Lease c = pool_.Acquire();
-    try {
-      return fn(*c.operator->());
-    } catch (const SQLite::Exception& e) {
-      return FromSqlite(e);
-    }
-  }
-
-  // Runs `fn` in an IMMEDIATE transaction, committed only when `fn` succeeds.
-  template <typename T, typename Fn>
-  absl::StatusOr<T> Write(Fn&& fn) {
-    ConnectionPool::Lease c = pool_.Acquire();
-    try {
-      SQLite::Transaction txn(c->db(), SQLite::TransactionBehavior::IMMEDIATE);
-      absl::StatusOr<T> result = fn(*c.operator->());
-      if (result.ok()) txn.commit();
-      return result;
-    } catch (const SQLite::Exception& e) {
-      return FromSqlite(e);
-    }
-  }
-
-  static absl::StatusOr<Plan> Unwrap(
-      const absl::StatusOr<std::optional<Plan>>& replay) {
-    if (!replay.ok()) return replay.status();
-    return **replay;
-  }
-
-  // The stored response of an earlier call with `request_id`, nullopt when
-  // there was none; INVALID_ARGUMENT when the id was used for another call.
-  absl::StatusOr<std::optional<Plan>> Replay(Connection& c,
-                                             absl::string_view request_id,
-                                             absl::string_view method,
-                                             absl::string_view resource) {
-    if (request_id.empty()) return std::optional<Plan>();
-    ScopedStatement s = c.Prepare(
-        "SELECT method, resource, response FROM request_log "
-        "WHERE request_id = ?");
-    s->bind(1, std::string(request_id));
-    if (!s->executeStep()) return std::optional<Plan>();
-    if (s->getColumn(0).getString() != method ||
-        s->getColumn(1).getString() != resource) {
-      return domain::InvalidField(
-          "request_id",
-          absl::StrCat("'", request_id, "' was already used for ",
-                       s->getColumn(0).getString(), " on ",
-                       s->getColumn(1).getString(),
-                       "; use a new UUID for a new request."));
-    }
-    auto plan = ParsePlanBlob(s->getColumn(2));
-    if (!plan.ok()) return plan.status();
-    return std::optional<Plan>(*std::move(plan));
-  }
-
-  void LogRequest(Connection& c, absl::string_view request_id,
-                  absl::string_view method, absl::string_view resource,
-                  const Plan& response, int64_t now) {
-    if (request_id.empty()) return;
-    std::string blob = response.SerializeAsString();
-    ScopedStatement s = c.Prepare(
-        "INSERT INTO request_log (request_id, method, resource, response, "
-        "create_time) VALUES (?, ?, ?, ?, ?)");
-    s->bind(1, std::string(request_id));
-    s->bind(2, std::string(method));
-    s->bind(3, std::string(resource));
-    s->bind(4, blob.data(), static_cast<int>(blob.size()));
-    s->bind(5, static_cast<int64_t>(now));
-    s->exec();
-  }
-
   void WriteSectors(Connection& c, int64_t id, const Plan& plan) {
     {
       ScopedStatement s = c.Prepare("DELETE FROM plan_sectors WHERE plan_id = ?");
@@ -722,59 +442,34 @@ class SqlitePlanStore : public PlanStore {
     return revision;
   }
 
-  std::function<int64_t()> now_;
-  ConnectionPool pool_;
+  std::shared_ptr<SqliteDb> db_;
 };
-
-absl::Status Migrate(Connection& c) {
-  SQLite::Transaction txn(c.db(), SQLite::TransactionBehavior::IMMEDIATE);
-  int version = c.db().execAndGet("PRAGMA user_version").getInt();
-  if (version > kSchemaVersion) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "The database schema is version ", version,
-        " but this server understands up to version ", kSchemaVersion,
-        "; run a newer itp-server."));
-  }
-  for (int v = version; v < kSchemaVersion; ++v) {
-    c.db().exec(kMigrations[v]);
-    c.db().exec(absl::StrCat("PRAGMA user_version = ", v + 1));
-  }
-  txn.commit();
-  return absl::OkStatus();
-}
 
 }  // namespace
 
-int SqliteSchemaVersion() { return kSchemaVersion; }
+namespace internal {
+
+std::unique_ptr<PlanStore> NewSqlitePlanStore(std::shared_ptr<SqliteDb> db) {
+  return std::make_unique<SqlitePlanStore>(std::move(db));
+}
+
+}  // namespace internal
+
+absl::StatusOr<SqliteStores> OpenSqliteStores(const SqliteOptions& options) {
+  auto db = SqliteDb::Open(options);
+  if (!db.ok()) return db.status();
+  SqliteStores stores;
+  stores.plans = internal::NewSqlitePlanStore(*db);
+  stores.keys = internal::NewSqliteKeyStore(*db);
+  stores.audit = internal::NewSqliteAuditLog(*db);
+  return stores;
+}
 
 absl::StatusOr<std::unique_ptr<PlanStore>> OpenSqlitePlanStore(
     const SqliteOptions& options) {
-  if (options.path.empty() || options.path == ":memory:") {
-    return absl::InvalidArgumentError(
-        "The database path must name a file (':memory:' cannot be shared by "
-        "the connection pool).");
-  }
-  if (options.pool_size < 1) {
-    return absl::InvalidArgumentError("The pool needs at least 1 connection.");
-  }
-  std::function<int64_t()> now = options.now_unix_micros;
-  if (!now) now = [] { return absl::ToUnixMicros(absl::Now()); };
-  auto store = std::make_unique<SqlitePlanStore>(std::move(now));
-  try {
-    for (int i = 0; i < options.pool_size; ++i) {
-      auto c = std::make_unique<Connection>(options.path,
-                                            options.busy_timeout_ms);
-      if (i == 0) {
-        absl::Status migrated = Migrate(*c);
-        if (!migrated.ok()) return migrated;
-      }
-      store->pool().Add(std::move(c));
-    }
-  } catch (const SQLite::Exception& e) {
-    return absl::UnavailableError(absl::StrCat(
-        "Cannot open the database '", options.path, "': ", e.what()));
-  }
-  return std::unique_ptr<PlanStore>(std::move(store));
+  auto db = SqliteDb::Open(options);
+  if (!db.ok()) return db.status();
+  return internal::NewSqlitePlanStore(*std::move(db));
 }
 
 }  // namespace itp::storage

@@ -17,8 +17,10 @@ for _ in $(seq 1 200); do
   sleep 0.1
 done
 url="http://127.0.0.1:$(cat "$work/port")"
+admin_key="$(cat "$work/itp-admin.key")"
 call() {
-  "$buf" curl --protocol grpc --http2-prior-knowledge "$@"
+  "$buf" curl --protocol grpc --http2-prior-knowledge \
+    -H "authorization: Bearer $admin_key" "$@"
 }
 passed=0
 failed=0
@@ -66,8 +68,31 @@ call -d '{"name": "countries/IND/plans/steel-2070"}' \
   "$url/itp.v1.PlanService/GetPlan" >"$work/get.out"
 check "GetPlan reads it back" grep -q '"displayName": "India green steel roadmap"' "$work/get.out"
 
-call -d '{"service": "itp.v1.PlanService"}' "$url/grpc.health.v1.Health/Check" >"$work/health.out"
-check "health is SERVING" grep -q '"status": "SERVING"' "$work/health.out"
+"$buf" curl --protocol grpc --http2-prior-knowledge -d '{"service": "itp.v1.PlanService"}' \
+  "$url/grpc.health.v1.Health/Check" >"$work/health.out"
+check "health is SERVING without a key" grep -q '"status": "SERVING"' "$work/health.out"
+
+set +e
+"$buf" curl --protocol grpc --http2-prior-knowledge -d '{"name": "countries/IND/plans/steel-2070"}' \
+  "$url/itp.v1.PlanService/GetPlan" >"$work/nokey.out" 2>&1
+set -e
+check "a call without a key is UNAUTHENTICATED" grep -q '"code": "unauthenticated"' "$work/nokey.out"
+
+call -d '{"api_key": {"display_name": "Ministry of Steel, India - plan upload", "role": "PARTNER", "countries": ["IND"]}}' \
+  "$url/itp.v1.AdminService/CreateApiKey" >"$work/key.out"
+partner_key="$(sed -n 's/.*"secret": "\(.*\)".*/\1/p' "$work/key.out")"
+check "CreateApiKey returns a secret" test -n "$partner_key"
+set +e
+"$buf" curl --protocol grpc --http2-prior-knowledge -H "authorization: Bearer $partner_key" \
+  -d '{"name": "countries/IND/plans/steel-2070", "etag": "", "request_id": ""}' \
+  "$url/itp.v1.PlanService/SubmitPlan" >"$work/submit.out" 2>&1
+"$buf" curl --protocol grpc --http2-prior-knowledge -H "authorization: Bearer $partner_key" \
+  -d '{"parent": "countries/BRA", "plan_id": "steel-2050", "plan": {"display_name": "Brazil steel"}}' \
+  "$url/itp.v1.PlanService/CreatePlan" >"$work/other.out" 2>&1
+set -e
+check "the India partner key submits the India plan" grep -q '"state": "SUBMITTED"' "$work/submit.out"
+check "the India partner key cannot create a Brazil plan" \
+  grep -q '"code": "permission_denied"' "$work/other.out"
 
 kill -TERM "$pid"
 wait "$pid"

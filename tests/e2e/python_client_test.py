@@ -152,13 +152,15 @@ def _generate_stubs(proto_dir, out_dir):
         os.path.join(proto_dir, "grpc", "health", "v1", "health.proto"),
         os.path.join(health_root, "itp_e2e_health"))
     messages = [
+        "itp/v1/admin_service.proto",
         "itp/v1/plan.proto",
         "itp/v1/plan_service.proto",
         "google/rpc/status.proto",
         "google/rpc/error_details.proto",
         "itp_e2e_health/health.proto",
     ]
-    services = ["itp/v1/plan_service.proto", "itp_e2e_health/health.proto"]
+    services = ["itp/v1/admin_service.proto", "itp/v1/plan_service.proto",
+                "itp_e2e_health/health.proto"]
     includes = ["-I" + proto_dir, "-I" + health_root]
 
     tools_version = _protoc_version(
@@ -194,6 +196,10 @@ def _generate_stubs(proto_dir, out_dir):
 
     global plan_pb2, service_pb2, service_pb2_grpc, status_pb2
     global error_details_pb2, health_pb2, health_pb2_grpc
+    global admin_pb2, admin_pb2_grpc
+    admin_pb2 = importlib.import_module("itp.v1.admin_service_pb2")
+    admin_pb2_grpc = importlib.import_module(
+        "itp.v1.admin_service_pb2_grpc")
     plan_pb2 = importlib.import_module("itp.v1.plan_pb2")
     service_pb2 = importlib.import_module("itp.v1.plan_service_pb2")
     service_pb2_grpc = importlib.import_module("itp.v1.plan_service_pb2_grpc")
@@ -326,14 +332,24 @@ class ItpServerTestCase(unittest.TestCase):
 
     # Helpers for calls and errors.
 
-    def call(self, method, request):
-        """Calls `method` with a deadline."""
-        return method(request, timeout=RPC_TIMEOUT_S)
+    def admin_key(self):
+        """The admin key the server wrote beside the database at first start."""
+        with open(os.path.join(self.test_dir, "itp-admin.key"),
+                  encoding="ascii") as key_file:
+            return key_file.read().strip()
 
-    def assert_rpc_error(self, code, method, request):
+    def call(self, method, request, key=None):
+        """Calls `method` with a deadline, authenticated with `key` (by
+        default the admin key)."""
+        metadata = (("authorization",
+                     "Bearer " + (key if key is not None
+                                  else self.admin_key())),)
+        return method(request, timeout=RPC_TIMEOUT_S, metadata=metadata)
+
+    def assert_rpc_error(self, code, method, request, key=None):
         """Asserts that the call fails with `code`; returns the error."""
         with self.assertRaises(grpc.RpcError) as caught:
-            self.call(method, request)
+            self.call(method, request, key=key)
         error = caught.exception
         self.assertEqual(
             error.code(), code,
@@ -724,14 +740,81 @@ class DemoTest(ItpServerTestCase):
 
 class HealthTest(ItpServerTestCase):
 
-    def test_plan_service_reports_serving(self):
-        """grpc.health.v1.Health/Check says SERVING for itp.v1.PlanService."""
+    def test_plan_service_reports_serving_without_a_key(self):
+        """Health checks need no API key, so load balancers can use them."""
         self.start_server()
         health = health_pb2_grpc.HealthStub(self.channel)
-        response = self.call(health.Check, health_pb2.HealthCheckRequest(
-            service="itp.v1.PlanService"))
+        response = health.Check(
+            health_pb2.HealthCheckRequest(service="itp.v1.PlanService"),
+            timeout=RPC_TIMEOUT_S)
         self.assertEqual(response.status,
                          health_pb2.HealthCheckResponse.SERVING)
+
+
+class AccessTest(ItpServerTestCase):
+
+    def create_key(self, role, countries=(), display_name="test key"):
+        admin = admin_pb2_grpc.AdminServiceStub(self.channel)
+        return self.call(admin.CreateApiKey, admin_pb2.CreateApiKeyRequest(
+            api_key=admin_pb2.ApiKey(display_name=display_name, role=role,
+                                     countries=list(countries))))
+
+    def test_calls_without_a_valid_key_are_unauthenticated(self):
+        """No key, a malformed key and a made-up key all get
+        UNAUTHENTICATED, and nothing is created."""
+        self.start_server()
+        request = self.create_request()
+        with self.assertRaises(grpc.RpcError) as caught:
+            self.stub.CreatePlan(request, timeout=RPC_TIMEOUT_S)
+        self.assertEqual(caught.exception.code(),
+                         grpc.StatusCode.UNAUTHENTICATED)
+        for key in ("not-a-key",
+                    "itp_0123456789abcdef_"
+                    "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"):
+            self.assert_rpc_error(grpc.StatusCode.UNAUTHENTICATED,
+                                  self.stub.CreatePlan, request, key=key)
+        listed = self.list_all_plans()
+        self.assertEqual(listed.total_size, 0)
+
+    def test_partner_key_is_scoped_to_its_country_and_revocable(self):
+        """A PARTNER key for IND creates and submits an India plan, cannot
+        create a Brazil plan, keeps working after a restart, and fails on
+        its next call once revoked."""
+        self.start_server()
+        created = self.create_key(admin_pb2.PARTNER, ["IND"],
+                                  "Ministry of Steel, India - plan upload")
+        self.assertTrue(created.secret.startswith("itp_"))
+        self.assertEqual(created.api_key.state, admin_pb2.ApiKey.ACTIVE)
+        partner = created.secret
+        plan = self.call(self.stub.CreatePlan, self.create_request(),
+                         key=partner)
+        self.assertEqual(plan.name, INDIA_STEEL_NAME)
+        brazil = self.create_request(parent="countries/BRA",
+                                     plan_id="steel-2050")
+        self.assert_rpc_error(grpc.StatusCode.PERMISSION_DENIED,
+                              self.stub.CreatePlan, brazil, key=partner)
+
+        self.stop_server(self.server)
+        self.start_server()
+        submitted = self.call(self.stub.SubmitPlan,
+                              service_pb2.SubmitPlanRequest(
+                                  name=INDIA_STEEL_NAME), key=partner)
+        self.assertEqual(submitted.state, plan_pb2.Plan.SUBMITTED)
+
+        admin = admin_pb2_grpc.AdminServiceStub(self.channel)
+        revoked = self.call(admin.RevokeApiKey, admin_pb2.RevokeApiKeyRequest(
+            name=created.api_key.name))
+        self.assertEqual(revoked.state, admin_pb2.ApiKey.REVOKED)
+        self.assert_rpc_error(grpc.StatusCode.UNAUTHENTICATED,
+                              self.stub.GetPlan,
+                              service_pb2.GetPlanRequest(
+                                  name=INDIA_STEEL_NAME), key=partner)
+
+    def test_admin_key_file_is_private(self):
+        """The bootstrap admin key file is readable by its owner only."""
+        self.start_server()
+        mode = os.stat(os.path.join(self.test_dir, "itp-admin.key")).st_mode
+        self.assertEqual(mode & 0o777, 0o600)
 
 
 def main():

@@ -3,6 +3,7 @@
 
 #include "server/service/plan_service.h"
 
+#include <fstream>
 #include <memory>
 #include <set>
 #include <string>
@@ -78,6 +79,15 @@ class PlanServiceTest : public ::testing::Test {
     stub_ = itp::v1::PlanService::NewStub(channel_);
   }
 
+  // Adds the admin key the server wrote at its first start.
+  void Authorize(grpc::ClientContext* context) {
+    if (admin_key_.empty()) {
+      std::ifstream in(dir_.File("itp-admin.key"));
+      std::getline(in, admin_key_);
+    }
+    context->AddMetadata("authorization", "Bearer " + admin_key_);
+  }
+
   void StopServer() {
     stub_.reset();
     channel_.reset();
@@ -92,6 +102,7 @@ class PlanServiceTest : public ::testing::Test {
 
   grpc::Status Create(const itp::v1::CreatePlanRequest& request, Plan* plan) {
     grpc::ClientContext context;
+    Authorize(&context);
     return stub_->CreatePlan(&context, request, plan);
   }
 
@@ -109,6 +120,7 @@ class PlanServiceTest : public ::testing::Test {
 
   grpc::Status Get(const std::string& name, Plan* plan) {
     grpc::ClientContext context;
+    Authorize(&context);
     itp::v1::GetPlanRequest request;
     request.set_name(name);
     return stub_->GetPlan(&context, request, plan);
@@ -117,6 +129,7 @@ class PlanServiceTest : public ::testing::Test {
   grpc::Status Submit(const std::string& name, const std::string& etag,
                       const std::string& request_id, Plan* plan) {
     grpc::ClientContext context;
+    Authorize(&context);
     itp::v1::SubmitPlanRequest request;
     request.set_name(name);
     request.set_etag(etag);
@@ -127,6 +140,7 @@ class PlanServiceTest : public ::testing::Test {
   grpc::Status Update(const Plan& plan, const std::vector<std::string>& paths,
                       Plan* result) {
     grpc::ClientContext context;
+    Authorize(&context);
     itp::v1::UpdatePlanRequest request;
     *request.mutable_plan() = plan;
     for (const auto& p : paths) request.mutable_update_mask()->add_paths(p);
@@ -136,6 +150,7 @@ class PlanServiceTest : public ::testing::Test {
   grpc::Status List(const itp::v1::ListPlansRequest& request,
                     itp::v1::ListPlansResponse* response) {
     grpc::ClientContext context;
+    Authorize(&context);
     return stub_->ListPlans(&context, request, response);
   }
 
@@ -158,6 +173,7 @@ class PlanServiceTest : public ::testing::Test {
   }
 
   testing::TempDir dir_;
+  std::string admin_key_;
   std::unique_ptr<ItpServer> server_;
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<itp::v1::PlanService::Stub> stub_;
@@ -282,6 +298,8 @@ TEST_F(PlanServiceTest, SubmitFreezesARevisionAndUpdateAfterSubmitFails) {
   EXPECT_THAT(status.error_message(), HasSubstr("SUBMITTED"));
 
   grpc::ClientContext context;
+
+  Authorize(&context);
   itp::v1::GetPlanRevisionRequest get_revision;
   get_revision.set_name(absl::StrCat(kIndiaSteel, "/revisions/1"));
   itp::v1::PlanRevision revision;
@@ -291,6 +309,8 @@ TEST_F(PlanServiceTest, SubmitFreezesARevisionAndUpdateAfterSubmitFails) {
   EXPECT_EQ(revision.plan().state(), Plan::SUBMITTED);
 
   grpc::ClientContext context2;
+
+  Authorize(&context2);
   get_revision.set_name(absl::StrCat(kIndiaSteel, "/revisions/2"));
   status = stub_->GetPlanRevision(&context2, get_revision, &revision);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND);
@@ -313,6 +333,8 @@ TEST_F(PlanServiceTest, RetriedSubmitReturnsFirstResultWithoutNewRevision) {
   EXPECT_TRUE(MessageDifferencer::Equals(first, retried));
 
   grpc::ClientContext context;
+
+  Authorize(&context);
   itp::v1::ListPlanRevisionsRequest request;
   request.set_parent(kIndiaSteel);
   itp::v1::ListPlanRevisionsResponse response;
@@ -328,6 +350,8 @@ TEST_F(PlanServiceTest, WithdrawRecordsReasonAndDeleteNeedsDraft) {
   ASSERT_TRUE(Submit(kIndiaSteel, "", "", &submitted).ok());
 
   grpc::ClientContext delete_context;
+
+  Authorize(&delete_context);
   itp::v1::DeletePlanRequest delete_request;
   delete_request.set_name(kIndiaSteel);
   google::protobuf::Empty empty;
@@ -336,6 +360,8 @@ TEST_F(PlanServiceTest, WithdrawRecordsReasonAndDeleteNeedsDraft) {
   EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
 
   grpc::ClientContext withdraw_context;
+
+  Authorize(&withdraw_context);
   itp::v1::WithdrawPlanRequest withdraw;
   withdraw.set_name(kIndiaSteel);
   withdraw.set_etag(submitted.etag());
@@ -349,6 +375,7 @@ TEST_F(PlanServiceTest, WithdrawRecordsReasonAndDeleteNeedsDraft) {
 
   Plan draft = MustCreate("IDN", "cement-2060", testing::IndonesiaCementPlan());
   grpc::ClientContext delete_draft;
+  Authorize(&delete_draft);
   delete_request.set_name(draft.name());
   delete_request.set_etag(draft.etag());
   ASSERT_TRUE(stub_->DeletePlan(&delete_draft, delete_request, &empty).ok());
@@ -516,12 +543,14 @@ TEST_F(PlanServiceTest, HealthServiceReportsServing) {
   request.set_service("itp.v1.PlanService");
   grpc::health::v1::HealthCheckResponse response;
   grpc::ClientContext context;
+  Authorize(&context);
   ASSERT_TRUE(health->Check(&context, request, &response).ok());
   EXPECT_EQ(response.status(),
             grpc::health::v1::HealthCheckResponse::SERVING);
 
   request.set_service("itp.v1.NoSuchService");
   grpc::ClientContext unknown;
+  Authorize(&unknown);
   EXPECT_EQ(health->Check(&unknown, request, &response).error_code(),
             grpc::StatusCode::NOT_FOUND);
 }

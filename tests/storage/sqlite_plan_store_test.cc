@@ -33,11 +33,22 @@
 #include "server/domain/plan_query.h"
 #include "server/domain/resource_names.h"
 #include "server/storage/plan_store.h"
+#include "server/storage/sqlite.h"
 #include "tests/testing/temp_dir.h"
 #include "tests/testing/test_plans.h"
 
 namespace itp::storage {
 namespace {
+
+// The write context of a test call: `method` and `request_id` as given.
+WriteContext Ctx(absl::string_view method, absl::string_view request_id) {
+  WriteContext ctx;
+  ctx.method = std::string(method);
+  ctx.request_id = std::string(request_id);
+  ctx.api_key = "apiKeys/0123456789abcdef";
+  ctx.role = itp::v1::PARTNER;
+  return ctx;
+}
 
 using ::google::protobuf::util::MessageDifferencer;
 using ::google::protobuf::util::TimeUtil;
@@ -193,7 +204,7 @@ class SqlitePlanStoreTest : public ::testing::Test {
   Plan Create(const std::string& name, Plan plan,
               const std::string& request_id = "") {
     plan.set_name(name);
-    absl::StatusOr<Plan> created = store_->CreatePlan(plan, request_id);
+    absl::StatusOr<Plan> created = store_->CreatePlan(Ctx("CreatePlan", request_id), plan);
     EXPECT_TRUE(created.ok()) << name << ": " << created.status();
     return created.value_or(Plan());
   }
@@ -202,7 +213,7 @@ class SqlitePlanStoreTest : public ::testing::Test {
               const PlanMutation& mutation,
               const std::string& request_id = "") {
     absl::StatusOr<Plan> plan =
-        store_->MutatePlan(name, method, request_id, mutation);
+        store_->MutatePlan(Ctx(method, request_id), name, mutation);
     EXPECT_TRUE(plan.ok()) << name << " " << method << ": " << plan.status();
     return plan.value_or(Plan());
   }
@@ -324,7 +335,7 @@ TEST_F(SqlitePlanStoreTest, CreatePlanStoresDraftWithClockTimesAndEtag) {
   Plan input = IndiaSteelPlan();
   input.set_name(kIndiaSteel);
 
-  absl::StatusOr<Plan> created = store_->CreatePlan(input, "");
+  absl::StatusOr<Plan> created = store_->CreatePlan(Ctx("CreatePlan", ""), input);
 
   ASSERT_TRUE(created.ok()) << created.status();
   EXPECT_EQ(created->name(), kIndiaSteel);
@@ -392,9 +403,9 @@ TEST_F(SqlitePlanStoreTest, CreatePlanWithTakenNameIsAlreadyExists) {
   Plan second = SteelPlan("IND", 2.4);
   second.set_name(kIndiaSteel);
 
-  ExpectError(store_->CreatePlan(second, "").status(),
+  ExpectError(store_->CreatePlan(Ctx("CreatePlan", ""), second).status(),
               absl::StatusCode::kAlreadyExists, "PLAN_ALREADY_EXISTS");
-  ExpectError(store_->CreatePlan(second, "9e3b1c2d-7a6f-4e5d-8c9b-0a1b2c3d4e5f")
+  ExpectError(store_->CreatePlan(Ctx("CreatePlan", "9e3b1c2d-7a6f-4e5d-8c9b-0a1b2c3d4e5f"), second)
                   .status(),
               absl::StatusCode::kAlreadyExists, "PLAN_ALREADY_EXISTS");
 
@@ -405,7 +416,7 @@ TEST_F(SqlitePlanStoreTest, CreatePlanWithMalformedNameIsInvalidArgument) {
   Plan plan = SteelPlan("IND", 2.5);
   plan.set_name("countries/XYZ/plans/steel-2070");
 
-  ExpectInvalidField(store_->CreatePlan(plan, "").status(), "name");
+  ExpectInvalidField(store_->CreatePlan(Ctx("CreatePlan", ""), plan).status(), "name");
   ExpectError(store_->GetPlan("countries/XYZ/plans/steel-2070").status(),
               absl::StatusCode::kNotFound, "PLAN_NOT_FOUND");
 }
@@ -419,7 +430,7 @@ TEST_F(SqlitePlanStoreTest, CreatePlanRetriedWithSameRequestIdReturnsFirst) {
 
   Plan input = IndiaSteelPlan();
   input.set_name(kIndiaSteel);
-  absl::StatusOr<Plan> retried = store_->CreatePlan(input, kCreateRequestId);
+  absl::StatusOr<Plan> retried = store_->CreatePlan(Ctx("CreatePlan", kCreateRequestId), input);
 
   ASSERT_TRUE(retried.ok()) << retried.status();
   EXPECT_THAT(*retried, EqualsProto(first));
@@ -437,7 +448,7 @@ TEST_F(SqlitePlanStoreTest, CreatePlanReplayReturnsFirstResponseAfterChanges) {
 
   Plan input = IndiaSteelPlan();
   input.set_name(kIndiaSteel);
-  absl::StatusOr<Plan> retried = store_->CreatePlan(input, kCreateRequestId);
+  absl::StatusOr<Plan> retried = store_->CreatePlan(Ctx("CreatePlan", kCreateRequestId), input);
 
   ASSERT_TRUE(retried.ok()) << retried.status();
   EXPECT_THAT(*retried, EqualsProto(first));
@@ -450,7 +461,7 @@ TEST_F(SqlitePlanStoreTest, RequestIdReusedForAnotherPlanIsInvalidArgument) {
 
   Plan other = IndonesiaCementPlan();
   other.set_name(kIndonesiaCement);
-  absl::Status status = store_->CreatePlan(other, kCreateRequestId).status();
+  absl::Status status = store_->CreatePlan(Ctx("CreatePlan", kCreateRequestId), other).status();
 
   ExpectInvalidField(status, "request_id");
   ExpectError(store_->GetPlan(kIndonesiaCement).status(),
@@ -470,7 +481,7 @@ TEST_F(SqlitePlanStoreTest, SubmitRetriedWithSameRequestIdDoesNotSubmitTwice) {
   Advance(absl::Minutes(1));
 
   absl::StatusOr<Plan> retried =
-      store_->MutatePlan(kIndiaSteel, "SubmitPlan", kSubmitRequestId, submit);
+      store_->MutatePlan(Ctx("SubmitPlan", kSubmitRequestId), kIndiaSteel, submit);
 
   ASSERT_TRUE(retried.ok()) << retried.status();
   EXPECT_THAT(*retried, EqualsProto(first));
@@ -491,8 +502,7 @@ TEST_F(SqlitePlanStoreTest, SubmitReplayReturnsFirstResponseAfterReview) {
   Plan in_review =
       Mutate(kIndiaSteel, "StartPlanReview", Do(PlanAction::kStartReview));
 
-  absl::StatusOr<Plan> retried = store_->MutatePlan(
-      kIndiaSteel, "SubmitPlan", kSubmitRequestId, Do(PlanAction::kSubmit));
+  absl::StatusOr<Plan> retried = store_->MutatePlan(Ctx("SubmitPlan", kSubmitRequestId), kIndiaSteel, Do(PlanAction::kSubmit));
 
   ASSERT_TRUE(retried.ok()) << retried.status();
   EXPECT_THAT(*retried, EqualsProto(first));
@@ -508,22 +518,19 @@ TEST_F(SqlitePlanStoreTest, MutateRequestIdReusedElsewhereIsInvalidArgument) {
 
   // The same id for the same method on another plan.
   ExpectInvalidField(store_
-                         ->MutatePlan(kVietnamSteel, "SubmitPlan",
-                                      kSubmitRequestId, Do(PlanAction::kSubmit))
+                         ->MutatePlan(Ctx("SubmitPlan", kSubmitRequestId), kVietnamSteel, Do(PlanAction::kSubmit))
                          .status(),
                      "request_id");
   // The same id for another method on the same plan.
   ExpectInvalidField(
       store_
-          ->MutatePlan(kIndiaSteel, "WithdrawPlan", kSubmitRequestId,
-                       Do(PlanAction::kWithdraw))
+          ->MutatePlan(Ctx("WithdrawPlan", kSubmitRequestId), kIndiaSteel, Do(PlanAction::kWithdraw))
           .status(),
       "request_id");
   // The id of the CreatePlan call.
   ExpectInvalidField(
       store_
-          ->MutatePlan(kIndiaSteel, "StartPlanReview", kCreateRequestId,
-                       Do(PlanAction::kStartReview))
+          ->MutatePlan(Ctx("StartPlanReview", kCreateRequestId), kIndiaSteel, Do(PlanAction::kStartReview))
           .status(),
       "request_id");
 
@@ -537,7 +544,7 @@ TEST_F(SqlitePlanStoreTest, FailedMutationDoesNotConsumeItsRequestId) {
     return absl::UnavailableError("The review service is unreachable.");
   };
   EXPECT_EQ(
-      store_->MutatePlan(kIndiaSteel, "SubmitPlan", kSubmitRequestId, fail)
+      store_->MutatePlan(Ctx("SubmitPlan", kSubmitRequestId), kIndiaSteel, fail)
           .status()
           .code(),
       absl::StatusCode::kUnavailable);
@@ -593,9 +600,7 @@ TEST_F(SqlitePlanStoreTest, FailedMutationLeavesStoredPlanUnchanged) {
   ASSERT_TRUE(before.SerializeToString(&before_bytes));
   Advance(absl::Hours(1));
 
-  absl::StatusOr<Plan> result = store_->MutatePlan(
-      kIndiaSteel, "UpdatePlan", "",
-      [](Plan& plan, int64_t now) -> absl::Status {
+  absl::StatusOr<Plan> result = store_->MutatePlan(Ctx("UpdatePlan", ""), kIndiaSteel, [](Plan& plan, int64_t now) -> absl::Status {
         // Change everything the store indexes, then fail.
         plan.set_summary("Half-applied change");
         plan.clear_sectors();
@@ -630,7 +635,7 @@ TEST_F(SqlitePlanStoreTest, DomainErrorOfMutationIsReturnedAsIs) {
   // A DRAFT cannot be approved.
   absl::Status status =
       store_
-          ->MutatePlan(kIndiaSteel, "ApprovePlan", "", Do(PlanAction::kApprove))
+          ->MutatePlan(Ctx("ApprovePlan", ""), kIndiaSteel, Do(PlanAction::kApprove))
           .status();
 
   ExpectError(status, absl::StatusCode::kFailedPrecondition,
@@ -640,8 +645,7 @@ TEST_F(SqlitePlanStoreTest, DomainErrorOfMutationIsReturnedAsIs) {
 
 TEST_F(SqlitePlanStoreTest, MutatePlanOfAbsentPlanIsNotFound) {
   bool called = false;
-  absl::StatusOr<Plan> result = store_->MutatePlan(
-      kBrazilSteel, "UpdatePlan", "", [&called](Plan&, int64_t) {
+  absl::StatusOr<Plan> result = store_->MutatePlan(Ctx("UpdatePlan", ""), kBrazilSteel, [&called](Plan&, int64_t) {
         called = true;
         return absl::OkStatus();
       });
@@ -813,7 +817,7 @@ TEST_F(SqlitePlanStoreTest, ListPlanRevisionsPagesNewestFirstWithBefore) {
 TEST_F(SqlitePlanStoreTest, DeletePlanCheckErrorAbortsDeletion) {
   Plan created = Create(kIndiaSteel, IndiaSteelPlan());
 
-  absl::Status status = store_->DeletePlan(kIndiaSteel, [](const Plan& plan) {
+  absl::Status status = store_->DeletePlan(Ctx("DeletePlan", ""), kIndiaSteel, [](const Plan& plan) {
     return domain::CheckDeletion(plan, "0123456789abcdef");
   });
 
@@ -825,7 +829,7 @@ TEST_F(SqlitePlanStoreTest, DeletePlanOfSubmittedPlanRefusedByCheck) {
   Create(kIndiaSteel, IndiaSteelPlan());
   Plan submitted = Submit(kIndiaSteel);
 
-  absl::Status status = store_->DeletePlan(kIndiaSteel, [](const Plan& plan) {
+  absl::Status status = store_->DeletePlan(Ctx("DeletePlan", ""), kIndiaSteel, [](const Plan& plan) {
     return domain::CheckDeletion(plan, "");
   });
 
@@ -840,7 +844,7 @@ TEST_F(SqlitePlanStoreTest, DeletePlanChecksTheStoredPlan) {
   Plan checked;
 
   absl::Status status =
-      store_->DeletePlan(kIndiaSteel, [&checked](const Plan& plan) {
+      store_->DeletePlan(Ctx("DeletePlan", ""), kIndiaSteel, [&checked](const Plan& plan) {
         checked = plan;
         return domain::CheckDeletion(plan, plan.etag());
       });
@@ -856,8 +860,7 @@ TEST_F(SqlitePlanStoreTest, DeletePlanRemovesPlanAndRevisions) {
   SendBack(kIndiaSteel);
   Submit(kIndiaSteel);
 
-  absl::Status status = store_->DeletePlan(
-      kIndiaSteel, [](const Plan&) { return absl::OkStatus(); });
+  absl::Status status = store_->DeletePlan(Ctx("DeletePlan", ""), kIndiaSteel, [](const Plan&) { return absl::OkStatus(); });
 
   ASSERT_TRUE(status.ok()) << status;
   ExpectError(store_->GetPlan(kIndiaSteel).status(),
@@ -878,7 +881,7 @@ TEST_F(SqlitePlanStoreTest, DeletePlanOfAbsentPlanIsNotFound) {
   bool checked = false;
 
   absl::Status status =
-      store_->DeletePlan(kBrazilSteel, [&checked](const Plan&) {
+      store_->DeletePlan(Ctx("DeletePlan", ""), kBrazilSteel, [&checked](const Plan&) {
         checked = true;
         return absl::OkStatus();
       });
@@ -891,8 +894,7 @@ TEST_F(SqlitePlanStoreTest, DeletedNameCanBeCreatedAgainAsNewPlan) {
   Create(kIndiaSteel, IndiaSteelPlan());
   Submit(kIndiaSteel);
   ASSERT_TRUE(store_
-                  ->DeletePlan(kIndiaSteel,
-                               [](const Plan&) { return absl::OkStatus(); })
+                  ->DeletePlan(Ctx("DeletePlan", ""), kIndiaSteel, [](const Plan&) { return absl::OkStatus(); })
                   .ok());
   Advance(Days(30));
 
@@ -1315,7 +1317,7 @@ TEST_F(SqlitePlanStoreTest, EverythingSurvivesCloseAndReopen) {
   // The request log survives too: the retry is still recognised.
   Plan retry = SteelPlan("BRA", 1.9);
   retry.set_name(kBrazilSteel);
-  absl::StatusOr<Plan> replayed = store_->CreatePlan(retry, kCreateRequestId);
+  absl::StatusOr<Plan> replayed = store_->CreatePlan(Ctx("CreatePlan", kCreateRequestId), retry);
   ASSERT_TRUE(replayed.ok()) << replayed.status();
   EXPECT_THAT(*replayed, EqualsProto(Get(kBrazilSteel)));
   // And the store keeps working.
@@ -1353,7 +1355,7 @@ TEST_F(SqlitePlanStoreTest, ExistingEmptyDatabaseIsMigrated) {
   ASSERT_TRUE(store.ok()) << store.status();
   Plan plan = SteelPlan("ZAF", 2.3);
   plan.set_name(kSouthAfricaIndustry);
-  EXPECT_TRUE((*store)->CreatePlan(plan, "").ok());
+  EXPECT_TRUE((*store)->CreatePlan(Ctx("CreatePlan", ""), plan).ok());
   RawDatabase raw(path);
   EXPECT_EQ(raw.QueryInt("PRAGMA user_version"), SqliteSchemaVersion());
 }
@@ -1436,7 +1438,7 @@ TEST_F(SqlitePlanStoreTest, StoreWithoutClockUsesWallClock) {
 
   Plan plan = SteelPlan("SWE", 0.9);
   plan.set_name(kSwedenSteel);
-  absl::StatusOr<Plan> created = (*store)->CreatePlan(plan, "");
+  absl::StatusOr<Plan> created = (*store)->CreatePlan(Ctx("CreatePlan", ""), plan);
 
   const int64_t after = absl::ToUnixMicros(absl::Now());
   ASSERT_TRUE(created.ok()) << created.status();
@@ -1458,8 +1460,7 @@ TEST_F(SqlitePlanStoreTest, ConcurrentMutationsLoseNoUpdate) {
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([this, t, &statuses, &etags] {
       for (int i = 0; i < kPerThread; ++i) {
-        absl::StatusOr<Plan> plan = store_->MutatePlan(
-            kIndiaSteel, "UpdatePlan", "", [t, i](Plan& plan, int64_t) {
+        absl::StatusOr<Plan> plan = store_->MutatePlan(Ctx("UpdatePlan", ""), kIndiaSteel, [t, i](Plan& plan, int64_t) {
               auto* policy = plan.add_policies();
               policy->set_type(itp::v1::PolicyInstrument::SUBSIDY);
               policy->set_name(absl::StrCat(
@@ -1498,7 +1499,7 @@ TEST_F(SqlitePlanStoreTest, ConcurrentCreatesOfOneNameYieldOneWinner) {
     threads.emplace_back([this, t, &statuses] {
       Plan plan = SteelPlan("IDN", 1.8 + t / 10.0);
       plan.set_name("countries/IDN/plans/steel-2060");
-      statuses[t] = store_->CreatePlan(plan, "").status();
+      statuses[t] = store_->CreatePlan(Ctx("CreatePlan", ""), plan).status();
     });
   }
   for (std::thread& thread : threads) thread.join();
@@ -1576,10 +1577,10 @@ TEST_F(SqlitePlanStoreTest, PlanTextWithSqlRoundTripsAndTablesStayIntact) {
   EXPECT_EQ(revision->plan().display_name(), "Robert'); DROP TABLE plans;--");
   // The hostile request id was stored as a value and still replays.
   absl::StatusOr<Plan> replayed =
-      store_->CreatePlan(hostile, "'); DROP TABLE request_log;--");
+      store_->CreatePlan(Ctx("CreatePlan", "'); DROP TABLE request_log;--"), hostile);
   ExpectInvalidField(replayed.status(), "request_id");
   hostile.set_name(kBrazilSteel);
-  replayed = store_->CreatePlan(hostile, "'); DROP TABLE request_log;--");
+  replayed = store_->CreatePlan(Ctx("CreatePlan", "'); DROP TABLE request_log;--"), hostile);
   ASSERT_TRUE(replayed.ok()) << replayed.status();
   EXPECT_THAT(*replayed, EqualsProto(created));
   // The tables still accept new plans.
@@ -1629,10 +1630,9 @@ TEST_F(SqlitePlanStoreTest, WritesSucceedAfterManyDistinctFilterShapes) {
       Plan plan = IndiaSteelPlan();
       plan.set_name(kIndiaSteel);
       absl::StatusOr<Plan> created =
-          store.CreatePlan(plan, "7c9e6679-7425-40de-944b-e07fc1f90ae7");
+          store.CreatePlan(Ctx("CreatePlan", "7c9e6679-7425-40de-944b-e07fc1f90ae7"), plan);
       ASSERT_TRUE(created.ok()) << created.status();
-      absl::StatusOr<Plan> submitted = store.MutatePlan(
-          kIndiaSteel, "SubmitPlan", "", Do(PlanAction::kSubmit));
+      absl::StatusOr<Plan> submitted = store.MutatePlan(Ctx("SubmitPlan", ""), kIndiaSteel, Do(PlanAction::kSubmit));
       ASSERT_TRUE(submitted.ok()) << submitted.status();
       absl::StatusOr<Plan> got = store.GetPlan(kIndiaSteel);
       ASSERT_TRUE(got.ok()) << got.status();

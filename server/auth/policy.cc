@@ -1,0 +1,122 @@
+#include "server/auth/policy.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "server/domain/errors.h"
+#include "server/domain/resource_names.h"
+
+namespace itp::auth {
+namespace {
+
+using itp::v1::Plan;
+using itp::v1::Role;
+
+absl::Status Denied(const Principal& p, absl::string_view what) {
+  return domain::ErrorWithInfo(
+      absl::StatusCode::kPermissionDenied,
+      absl::StrCat("API key ", p.key_id, " (", itp::v1::Role_Name(p.role),
+                   ") may not ", what, "."),
+      "PERMISSION_DENIED");
+}
+
+domain::FilterExpr Compare(domain::FilterField field, domain::CompareOp op,
+                           int64_t value) {
+  domain::FilterExpr e;
+  e.field = field;
+  e.op = op;
+  e.int_value = value;
+  return e;
+}
+
+}  // namespace
+
+std::string Principal::ApiKeyName() const {
+  return absl::StrCat("apiKeys/", key_id);
+}
+
+bool Principal::HasCountry(absl::string_view country) const {
+  return std::find(countries.begin(), countries.end(), country) !=
+         countries.end();
+}
+
+absl::Status CheckCall(const Principal& p, Operation operation,
+                       absl::string_view country) {
+  if (p.role == itp::v1::ADMIN) return absl::OkStatus();
+  switch (operation) {
+    case Operation::kAdministrate:
+      return Denied(p, "manage API keys or read the audit trail");
+    case Operation::kWritePlan:
+      if (p.role != itp::v1::PARTNER) {
+        return Denied(p, "create, edit, submit, withdraw or delete plans");
+      }
+      if (!p.HasCountry(country)) {
+        return Denied(p, absl::StrCat("change plans of ", country,
+                                      "; it is limited to ",
+                                      absl::StrJoin(p.countries, ", ")));
+      }
+      return absl::OkStatus();
+    case Operation::kReadPlan:
+    case Operation::kListPlans:
+      if (p.role == itp::v1::PARTNER || p.role == itp::v1::REVIEWER ||
+          p.role == itp::v1::BENCHMARK_RUNNER) {
+        return absl::OkStatus();
+      }
+      return Denied(p, "read plans");
+  }
+  return Denied(p, "make this call");
+}
+
+absl::Status CheckPlanRead(const Principal& p, absl::string_view country,
+                           std::optional<Plan::State> state) {
+  if (p.role == itp::v1::ADMIN) return absl::OkStatus();
+  if (p.role == itp::v1::PARTNER) {
+    if (p.HasCountry(country)) return absl::OkStatus();
+    if (state == Plan::APPROVED) return absl::OkStatus();
+    return Denied(p, absl::StrCat("read plans of ", country,
+                                  " that are not APPROVED (or do not exist)"));
+  }
+  if (p.role == itp::v1::REVIEWER || p.role == itp::v1::BENCHMARK_RUNNER) {
+    if (state.has_value() && *state != Plan::DRAFT) return absl::OkStatus();
+    return Denied(p, "read draft plans (or plans that do not exist)");
+  }
+  return Denied(p, "read plans");
+}
+
+std::optional<domain::FilterExpr> ReadableFilter(const Principal& p,
+                                                 absl::string_view country) {
+  using domain::CompareOp;
+  using domain::FilterExpr;
+  using domain::FilterField;
+  switch (p.role) {
+    case itp::v1::ADMIN:
+      return std::nullopt;
+    case itp::v1::PARTNER: {
+      if (country != domain::kAnyCountry && p.HasCountry(country)) {
+        return std::nullopt;
+      }
+      FilterExpr readable;
+      readable.kind = FilterExpr::Kind::kOr;
+      readable.children.push_back(Compare(FilterField::kState, CompareOp::kEq,
+                                          Plan::APPROVED));
+      for (const std::string& own : p.countries) {
+        FilterExpr c;
+        c.field = FilterField::kCountry;
+        c.op = CompareOp::kEq;
+        c.string_value = own;
+        readable.children.push_back(std::move(c));
+      }
+      return readable;
+    }
+    case itp::v1::REVIEWER:
+    case itp::v1::BENCHMARK_RUNNER:
+      return Compare(FilterField::kState, CompareOp::kNe, Plan::DRAFT);
+    default:
+      // Nothing is readable: a state no plan has.
+      return Compare(FilterField::kState, CompareOp::kEq,
+                     Plan::STATE_UNSPECIFIED);
+  }
+}
+
+}  // namespace itp::auth

@@ -1,0 +1,76 @@
+// Who may do what: the access rules of ITP as pure functions over a
+// Principal, so that they can be tested cell by cell without a server.
+//
+//   PARTNER           writes the plans of its countries; reads every plan of
+//                     its countries and APPROVED plans of all countries.
+//   REVIEWER          reads every non-draft plan and revision; no plan edits.
+//   BENCHMARK_RUNNER  reads non-draft plans.
+//   ADMIN             everything, plus API keys and the audit trail.
+//
+// Reads whose permission depends on the plan's state deny a missing plan
+// exactly like a hidden one (PERMISSION_DENIED), so that a caller cannot
+// probe which drafts exist in another country.
+//
+//   absl::Status s = CheckCall(principal, Operation::kWritePlan, "IND");
+#ifndef ITP_SERVER_AUTH_POLICY_H_
+#define ITP_SERVER_AUTH_POLICY_H_
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "itp/v1/admin_service.pb.h"
+#include "itp/v1/plan.pb.h"
+#include "server/domain/plan_query.h"
+
+namespace itp::auth {
+
+// An authenticated caller.
+struct Principal {
+  std::string key_id;
+  itp::v1::Role role = itp::v1::ROLE_UNSPECIFIED;
+  // ISO 3166-1 alpha-3 codes (PARTNER only).
+  std::vector<std::string> countries;
+
+  // `apiKeys/{key_id}`.
+  std::string ApiKeyName() const;
+  bool HasCountry(absl::string_view country) const;
+};
+
+enum class Operation {
+  // CreatePlan, UpdatePlan, DeletePlan, SubmitPlan, WithdrawPlan.
+  kWritePlan,
+  // GetPlan, GetPlanRevision, ListPlanRevisions.
+  kReadPlan,
+  // ListPlans.
+  kListPlans,
+  // AdminService.
+  kAdministrate,
+};
+
+// The checks that need no stored data: OK, or PERMISSION_DENIED (reason
+// PERMISSION_DENIED) saying what the role may not do. `country` is the
+// country of the target (kAnyCountry for lists over all countries, empty for
+// kAdministrate). A kReadPlan that passes here may still be refused by
+// CheckPlanRead once the plan's state is known.
+absl::Status CheckCall(const Principal& principal, Operation operation,
+                       absl::string_view country);
+
+// Whether `principal` may read a plan of `country` whose current state is
+// `state` (nullopt when the plan does not exist). OK when allowed or when the
+// plan is missing and the caller may read every plan of that country (the
+// caller then gets NOT_FOUND); PERMISSION_DENIED otherwise.
+absl::Status CheckPlanRead(const Principal& principal,
+                           absl::string_view country,
+                           std::optional<itp::v1::Plan::State> state);
+
+// The restriction that ListPlans adds (with AND) to the caller's filter so
+// that only readable plans are listed; nullopt when the caller reads all.
+std::optional<domain::FilterExpr> ReadableFilter(const Principal& principal,
+                                                 absl::string_view country);
+
+}  // namespace itp::auth
+
+#endif  // ITP_SERVER_AUTH_POLICY_H_

@@ -1,0 +1,329 @@
+#include "server/storage/sqlite_db.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "server/domain/errors.h"
+#include "sqlite3.h"  // result codes
+
+namespace itp::storage::internal {
+namespace {
+
+// Versioned migrations; entry i moves the schema from version i to i + 1.
+// Never edit an entry once released: append a new one.
+const char* const kMigrations[] = {
+    // 1: plans, their sectors (for filtering), frozen revisions and the log of
+    // retry-safe requests.
+    R"sql(
+CREATE TABLE plans (
+  id          INTEGER PRIMARY KEY,
+  name        TEXT    NOT NULL UNIQUE,
+  country     TEXT    NOT NULL,
+  state       INTEGER NOT NULL,
+  revision    INTEGER NOT NULL,
+  version     INTEGER NOT NULL,
+  etag        TEXT    NOT NULL,
+  create_time INTEGER NOT NULL,
+  update_time INTEGER NOT NULL,
+  submit_time INTEGER NOT NULL DEFAULT 0,
+  content     BLOB    NOT NULL
+) STRICT;
+CREATE INDEX plans_by_country ON plans(country, name);
+CREATE INDEX plans_by_state ON plans(state, name);
+CREATE INDEX plans_by_create_time ON plans(create_time, name);
+CREATE INDEX plans_by_update_time ON plans(update_time, name);
+CREATE INDEX plans_by_submit_time ON plans(submit_time, name);
+CREATE TABLE plan_sectors (
+  plan_id INTEGER NOT NULL REFERENCES plans(id) ON DELETE CASCADE,
+  sector  INTEGER NOT NULL,
+  PRIMARY KEY (plan_id, sector)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX plan_sectors_by_sector ON plan_sectors(sector, plan_id);
+CREATE TABLE plan_revisions (
+  plan_id     INTEGER NOT NULL REFERENCES plans(id) ON DELETE CASCADE,
+  revision    INTEGER NOT NULL,
+  create_time INTEGER NOT NULL,
+  content     BLOB    NOT NULL,
+  PRIMARY KEY (plan_id, revision)
+) STRICT;
+CREATE TABLE request_log (
+  request_id  TEXT    PRIMARY KEY,
+  method      TEXT    NOT NULL,
+  resource    TEXT    NOT NULL,
+  response    BLOB    NOT NULL,
+  create_time INTEGER NOT NULL
+) STRICT;
+)sql",
+    // 2: API keys (salted hashes only) and the audit trail.
+    R"sql(
+CREATE TABLE api_keys (
+  id          INTEGER PRIMARY KEY,
+  key_id      TEXT    NOT NULL UNIQUE,
+  salt        BLOB    NOT NULL,
+  hash        BLOB    NOT NULL,
+  create_time INTEGER NOT NULL,
+  expire_time INTEGER NOT NULL DEFAULT 0,
+  revoke_time INTEGER NOT NULL DEFAULT 0,
+  content     BLOB    NOT NULL
+) STRICT;
+CREATE TABLE audit_events (
+  id         INTEGER PRIMARY KEY AUTOINCREMENT,
+  time       INTEGER NOT NULL,
+  api_key    TEXT    NOT NULL,
+  role       INTEGER NOT NULL,
+  method     TEXT    NOT NULL,
+  resource   TEXT    NOT NULL,
+  request_id TEXT    NOT NULL,
+  code       INTEGER NOT NULL,
+  message    TEXT    NOT NULL
+) STRICT;
+CREATE INDEX audit_events_by_time ON audit_events(time);
+CREATE INDEX audit_events_by_api_key ON audit_events(api_key, id);
+CREATE INDEX audit_events_by_resource ON audit_events(resource, id);
+CREATE INDEX audit_events_by_code ON audit_events(code, id);
+)sql",
+};
+constexpr int kSchemaVersion = sizeof(kMigrations) / sizeof(kMigrations[0]);
+
+absl::Status Migrate(Connection& c) {
+  SQLite::Transaction txn(c.db(), SQLite::TransactionBehavior::IMMEDIATE);
+  int version = c.db().execAndGet("PRAGMA user_version").getInt();
+  if (version > kSchemaVersion) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "The database schema is version ", version,
+        " but this server understands up to version ", kSchemaVersion,
+        "; run a newer itp-server."));
+  }
+  for (int v = version; v < kSchemaVersion; ++v) {
+    c.db().exec(kMigrations[v]);
+    c.db().exec(absl::StrCat("PRAGMA user_version = ", v + 1));
+  }
+  txn.commit();
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+ScopedStatement::~ScopedStatement() {
+  --borrowed_;
+  s_.tryReset();
+  try {
+    s_.clearBindings();
+  } catch (const SQLite::Exception&) {
+    // The statement is re-bound in full before its next use anyway.
+  }
+}
+
+Connection::Connection(const std::string& path, int busy_timeout_ms)
+    : db_(path,
+          SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_NOMUTEX,
+          busy_timeout_ms) {
+  db_.exec("PRAGMA journal_mode=WAL");
+  db_.exec("PRAGMA synchronous=FULL");
+  db_.exec("PRAGMA foreign_keys=ON");
+}
+
+ScopedStatement Connection::Prepare(const std::string& sql) {
+  auto it = cache_.find(sql);
+  if (it == cache_.end()) {
+    // Filters make SQL text vary; bound the cache so it cannot grow without
+    // limit. Statements still borrowed must survive, so the cache is only
+    // emptied between operations (it may briefly exceed its bound).
+    if (cache_.size() >= kMaxCachedStatements && borrowed_ == 0) {
+      cache_.clear();
+    }
+    it = cache_.emplace(sql, std::make_unique<SQLite::Statement>(db_, sql))
+             .first;
+  }
+  return ScopedStatement(*it->second, borrowed_);
+}
+
+void FilterToSql(const domain::FilterExpr& e, ComparisonToSql comparison,
+                 std::string* sql, std::vector<BindValue>* binds) {
+  using Kind = domain::FilterExpr::Kind;
+  switch (e.kind) {
+    case Kind::kAnd:
+    case Kind::kOr:
+      sql->append("(");
+      for (size_t i = 0; i < e.children.size(); ++i) {
+        if (i > 0) sql->append(e.kind == Kind::kAnd ? " AND " : " OR ");
+        FilterToSql(e.children[i], comparison, sql, binds);
+      }
+      sql->append(")");
+      return;
+    case Kind::kNot:
+      sql->append("NOT ");
+      FilterToSql(e.children[0], comparison, sql, binds);
+      return;
+    case Kind::kCompare:
+      comparison(e, sql, binds);
+      return;
+  }
+}
+
+void AppendComparison(absl::string_view column, const domain::FilterExpr& e,
+                      std::string* sql, std::vector<BindValue>* binds) {
+  absl::string_view op = "=";
+  switch (e.op) {
+    case domain::CompareOp::kEq:
+      op = "=";
+      break;
+    case domain::CompareOp::kNe:
+      op = "!=";
+      break;
+    case domain::CompareOp::kLt:
+      op = "<";
+      break;
+    case domain::CompareOp::kLe:
+      op = "<=";
+      break;
+    case domain::CompareOp::kGt:
+      op = ">";
+      break;
+    case domain::CompareOp::kGe:
+      op = ">=";
+      break;
+  }
+  absl::StrAppend(sql, "(", column, " ", op, " ?)");
+  if (e.string_value.empty()) {
+    binds->emplace_back(e.int_value);
+  } else {
+    binds->emplace_back(e.string_value);
+  }
+}
+
+void Bind(SQLite::Statement& s, const std::vector<BindValue>& binds) {
+  for (size_t i = 0; i < binds.size(); ++i) {
+    if (const auto* v = std::get_if<int64_t>(&binds[i])) {
+      s.bind(static_cast<int>(i + 1), static_cast<int64_t>(*v));
+    } else {
+      s.bind(static_cast<int>(i + 1), std::get<std::string>(binds[i]));
+    }
+  }
+}
+
+absl::Status FromSqlite(const SQLite::Exception& e) {
+  int code = e.getErrorCode() & 0xff;
+  if (code == SQLITE_BUSY || code == SQLITE_LOCKED) {
+    return absl::UnavailableError(
+        "The database is busy; retry the call in a moment.");
+  }
+  return absl::InternalError(absl::StrCat("Storage error: ", e.what()));
+}
+
+absl::StatusOr<std::shared_ptr<SqliteDb>> SqliteDb::Open(
+    const SqliteOptions& options) {
+  if (options.path.empty() || options.path == ":memory:") {
+    return absl::InvalidArgumentError(
+        "The database path must name a file (':memory:' cannot be shared by "
+        "the connection pool).");
+  }
+  if (options.pool_size < 1) {
+    return absl::InvalidArgumentError("The pool needs at least 1 connection.");
+  }
+  std::function<int64_t()> now = options.now_unix_micros;
+  if (!now) now = [] { return absl::ToUnixMicros(absl::Now()); };
+  std::shared_ptr<SqliteDb> db(new SqliteDb(std::move(now)));
+  try {
+    for (int i = 0; i < options.pool_size; ++i) {
+      auto c = std::make_unique<Connection>(options.path,
+                                            options.busy_timeout_ms);
+      if (i == 0) {
+        absl::Status migrated = Migrate(*c);
+        if (!migrated.ok()) return migrated;
+      }
+      absl::MutexLock lock(&db->mu_);
+      db->free_.push_back(std::move(c));
+    }
+  } catch (const SQLite::Exception& e) {
+    return absl::UnavailableError(absl::StrCat(
+        "Cannot open the database '", options.path, "': ", e.what()));
+  }
+  return db;
+}
+
+SqliteDb::Lease::Lease(SqliteDb& owner) : db(owner) {
+  absl::MutexLock lock(&db.mu_);
+  db.mu_.Await(absl::Condition(
+      +[](std::vector<std::unique_ptr<Connection>>* f) { return !f->empty(); },
+      &db.free_));
+  connection = std::move(db.free_.back());
+  db.free_.pop_back();
+}
+
+SqliteDb::Lease::~Lease() {
+  absl::MutexLock lock(&db.mu_);
+  db.free_.push_back(std::move(connection));
+}
+
+absl::StatusOr<std::optional<std::string>> SqliteDb::Replay(
+    Connection& c, const WriteContext& ctx, absl::string_view resource) {
+  if (ctx.request_id.empty()) return std::optional<std::string>();
+  std::string method;
+  std::string stored_resource;
+  std::string response;
+  {
+    ScopedStatement s = c.Prepare(
+        "SELECT method, resource, response FROM request_log "
+        "WHERE request_id = ?");
+    s->bind(1, ctx.request_id);
+    if (!s->executeStep()) return std::optional<std::string>();
+    method = s->getColumn(0).getString();
+    stored_resource = s->getColumn(1).getString();
+    const SQLite::Column blob = s->getColumn(2);
+    response.assign(static_cast<const char*>(blob.getBlob()),
+                    blob.getBytes());
+  }
+  if (method != ctx.method || stored_resource != resource) {
+    return domain::InvalidField(
+        "request_id",
+        absl::StrCat("'", ctx.request_id, "' was already used for ", method,
+                     " on ", stored_resource,
+                     "; use a new UUID for a new request."));
+  }
+  InsertAudit(c, ctx, resource, absl::OkStatus());
+  return std::optional<std::string>(std::move(response));
+}
+
+void SqliteDb::RecordWrite(Connection& c, const WriteContext& ctx,
+                           absl::string_view resource,
+                           const google::protobuf::MessageLite& response) {
+  if (!ctx.request_id.empty()) {
+    std::string blob = response.SerializeAsString();
+    ScopedStatement s = c.Prepare(
+        "INSERT INTO request_log (request_id, method, resource, response, "
+        "create_time) VALUES (?, ?, ?, ?, ?)");
+    s->bind(1, ctx.request_id);
+    s->bind(2, ctx.method);
+    s->bind(3, std::string(resource));
+    s->bind(4, blob.data(), static_cast<int>(blob.size()));
+    s->bind(5, static_cast<int64_t>(Now()));
+    s->exec();
+  }
+  InsertAudit(c, ctx, resource, absl::OkStatus());
+}
+
+void SqliteDb::InsertAudit(Connection& c, const WriteContext& ctx,
+                           absl::string_view resource,
+                           const absl::Status& outcome) {
+  ScopedStatement s = c.Prepare(
+      "INSERT INTO audit_events (time, api_key, role, method, resource, "
+      "request_id, code, message) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+  s->bind(1, static_cast<int64_t>(Now()));
+  s->bind(2, ctx.api_key);
+  s->bind(3, static_cast<int>(ctx.role));
+  s->bind(4, ctx.method);
+  s->bind(5, std::string(resource));
+  s->bind(6, ctx.request_id);
+  s->bind(7, static_cast<int>(outcome.code()));
+  s->bind(8, std::string(outcome.message()));
+  s->exec();
+}
+
+}  // namespace itp::storage::internal
+
+namespace itp::storage {
+
+int SqliteSchemaVersion() { return internal::kSchemaVersion; }
+
+}  // namespace itp::storage

@@ -1,0 +1,168 @@
+// Internal to server/storage: the SQLite database shared by the SQLite
+// stores (plans, API keys, audit trail). A pool of connections, each with its
+// own cache of prepared statements; versioned migrations; and the bookkeeping
+// every write does in its transaction (the request log that makes retries
+// safe, and the audit event).
+//
+// Only server/storage/*.cc include this header.
+#ifndef ITP_SERVER_STORAGE_SQLITE_DB_H_
+#define ITP_SERVER_STORAGE_SQLITE_DB_H_
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "SQLiteCpp/SQLiteCpp.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
+#include "google/protobuf/message_lite.h"
+#include "server/domain/plan_query.h"
+#include "server/storage/sqlite.h"
+#include "server/storage/write_context.h"
+
+namespace itp::storage::internal {
+
+// A statement borrowed from a connection's cache; reset (releasing any read
+// snapshot) and unbound when the borrow ends.
+class ScopedStatement {
+ public:
+  ScopedStatement(SQLite::Statement& s, int& borrowed)
+      : s_(s), borrowed_(borrowed) {
+    ++borrowed_;
+  }
+  ScopedStatement(const ScopedStatement&) = delete;
+  ScopedStatement& operator=(const ScopedStatement&) = delete;
+  ~ScopedStatement();
+  SQLite::Statement* operator->() { return &s_; }
+  SQLite::Statement& operator*() { return s_; }
+
+ private:
+  SQLite::Statement& s_;
+  int& borrowed_;
+};
+
+// One connection and its prepared statements. Used by one thread at a time.
+class Connection {
+ public:
+  Connection(const std::string& path, int busy_timeout_ms);
+
+  SQLite::Database& db() { return db_; }
+
+  // The cached statement for `sql`, prepared on first use.
+  ScopedStatement Prepare(const std::string& sql);
+
+ private:
+  static constexpr size_t kMaxCachedStatements = 128;
+  SQLite::Database db_;
+  std::unordered_map<std::string, std::unique_ptr<SQLite::Statement>> cache_;
+  // Statements handed out and not yet returned.
+  int borrowed_ = 0;
+};
+
+using BindValue = std::variant<int64_t, std::string>;
+
+// Appends the SQL of one comparison of a filter to `sql`, with its value as a
+// `?` parameter appended to `binds`.
+using ComparisonToSql = void (*)(const domain::FilterExpr& comparison,
+                                 std::string* sql,
+                                 std::vector<BindValue>* binds);
+
+// Appends the SQL of filter `e` (AND, OR, NOT over comparisons rendered by
+// `comparison`) to `sql`. User text only ever reaches `binds`.
+void FilterToSql(const domain::FilterExpr& e, ComparisonToSql comparison,
+                 std::string* sql, std::vector<BindValue>* binds);
+
+// "(column op ?)" for a comparison of `e`, binding its string or int value.
+void AppendComparison(absl::string_view column, const domain::FilterExpr& e,
+                      std::string* sql, std::vector<BindValue>* binds);
+
+// Binds `binds` to parameters 1, 2, ... of `s`.
+void Bind(SQLite::Statement& s, const std::vector<BindValue>& binds);
+
+// The SQLite error as a status: UNAVAILABLE when busy or locked, INTERNAL
+// otherwise.
+absl::Status FromSqlite(const SQLite::Exception& e);
+
+class SqliteDb {
+ public:
+  // Opens `options.path` with `options.pool_size` connections and migrates it.
+  static absl::StatusOr<std::shared_ptr<SqliteDb>> Open(
+      const SqliteOptions& options);
+
+  int64_t Now() const { return now_(); }
+
+  // Runs `fn(Connection&)` (returning absl::StatusOr<T>) on a pooled
+  // connection, turning SQLite exceptions into statuses.
+  template <typename T, typename Fn>
+  absl::StatusOr<T> Read(Fn&& fn) {
+    Lease lease(*this);
+    try {
+      return fn(*lease.connection);
+    } catch (const SQLite::Exception& e) {
+      return FromSqlite(e);
+    }
+  }
+
+  // As Read, in an IMMEDIATE transaction committed only when `fn` succeeds.
+  template <typename T, typename Fn>
+  absl::StatusOr<T> Write(Fn&& fn) {
+    Lease lease(*this);
+    try {
+      SQLite::Transaction txn(lease.connection->db(),
+                              SQLite::TransactionBehavior::IMMEDIATE);
+      absl::StatusOr<T> result = fn(*lease.connection);
+      if (result.ok()) txn.commit();
+      return result;
+    } catch (const SQLite::Exception& e) {
+      return FromSqlite(e);
+    }
+  }
+
+  // In a write transaction: the response stored for `ctx.request_id` by an
+  // earlier call, nullopt when there is none (or no request id). An earlier
+  // call is replayed only if it was the same method on the same resource;
+  // otherwise INVALID_ARGUMENT naming request_id. A replay is audited.
+  absl::StatusOr<std::optional<std::string>> Replay(
+      Connection& c, const WriteContext& ctx, absl::string_view resource);
+
+  // In a write transaction, after a successful change: records the response
+  // for retries (when ctx.request_id is set) and the audit event.
+  void RecordWrite(Connection& c, const WriteContext& ctx,
+                   absl::string_view resource,
+                   const google::protobuf::MessageLite& response);
+
+  // Inserts an audit event with `outcome` (in the caller's transaction).
+  void InsertAudit(Connection& c, const WriteContext& ctx,
+                   absl::string_view resource, const absl::Status& outcome);
+
+ private:
+  struct Lease {
+    explicit Lease(SqliteDb& db);
+    ~Lease();
+    SqliteDb& db;
+    std::unique_ptr<Connection> connection;
+  };
+
+  explicit SqliteDb(std::function<int64_t()> now) : now_(std::move(now)) {}
+
+  std::function<int64_t()> now_;
+  absl::Mutex mu_;
+  std::vector<std::unique_ptr<Connection>> free_ ABSL_GUARDED_BY(mu_);
+};
+
+// The stores over `db` (defined with each implementation).
+std::unique_ptr<PlanStore> NewSqlitePlanStore(std::shared_ptr<SqliteDb> db);
+std::unique_ptr<KeyStore> NewSqliteKeyStore(std::shared_ptr<SqliteDb> db);
+std::unique_ptr<AuditLog> NewSqliteAuditLog(std::shared_ptr<SqliteDb> db);
+
+}  // namespace itp::storage::internal
+
+#endif  // ITP_SERVER_STORAGE_SQLITE_DB_H_

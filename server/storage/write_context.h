@@ -1,0 +1,25 @@
+// Who makes a write, and how the write is recorded. Every store write takes a
+// WriteContext; the store records an audit event for the write in the same
+// transaction as the change, so there is never a change without its record.
+#ifndef ITP_SERVER_STORAGE_WRITE_CONTEXT_H_
+#define ITP_SERVER_STORAGE_WRITE_CONTEXT_H_
+
+#include <string>
+
+#include "itp/v1/admin_service.pb.h"
+
+namespace itp::storage {
+
+struct WriteContext {
+  // Full RPC method, e.g. "/itp.v1.PlanService/SubmitPlan".
+  std::string method;
+  // Optional UUID that makes the write retry-safe.
+  std::string request_id;
+  // `apiKeys/{id}` of the caller; empty for the server itself.
+  std::string api_key;
+  itp::v1::Role role = itp::v1::ROLE_UNSPECIFIED;
+};
+
+}  // namespace itp::storage
+
+#endif  // ITP_SERVER_STORAGE_WRITE_CONTEXT_H_
