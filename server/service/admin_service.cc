@@ -31,7 +31,7 @@ grpc::Status AdminServiceImpl::CreateApiKey(
     grpc::ServerContext* context, const itp::v1::CreateApiKeyRequest* request,
     itp::v1::CreateApiKeyResponse* response) {
   CallGuard call(guard_, *context, kCreateApiKey, CallGuard::kMutation,
-                 "apiKeys");
+                 "apiKeys", request->request_id());
   absl::Status s = AdmitAdmin(call);
   if (!s.ok()) return call.Finish(s);
   domain::FieldViolations violations;
@@ -46,7 +46,7 @@ grpc::Status AdminServiceImpl::CreateApiKey(
   key.clear_state();
   key.clear_create_time();
   key.clear_revoke_time();
-  auto stored = keys_.CreateKey(call.Write(request->request_id()), key,
+  auto stored = keys_.CreateKey(call.Write(), key,
                                 issued->salt, issued->hash);
   if (!stored.ok()) return call.Finish(stored.status());
   // A retried request returns the key created the first time; its secret was
@@ -91,7 +91,7 @@ grpc::Status AdminServiceImpl::RevokeApiKey(
   if (!s.ok()) return call.Finish(s);
   auto key_id = auth::ParseApiKeyName(request->name(), "name");
   if (!key_id.ok()) return call.Finish(key_id.status());
-  return call.Finish(keys_.RevokeKey(call.Write(""), *key_id), response);
+  return call.Finish(keys_.RevokeKey(call.Write(), *key_id), response);
 }
 
 grpc::Status AdminServiceImpl::ListAuditEvents(

@@ -23,8 +23,7 @@ absl::Status CallGuard::AuthorizeRead(
   return auth::CheckPlanRead(principal_, country, state);
 }
 
-storage::WriteContext CallGuard::Write(absl::string_view request_id) {
-  request_id_ = std::string(request_id);
+storage::WriteContext CallGuard::Write() const {
   storage::WriteContext ctx;
   ctx.method = method_;
   ctx.request_id = request_id_;
@@ -38,7 +37,7 @@ grpc::Status CallGuard::Finish(const absl::Status& outcome) {
                       absl::IsPermissionDenied(outcome);
   if (denied || (kind_ == kMutation && !outcome.ok())) {
     absl::Status recorded =
-        deps_.audit.Record(Write(request_id_), resource_, outcome);
+        deps_.audit.Record(Write(), resource_, outcome);
     if (!recorded.ok()) {
       Log(LogLevel::kError,
           absl::StrCat("audit record of ", method_, " on ", resource_,

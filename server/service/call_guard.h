@@ -4,12 +4,12 @@
 // transaction as the change).
 //
 //   CallGuard call(deps, *context, kSubmitPlan, CallGuard::kMutation,
-//                  request->name());
+//                  request->name(), request->request_id());
 //   absl::Status s = call.Authenticate();
 //   if (s.ok()) s = call.Authorize(auth::Operation::kWritePlan, "IND");
 //   if (!s.ok()) return call.Finish(s);
 //   ...
-//   return call.Finish(store.MutatePlan(call.Write(request_id), ...));
+//   return call.Finish(store.MutatePlan(call.Write(), ...));
 #ifndef ITP_SERVER_SERVICE_CALL_GUARD_H_
 #define ITP_SERVER_SERVICE_CALL_GUARD_H_
 
@@ -36,13 +36,18 @@ class CallGuard {
  public:
   enum Kind { kRead, kMutation };
 
+  // `resource` and `request_id` are what the audit trail records for the
+  // call (the resource name or parent it acts on; the request's UUID, if
+  // any).
   CallGuard(const GuardDeps& deps, const grpc::ServerContext& context,
-            absl::string_view method, Kind kind, absl::string_view resource)
+            absl::string_view method, Kind kind, absl::string_view resource,
+            absl::string_view request_id = "")
       : deps_(deps),
         context_(context),
         method_(method),
         kind_(kind),
-        resource_(resource) {}
+        resource_(resource),
+        request_id_(request_id) {}
 
   // Authenticates the caller (UNAUTHENTICATED otherwise).
   absl::Status Authenticate();
@@ -57,9 +62,8 @@ class CallGuard {
   // Valid after a successful Authenticate.
   const auth::Principal& principal() const { return principal_; }
 
-  // The context of a store write by this caller; `request_id` is also
-  // recorded with a failed outcome.
-  storage::WriteContext Write(absl::string_view request_id);
+  // The context of a store write by this caller.
+  storage::WriteContext Write() const;
 
   // Converts `outcome` for the client, recording it in the audit trail when
   // the call was denied or was a mutation that failed.

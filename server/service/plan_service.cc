@@ -70,7 +70,7 @@ grpc::Status PlanServiceImpl::CreatePlan(
     grpc::ServerContext* context, const itp::v1::CreatePlanRequest* request,
     Plan* response) {
   CallGuard call(guard_, *context, kCreatePlan, CallGuard::kMutation,
-                 request->parent());
+                 request->parent(), request->request_id());
   absl::Status s = call.Authenticate();
   if (!s.ok()) return call.Finish(s);
   auto country = domain::ParseCountryParent(request->parent(),
@@ -91,7 +91,7 @@ grpc::Status PlanServiceImpl::CreatePlan(
   Plan plan = request->plan();
   domain::ClearOutputOnlyFields(plan);
   plan.set_name(domain::PlanName{*country, request->plan_id()}.ToString());
-  return call.Finish(store_.CreatePlan(call.Write(request->request_id()), plan),
+  return call.Finish(store_.CreatePlan(call.Write(), plan),
                      response);
 }
 
@@ -185,7 +185,7 @@ grpc::Status PlanServiceImpl::UpdatePlan(
     domain::ValidatePlanContent(plan, "plan", &violations);
     return violations.ToStatus();
   };
-  return call.Finish(store_.MutatePlan(call.Write(/*request_id=*/""),
+  return call.Finish(store_.MutatePlan(call.Write(),
                                        request->plan().name(), mutation),
                      response);
 }
@@ -198,7 +198,7 @@ grpc::Status PlanServiceImpl::DeletePlan(
   auto name = Admit(call, request->name(), "name", Operation::kWritePlan);
   if (!name.ok()) return call.Finish(name.status());
   return call.Finish(store_.DeletePlan(
-      call.Write(/*request_id=*/""), request->name(),
+      call.Write(), request->name(),
       [request](const Plan& plan) {
         return domain::CheckDeletion(plan, request->etag());
       }));
@@ -208,14 +208,14 @@ grpc::Status PlanServiceImpl::SubmitPlan(
     grpc::ServerContext* context, const itp::v1::SubmitPlanRequest* request,
     Plan* response) {
   CallGuard call(guard_, *context, kSubmitPlan, CallGuard::kMutation,
-                 request->name());
+                 request->name(), request->request_id());
   auto name = Admit(call, request->name(), "name", Operation::kWritePlan);
   if (!name.ok()) return call.Finish(name.status());
   FieldViolations violations;
   domain::ValidateRequestId(request->request_id(), "request_id", &violations);
   if (!violations.empty()) return call.Finish(violations.ToStatus());
   return call.Finish(
-      store_.MutatePlan(call.Write(request->request_id()), request->name(),
+      store_.MutatePlan(call.Write(), request->name(),
                         Action(PlanAction::kSubmit, request->etag())),
       response);
 }
@@ -224,7 +224,7 @@ grpc::Status PlanServiceImpl::WithdrawPlan(
     grpc::ServerContext* context, const itp::v1::WithdrawPlanRequest* request,
     Plan* response) {
   CallGuard call(guard_, *context, kWithdrawPlan, CallGuard::kMutation,
-                 request->name());
+                 request->name(), request->request_id());
   auto name = Admit(call, request->name(), "name", Operation::kWritePlan);
   if (!name.ok()) return call.Finish(name.status());
   FieldViolations violations;
@@ -238,7 +238,7 @@ grpc::Status PlanServiceImpl::WithdrawPlan(
     if (applied.ok()) plan.set_withdrawal_reason(request->reason());
     return applied;
   };
-  return call.Finish(store_.MutatePlan(call.Write(request->request_id()),
+  return call.Finish(store_.MutatePlan(call.Write(),
                                        request->name(), withdraw),
                      response);
 }

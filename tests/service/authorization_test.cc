@@ -1,0 +1,629 @@
+// The authorization table: every RPC x every kind of caller x own/other
+// country x every plan state, over a real channel to a real server, with the
+// expected status code of each cell written out from the access rules:
+//
+//   PARTNER   writes the plans of its countries; reads every plan of its
+//             countries and APPROVED plans of all countries.
+//   REVIEWER  reads every non-draft plan and revision; no edits.
+//   BENCHMARK_RUNNER reads non-draft plans.
+//   ADMIN     everything, plus keys and the audit trail.
+//   No, bad or revoked key: UNAUTHENTICATED. A hidden or missing plan is
+//   PERMISSION_DENIED for a caller who may not read every plan of its country.
+
+#include <fstream>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
+#include "grpcpp/create_channel.h"
+#include "grpcpp/security/credentials.h"
+#include "gtest/gtest.h"
+#include "itp/v1/admin_service.grpc.pb.h"
+#include "itp/v1/plan_service.grpc.pb.h"
+#include "server/domain/plan_lifecycle.h"
+#include "server/service/server.h"
+#include "server/storage/sqlite.h"
+#include "tests/testing/temp_dir.h"
+#include "tests/testing/test_plans.h"
+
+namespace itp::service {
+namespace {
+
+using grpc::StatusCode;
+using itp::v1::Plan;
+
+enum class Caller {
+  kNoKey,
+  kBadKey,
+  kRevokedKey,
+  kPartnerOwn,    // PARTNER key for IND, on India plans
+  kPartnerOther,  // PARTNER key for BRA, on India plans
+  kReviewer,
+  kRunner,
+  kAdmin,
+};
+
+enum class Rpc {
+  kCreatePlan,
+  kGetPlan,
+  kListPlans,
+  kUpdatePlan,
+  kDeletePlan,
+  kSubmitPlan,
+  kWithdrawPlan,
+  kGetPlanRevision,
+  kListPlanRevisions,
+  kCreateApiKey,
+  kListApiKeys,
+  kRevokeApiKey,
+  kListAuditEvents,
+};
+
+const std::vector<Caller> kCallers = {
+    Caller::kNoKey,    Caller::kBadKey,  Caller::kRevokedKey,
+    Caller::kPartnerOwn, Caller::kPartnerOther, Caller::kReviewer,
+    Caller::kRunner,   Caller::kAdmin};
+
+const std::vector<Plan::State> kStates = {
+    Plan::DRAFT,    Plan::SUBMITTED, Plan::IN_REVIEW, Plan::CHANGES_REQUESTED,
+    Plan::APPROVED, Plan::REJECTED,  Plan::WITHDRAWN};
+
+std::string CallerName(Caller c) {
+  switch (c) {
+    case Caller::kNoKey:
+      return "NoKey";
+    case Caller::kBadKey:
+      return "BadKey";
+    case Caller::kRevokedKey:
+      return "RevokedKey";
+    case Caller::kPartnerOwn:
+      return "PartnerOwnCountry";
+    case Caller::kPartnerOther:
+      return "PartnerOtherCountry";
+    case Caller::kReviewer:
+      return "Reviewer";
+    case Caller::kRunner:
+      return "BenchmarkRunner";
+    case Caller::kAdmin:
+      return "Admin";
+  }
+  return "";
+}
+
+std::string RpcName(Rpc r) {
+  switch (r) {
+    case Rpc::kCreatePlan:
+      return "CreatePlan";
+    case Rpc::kGetPlan:
+      return "GetPlan";
+    case Rpc::kListPlans:
+      return "ListPlans";
+    case Rpc::kUpdatePlan:
+      return "UpdatePlan";
+    case Rpc::kDeletePlan:
+      return "DeletePlan";
+    case Rpc::kSubmitPlan:
+      return "SubmitPlan";
+    case Rpc::kWithdrawPlan:
+      return "WithdrawPlan";
+    case Rpc::kGetPlanRevision:
+      return "GetPlanRevision";
+    case Rpc::kListPlanRevisions:
+      return "ListPlanRevisions";
+    case Rpc::kCreateApiKey:
+      return "CreateApiKey";
+    case Rpc::kListApiKeys:
+      return "ListApiKeys";
+    case Rpc::kRevokeApiKey:
+      return "RevokeApiKey";
+    case Rpc::kListAuditEvents:
+      return "ListAuditEvents";
+  }
+  return "";
+}
+
+bool Authenticated(Caller c) {
+  return c != Caller::kNoKey && c != Caller::kBadKey &&
+         c != Caller::kRevokedKey;
+}
+
+// Whether `c` may read an India plan in `state`, per the rules above.
+bool MayRead(Caller c, Plan::State state) {
+  switch (c) {
+    case Caller::kAdmin:
+    case Caller::kPartnerOwn:
+      return true;
+    case Caller::kPartnerOther:
+      return state == Plan::APPROVED;
+    case Caller::kReviewer:
+    case Caller::kRunner:
+      return state != Plan::DRAFT;
+    default:
+      return false;
+  }
+}
+
+bool MayWrite(Caller c) {
+  return c == Caller::kAdmin || c == Caller::kPartnerOwn;
+}
+
+// The expected code of one cell. `state` is ignored by the calls that do not
+// act on an existing plan.
+StatusCode Expected(Rpc rpc, Caller c, Plan::State state) {
+  if (!Authenticated(c)) return StatusCode::UNAUTHENTICATED;
+  const bool editable =
+      state == Plan::DRAFT || state == Plan::CHANGES_REQUESTED;
+  switch (rpc) {
+    case Rpc::kCreatePlan:
+      return MayWrite(c) ? StatusCode::OK : StatusCode::PERMISSION_DENIED;
+    case Rpc::kListPlans:
+      return StatusCode::OK;
+    case Rpc::kGetPlan:
+    case Rpc::kListPlanRevisions:
+      return MayRead(c, state) ? StatusCode::OK
+                               : StatusCode::PERMISSION_DENIED;
+    case Rpc::kGetPlanRevision:
+      if (!MayRead(c, state)) return StatusCode::PERMISSION_DENIED;
+      // A plan that was never submitted has no revision 1.
+      return state == Plan::DRAFT ? StatusCode::NOT_FOUND : StatusCode::OK;
+    case Rpc::kUpdatePlan:
+    case Rpc::kSubmitPlan:
+      if (!MayWrite(c)) return StatusCode::PERMISSION_DENIED;
+      return editable ? StatusCode::OK : StatusCode::FAILED_PRECONDITION;
+    case Rpc::kDeletePlan:
+      if (!MayWrite(c)) return StatusCode::PERMISSION_DENIED;
+      return state == Plan::DRAFT ? StatusCode::OK
+                                  : StatusCode::FAILED_PRECONDITION;
+    case Rpc::kWithdrawPlan:
+      if (!MayWrite(c)) return StatusCode::PERMISSION_DENIED;
+      return state == Plan::SUBMITTED || state == Plan::IN_REVIEW ||
+                     state == Plan::CHANGES_REQUESTED ||
+                     state == Plan::APPROVED
+                 ? StatusCode::OK
+                 : StatusCode::FAILED_PRECONDITION;
+    case Rpc::kCreateApiKey:
+    case Rpc::kListApiKeys:
+    case Rpc::kRevokeApiKey:
+    case Rpc::kListAuditEvents:
+      return c == Caller::kAdmin ? StatusCode::OK
+                                 : StatusCode::PERMISSION_DENIED;
+  }
+  return StatusCode::UNKNOWN;
+}
+
+// One server for the whole suite, with a key for each kind of caller.
+class World {
+ public:
+  World() {
+    ServerConfig config;
+    config.listen_address = "127.0.0.1:0";
+    config.db_path = dir_.File("itp.db");
+    auto server = ItpServer::Start(config);
+    EXPECT_TRUE(server.ok()) << server.status();
+    server_ = *std::move(server);
+    channel_ = grpc::CreateChannel(absl::StrCat("127.0.0.1:", server_->port()),
+                                   grpc::InsecureChannelCredentials());
+    plans_ = itp::v1::PlanService::NewStub(channel_);
+    admin_ = itp::v1::AdminService::NewStub(channel_);
+    std::ifstream in(dir_.File("itp-admin.key"));
+    std::getline(in, keys_[Caller::kAdmin]);
+    keys_[Caller::kBadKey] =
+        "itp_0123456789abcdef_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+    keys_[Caller::kPartnerOwn] =
+        NewKey(itp::v1::PARTNER, {"IND"}, "Ministry of Steel, India").secret();
+    keys_[Caller::kPartnerOther] =
+        NewKey(itp::v1::PARTNER, {"BRA"}, "Ministry of Industry, Brazil")
+            .secret();
+    keys_[Caller::kReviewer] =
+        NewKey(itp::v1::REVIEWER, {}, "LeadIT secretariat reviewer").secret();
+    keys_[Caller::kRunner] =
+        NewKey(itp::v1::BENCHMARK_RUNNER, {}, "Nightly benchmark job")
+            .secret();
+    auto revoked = NewKey(itp::v1::PARTNER, {"IND"}, "Retired India upload");
+    keys_[Caller::kRevokedKey] = revoked.secret();
+    grpc::ClientContext context;
+    Authorize(&context, Caller::kAdmin);
+    itp::v1::RevokeApiKeyRequest revoke;
+    revoke.set_name(revoked.api_key().name());
+    itp::v1::ApiKey ignored;
+    EXPECT_TRUE(admin_->RevokeApiKey(&context, revoke, &ignored).ok());
+
+    storage::SqliteOptions options;
+    options.path = config.db_path;
+    options.pool_size = 1;
+    auto stores = storage::OpenSqliteStores(options);
+    EXPECT_TRUE(stores.ok()) << stores.status();
+    stores_ = *std::move(stores);
+  }
+
+  ~World() {
+    server_->Shutdown(absl::Seconds(5));
+    server_->Wait();
+  }
+
+  void Authorize(grpc::ClientContext* context, Caller c) {
+    if (c != Caller::kNoKey) {
+      context->AddMetadata("authorization", "Bearer " + keys_[c]);
+    }
+  }
+
+  // An India plan named `plan_id`, driven into `state` through the domain
+  // state machine (review transitions have no RPC yet).
+  Plan MakePlan(const std::string& plan_id, Plan::State state) {
+    using domain::PlanAction;
+    storage::WriteContext ctx;
+    ctx.method = "authorization_test/setup";
+    Plan plan = testing::IndiaSteelPlan();
+    plan.set_name(absl::StrCat("countries/IND/plans/", plan_id));
+    auto created = stores_.plans->CreatePlan(ctx, plan);
+    if (!created.ok()) {
+      ADD_FAILURE() << created.status();
+      return plan;
+    }
+    std::vector<PlanAction> path;
+    switch (state) {
+      case Plan::SUBMITTED:
+        path = {PlanAction::kSubmit};
+        break;
+      case Plan::IN_REVIEW:
+        path = {PlanAction::kSubmit, PlanAction::kStartReview};
+        break;
+      case Plan::CHANGES_REQUESTED:
+        path = {PlanAction::kSubmit, PlanAction::kStartReview,
+                PlanAction::kRequestChanges};
+        break;
+      case Plan::APPROVED:
+        path = {PlanAction::kSubmit, PlanAction::kStartReview,
+                PlanAction::kApprove};
+        break;
+      case Plan::REJECTED:
+        path = {PlanAction::kSubmit, PlanAction::kStartReview,
+                PlanAction::kReject};
+        break;
+      case Plan::WITHDRAWN:
+        path = {PlanAction::kSubmit, PlanAction::kWithdraw};
+        break;
+      default:
+        break;
+    }
+    Plan result = *created;
+    for (PlanAction action : path) {
+      auto moved = stores_.plans->MutatePlan(
+          ctx, plan.name(), [action](Plan& p, int64_t now) {
+            return domain::ApplyAction(p, action, "", now);
+          });
+      if (!moved.ok()) {
+        ADD_FAILURE() << moved.status();
+        return result;
+      }
+      result = *moved;
+    }
+    EXPECT_EQ(result.state(), state);
+    return result;
+  }
+
+  itp::v1::PlanService::Stub& plans() { return *plans_; }
+  itp::v1::AdminService::Stub& admin() { return *admin_; }
+  const std::string& admin_key_name() {
+    if (admin_key_name_.empty()) {
+      grpc::ClientContext context;
+      Authorize(&context, Caller::kAdmin);
+      itp::v1::ListApiKeysRequest request;
+      itp::v1::ListApiKeysResponse response;
+      EXPECT_TRUE(admin_->ListApiKeys(&context, request, &response).ok());
+      admin_key_name_ = response.api_keys(0).name();
+    }
+    return admin_key_name_;
+  }
+
+ private:
+  itp::v1::CreateApiKeyResponse NewKey(itp::v1::Role role,
+                                       std::vector<std::string> countries,
+                                       const std::string& display_name) {
+    grpc::ClientContext context;
+    Authorize(&context, Caller::kAdmin);
+    itp::v1::CreateApiKeyRequest request;
+    request.mutable_api_key()->set_role(role);
+    request.mutable_api_key()->set_display_name(display_name);
+    for (const auto& c : countries) request.mutable_api_key()->add_countries(c);
+    itp::v1::CreateApiKeyResponse response;
+    grpc::Status status = admin_->CreateApiKey(&context, request, &response);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return response;
+  }
+
+  testing::TempDir dir_;
+  std::unique_ptr<ItpServer> server_;
+  std::shared_ptr<grpc::Channel> channel_;
+  std::unique_ptr<itp::v1::PlanService::Stub> plans_;
+  std::unique_ptr<itp::v1::AdminService::Stub> admin_;
+  std::map<Caller, std::string> keys_;
+  storage::SqliteStores stores_;
+  std::string admin_key_name_;
+};
+
+struct Cell {
+  Rpc rpc;
+  Caller caller;
+  Plan::State state;
+};
+
+std::string CellName(const ::testing::TestParamInfo<Cell>& info) {
+  std::string state =
+      absl::StrReplaceAll(absl::AsciiStrToLower(Plan::State_Name(info.param.state)),
+                          {{"_", ""}});
+  state[0] = absl::ascii_toupper(state[0]);
+  return absl::StrCat(RpcName(info.param.rpc), "_", CallerName(info.param.caller),
+                      "_", state);
+}
+
+class AuthorizationTest : public ::testing::TestWithParam<Cell> {
+ protected:
+  static void SetUpTestSuite() { world_ = new World(); }
+  static void TearDownTestSuite() {
+    delete world_;
+    world_ = nullptr;
+  }
+
+  // Runs the cell's RPC as its caller and returns the status code.
+  StatusCode Run(const Cell& cell) {
+    static int counter = 0;
+    const std::string plan_id =
+        absl::StrCat("steel-", absl::AsciiStrToLower(RpcName(cell.rpc)), "-",
+                     ++counter);
+    grpc::ClientContext context;
+    world_->Authorize(&context, cell.caller);
+    switch (cell.rpc) {
+      case Rpc::kCreatePlan: {
+        itp::v1::CreatePlanRequest request;
+        request.set_parent("countries/IND");
+        request.set_plan_id(plan_id);
+        *request.mutable_plan() = testing::IndiaSteelPlan();
+        Plan response;
+        return world_->plans().CreatePlan(&context, request, &response)
+            .error_code();
+      }
+      case Rpc::kGetPlan: {
+        itp::v1::GetPlanRequest request;
+        request.set_name(world_->MakePlan(plan_id, cell.state).name());
+        Plan response;
+        return world_->plans().GetPlan(&context, request, &response)
+            .error_code();
+      }
+      case Rpc::kListPlans: {
+        itp::v1::ListPlansRequest request;
+        request.set_parent("countries/IND");
+        itp::v1::ListPlansResponse response;
+        return world_->plans().ListPlans(&context, request, &response)
+            .error_code();
+      }
+      case Rpc::kUpdatePlan: {
+        Plan plan = world_->MakePlan(plan_id, cell.state);
+        itp::v1::UpdatePlanRequest request;
+        *request.mutable_plan() = plan;
+        request.mutable_plan()->set_summary("Revised after consultation");
+        request.mutable_update_mask()->add_paths("summary");
+        Plan response;
+        return world_->plans().UpdatePlan(&context, request, &response)
+            .error_code();
+      }
+      case Rpc::kDeletePlan: {
+        itp::v1::DeletePlanRequest request;
+        request.set_name(world_->MakePlan(plan_id, cell.state).name());
+        google::protobuf::Empty response;
+        return world_->plans().DeletePlan(&context, request, &response)
+            .error_code();
+      }
+      case Rpc::kSubmitPlan: {
+        itp::v1::SubmitPlanRequest request;
+        request.set_name(world_->MakePlan(plan_id, cell.state).name());
+        Plan response;
+        return world_->plans().SubmitPlan(&context, request, &response)
+            .error_code();
+      }
+      case Rpc::kWithdrawPlan: {
+        itp::v1::WithdrawPlanRequest request;
+        request.set_name(world_->MakePlan(plan_id, cell.state).name());
+        request.set_reason("Superseded by the updated national roadmap");
+        Plan response;
+        return world_->plans().WithdrawPlan(&context, request, &response)
+            .error_code();
+      }
+      case Rpc::kGetPlanRevision: {
+        itp::v1::GetPlanRevisionRequest request;
+        request.set_name(absl::StrCat(
+            world_->MakePlan(plan_id, cell.state).name(), "/revisions/1"));
+        itp::v1::PlanRevision response;
+        return world_->plans().GetPlanRevision(&context, request, &response)
+            .error_code();
+      }
+      case Rpc::kListPlanRevisions: {
+        itp::v1::ListPlanRevisionsRequest request;
+        request.set_parent(world_->MakePlan(plan_id, cell.state).name());
+        itp::v1::ListPlanRevisionsResponse response;
+        return world_->plans().ListPlanRevisions(&context, request, &response)
+            .error_code();
+      }
+      case Rpc::kCreateApiKey: {
+        itp::v1::CreateApiKeyRequest request;
+        request.mutable_api_key()->set_role(itp::v1::REVIEWER);
+        request.mutable_api_key()->set_display_name("Secretariat reviewer");
+        itp::v1::CreateApiKeyResponse response;
+        return world_->admin().CreateApiKey(&context, request, &response)
+            .error_code();
+      }
+      case Rpc::kListApiKeys: {
+        itp::v1::ListApiKeysRequest request;
+        itp::v1::ListApiKeysResponse response;
+        return world_->admin().ListApiKeys(&context, request, &response)
+            .error_code();
+      }
+      case Rpc::kRevokeApiKey: {
+        // Revoking an unknown key: the check comes before existence, so
+        // only an admin learns that it does not exist.
+        itp::v1::RevokeApiKeyRequest request;
+        request.set_name("apiKeys/00000000deadbeef");
+        itp::v1::ApiKey response;
+        StatusCode code =
+            world_->admin().RevokeApiKey(&context, request, &response)
+                .error_code();
+        return code == StatusCode::NOT_FOUND ? StatusCode::OK : code;
+      }
+      case Rpc::kListAuditEvents: {
+        itp::v1::ListAuditEventsRequest request;
+        itp::v1::ListAuditEventsResponse response;
+        return world_->admin().ListAuditEvents(&context, request, &response)
+            .error_code();
+      }
+    }
+    return StatusCode::UNKNOWN;
+  }
+
+  static World* world_;
+};
+
+World* AuthorizationTest::world_ = nullptr;
+
+TEST_P(AuthorizationTest, CallGetsTheExpectedCode) {
+  const Cell& cell = GetParam();
+  EXPECT_EQ(Run(cell), Expected(cell.rpc, cell.caller, cell.state));
+}
+
+std::vector<Cell> AllCells() {
+  std::vector<Cell> cells;
+  const std::vector<Rpc> plan_rpcs = {
+      Rpc::kGetPlan,      Rpc::kUpdatePlan,   Rpc::kDeletePlan,
+      Rpc::kSubmitPlan,   Rpc::kWithdrawPlan, Rpc::kGetPlanRevision,
+      Rpc::kListPlanRevisions};
+  for (Rpc rpc : plan_rpcs) {
+    for (Caller caller : kCallers) {
+      for (Plan::State state : kStates) cells.push_back({rpc, caller, state});
+    }
+  }
+  for (Rpc rpc : {Rpc::kCreatePlan, Rpc::kListPlans, Rpc::kCreateApiKey,
+                  Rpc::kListApiKeys, Rpc::kRevokeApiKey,
+                  Rpc::kListAuditEvents}) {
+    for (Caller caller : kCallers) cells.push_back({rpc, caller, Plan::DRAFT});
+  }
+  return cells;
+}
+
+INSTANTIATE_TEST_SUITE_P(EveryRpcCallerCountryAndState, AuthorizationTest,
+                         ::testing::ValuesIn(AllCells()), CellName);
+
+// Listing returns exactly the plans the caller may read, and paginates
+// correctly over them.
+class VisibilityTest : public AuthorizationTest {};
+
+TEST_F(VisibilityTest, ListsReturnExactlyTheReadablePlans) {
+  std::map<std::string, Plan::State> india;
+  for (Plan::State state : kStates) {
+    for (int i = 0; i < 3; ++i) {
+      Plan plan = world_->MakePlan(
+          absl::StrCat("visible-", static_cast<int>(state), "-", i),
+          state);
+      india[plan.name()] = state;
+    }
+  }
+  for (Caller caller : kCallers) {
+    if (!Authenticated(caller)) continue;
+    for (const char* parent : {"countries/IND", "countries/-"}) {
+      SCOPED_TRACE(absl::StrCat(CallerName(caller), " ", parent));
+      std::set<std::string> listed;
+      itp::v1::ListPlansRequest request;
+      request.set_parent(parent);
+      request.set_page_size(4);
+      request.set_filter("country = IND");
+      int total = -1;
+      do {
+        grpc::ClientContext context;
+        world_->Authorize(&context, caller);
+        itp::v1::ListPlansResponse response;
+        ASSERT_TRUE(
+            world_->plans().ListPlans(&context, request, &response).ok());
+        if (total < 0) total = response.total_size();
+        EXPECT_EQ(response.total_size(), total);
+        for (const Plan& p : response.plans()) {
+          EXPECT_TRUE(listed.insert(p.name()).second) << p.name();
+          EXPECT_TRUE(MayRead(caller, p.state())) << p.name();
+        }
+        request.set_page_token(response.next_page_token());
+      } while (!request.page_token().empty());
+      for (const auto& [name, state] : india) {
+        EXPECT_EQ(listed.count(name) == 1, MayRead(caller, state)) << name;
+      }
+      EXPECT_EQ(total, static_cast<int>(listed.size()));
+    }
+  }
+}
+
+TEST_F(VisibilityTest, MissingPlanLooksLikeAHiddenOneToOtherCountries) {
+  for (Caller caller : kCallers) {
+    if (!Authenticated(caller)) continue;
+    SCOPED_TRACE(CallerName(caller));
+    grpc::ClientContext context;
+    world_->Authorize(&context, caller);
+    itp::v1::GetPlanRequest request;
+    request.set_name("countries/IND/plans/cement-2070-unpublished");
+    Plan response;
+    StatusCode code =
+        world_->plans().GetPlan(&context, request, &response).error_code();
+    const bool reads_all_of_india =
+        caller == Caller::kAdmin || caller == Caller::kPartnerOwn;
+    EXPECT_EQ(code, reads_all_of_india ? StatusCode::NOT_FOUND
+                                       : StatusCode::PERMISSION_DENIED);
+  }
+}
+
+TEST_F(VisibilityTest, DeniedAttemptsAndChangesAreAudited) {
+  Plan plan = world_->MakePlan("audited-steel", Plan::DRAFT);
+  {
+    grpc::ClientContext context;
+    world_->Authorize(&context, Caller::kPartnerOther);
+    itp::v1::SubmitPlanRequest request;
+    request.set_name(plan.name());
+    request.set_request_id("3b241101-e2bb-4255-8caf-4136c566a962");
+    Plan response;
+    EXPECT_EQ(world_->plans().SubmitPlan(&context, request, &response)
+                  .error_code(),
+              StatusCode::PERMISSION_DENIED);
+  }
+  {
+    grpc::ClientContext context;
+    world_->Authorize(&context, Caller::kPartnerOwn);
+    itp::v1::SubmitPlanRequest request;
+    request.set_name(plan.name());
+    request.set_request_id("9c5b94b1-35ad-49bb-b118-8e8fc24abf80");
+    Plan response;
+    EXPECT_TRUE(
+        world_->plans().SubmitPlan(&context, request, &response).ok());
+  }
+  grpc::ClientContext context;
+  world_->Authorize(&context, Caller::kAdmin);
+  itp::v1::ListAuditEventsRequest request;
+  request.set_filter(absl::StrCat("resource = \"", plan.name(),
+                                  "\" AND method = "
+                                  "\"/itp.v1.PlanService/SubmitPlan\""));
+  itp::v1::ListAuditEventsResponse response;
+  ASSERT_TRUE(
+      world_->admin().ListAuditEvents(&context, request, &response).ok());
+  ASSERT_EQ(response.audit_events_size(), 2);
+  const auto& granted = response.audit_events(0);  // newest first
+  const auto& denied = response.audit_events(1);
+  EXPECT_EQ(granted.code(), "OK");
+  EXPECT_EQ(granted.role(), itp::v1::PARTNER);
+  EXPECT_EQ(granted.request_id(), "9c5b94b1-35ad-49bb-b118-8e8fc24abf80");
+  EXPECT_EQ(denied.code(), "PERMISSION_DENIED");
+  EXPECT_EQ(denied.role(), itp::v1::PARTNER);
+  EXPECT_EQ(denied.request_id(), "3b241101-e2bb-4255-8caf-4136c566a962");
+  EXPECT_NE(denied.api_key(), granted.api_key());
+  EXPECT_TRUE(denied.api_key().rfind("apiKeys/", 0) == 0);
+}
+
+}  // namespace
+}  // namespace itp::service
