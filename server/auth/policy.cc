@@ -57,8 +57,26 @@ absl::Status CheckCall(const Principal& p, Operation operation,
                                       absl::StrJoin(p.countries, ", ")));
       }
       return absl::OkStatus();
+    case Operation::kReview:
+      if (p.role == itp::v1::REVIEWER) return absl::OkStatus();
+      return Denied(p, "start, score, decide or resolve reviews");
+    case Operation::kReadReviews:
+      if (p.role == itp::v1::REVIEWER) return absl::OkStatus();
+      if (p.role == itp::v1::PARTNER &&
+          (country == domain::kAnyCountry || p.HasCountry(country))) {
+        return absl::OkStatus();
+      }
+      return Denied(p, absl::StrCat("read the reviews of plans of ", country));
+    case Operation::kBenchmarkPlan:
+      if (p.role == itp::v1::PARTNER && !p.HasCountry(country)) {
+        return Denied(p, absl::StrCat("benchmark plans of ", country,
+                                      "; it is limited to ",
+                                      absl::StrJoin(p.countries, ", ")));
+      }
+      [[fallthrough]];
     case Operation::kReadPlan:
     case Operation::kListPlans:
+    case Operation::kReadReference:
       if (p.role == itp::v1::PARTNER || p.role == itp::v1::REVIEWER ||
           p.role == itp::v1::BENCHMARK_RUNNER) {
         return absl::OkStatus();
@@ -117,6 +135,20 @@ std::optional<domain::FilterExpr> ReadableFilter(const Principal& p,
       return Compare(FilterField::kState, CompareOp::kEq,
                      Plan::STATE_UNSPECIFIED);
   }
+}
+
+std::optional<domain::FilterExpr> RestrictToReadable(
+    const Principal& principal, absl::string_view country,
+    std::optional<domain::FilterExpr> filter) {
+  std::optional<domain::FilterExpr> readable =
+      ReadableFilter(principal, country);
+  if (!readable) return filter;
+  if (!filter) return readable;
+  domain::FilterExpr both;
+  both.kind = domain::FilterExpr::Kind::kAnd;
+  both.children.push_back(*std::move(filter));
+  both.children.push_back(*std::move(readable));
+  return both;
 }
 
 }  // namespace itp::auth

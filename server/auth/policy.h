@@ -1,10 +1,12 @@
 // Who may do what: the access rules of ITP as pure functions over a
 // Principal, so that they can be tested cell by cell without a server.
 //
-//   PARTNER           writes the plans of its countries; reads every plan of
-//                     its countries and APPROVED plans of all countries.
-//   REVIEWER          reads every non-draft plan and revision; no plan edits.
-//   BENCHMARK_RUNNER  reads non-draft plans.
+//   PARTNER           writes and benchmarks the plans of its countries; reads
+//                     every plan of its countries and APPROVED plans of all
+//                     countries.
+//   REVIEWER          reads every non-draft plan and revision; benchmarks
+//                     them; no plan edits.
+//   BENCHMARK_RUNNER  reads non-draft plans; benchmarks them.
 //   ADMIN             everything, plus API keys and the audit trail.
 //
 // Reads whose permission depends on the plan's state deny a missing plan
@@ -46,8 +48,20 @@ enum class Operation {
   kReadPlan,
   // ListPlans.
   kListPlans,
-  // AdminService.
+  // AdminService, CreatePathway.
   kAdministrate,
+  // BenchmarkPlan (then CheckPlanRead on the plan's state).
+  kBenchmarkPlan,
+  // ListPathways, GetPathway, GetRubric, ComparePlans (which lists only
+  // readable plans).
+  kReadReference,
+  // StartReview, ScoreReview, CompleteReview, ResolveComment, and comments
+  // on open reviews: REVIEWER and ADMIN.
+  kReview,
+  // Reading reviews and comments, and commenting on completed reviews:
+  // REVIEWER and ADMIN; PARTNER for its countries (completed reviews only,
+  // which the handler checks).
+  kReadReviews,
 };
 
 // The checks that need no stored data: OK, or PERMISSION_DENIED (reason
@@ -70,6 +84,11 @@ absl::Status CheckPlanRead(const Principal& principal,
 // that only readable plans are listed; nullopt when the caller reads all.
 std::optional<domain::FilterExpr> ReadableFilter(const Principal& principal,
                                                  absl::string_view country);
+
+// `filter` AND ReadableFilter(principal, country): what a list may return.
+std::optional<domain::FilterExpr> RestrictToReadable(
+    const Principal& principal, absl::string_view country,
+    std::optional<domain::FilterExpr> filter);
 
 }  // namespace itp::auth
 

@@ -33,10 +33,10 @@ std::string RevisionName::ToString() const {
   return absl::StrCat(plan.ToString(), "/revisions/", revision);
 }
 
-std::string PlanIdProblem(absl::string_view id) {
-  if (id.empty()) return "plan_id is required.";
+std::string IdProblem(absl::string_view id, absl::string_view field) {
+  if (id.empty()) return absl::StrCat(field, " is required.");
   if (id.size() > kMaxPlanIdLength) {
-    return absl::StrCat("plan_id must be at most ", kMaxPlanIdLength,
+    return absl::StrCat(field, " must be at most ", kMaxPlanIdLength,
                         " characters.");
   }
   bool chars_ok = true;
@@ -48,11 +48,15 @@ std::string PlanIdProblem(absl::string_view id) {
   if (!chars_ok || !(id.front() >= 'a' && id.front() <= 'z') ||
       id.back() == '-') {
     return absl::StrCat(
-        "plan_id '", id,
+        field, " '", id,
         "' must use lower-case letters, digits and hyphens, start with a "
         "letter and not end with a hyphen (for example steel-2070).");
   }
   return "";
+}
+
+std::string PlanIdProblem(absl::string_view id) {
+  return IdProblem(id, "plan_id");
 }
 
 absl::StatusOr<std::string> ParseCountryParent(absl::string_view parent,

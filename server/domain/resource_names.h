@@ -31,6 +31,10 @@ struct RevisionName {
   std::string ToString() const;
 };
 
+// Checks a resource id named `field` (e.g. "pathway_id") by the rules of
+// PlanIdProblem.
+std::string IdProblem(absl::string_view id, absl::string_view field);
+
 // Checks a plan id: 1-63 characters of [a-z0-9-], starting with a letter and
 // not ending with a hyphen. Returns a sentence describing the problem, or an
 // empty string when `plan_id` is valid.

@@ -44,7 +44,20 @@ grpc::Status CallGuard::Finish(const absl::Status& outcome) {
                        " failed: ", recorded.ToString()));
     }
   }
+  if (kind_ == kMutation && outcome.ok()) deps_.events.Notify();
   return ToGrpcStatus(outcome);
+}
+
+absl::StatusOr<itp::v1::Plan> ReadPlanAs(CallGuard& call,
+                                         storage::PlanStore& store,
+                                         const std::string& name,
+                                         absl::string_view country) {
+  auto plan = store.GetPlan(name);
+  if (!plan.ok() && !absl::IsNotFound(plan.status())) return plan.status();
+  absl::Status s = call.AuthorizeRead(
+      country, plan.ok() ? std::optional(plan->state()) : std::nullopt);
+  if (!s.ok()) return s;
+  return plan;
 }
 
 }  // namespace itp::service

@@ -22,7 +22,9 @@
 #include "grpcpp/support/status.h"
 #include "server/auth/authenticator.h"
 #include "server/auth/policy.h"
+#include "server/service/event_bus.h"
 #include "server/storage/key_store.h"
+#include "server/storage/plan_store.h"
 
 namespace itp::service {
 
@@ -30,6 +32,8 @@ namespace itp::service {
 struct GuardDeps {
   const auth::Authenticator& authenticator;
   storage::AuditLog& audit;
+  // Notified after every successful mutation.
+  EventBus& events;
 };
 
 class CallGuard {
@@ -66,7 +70,8 @@ class CallGuard {
   storage::WriteContext Write() const;
 
   // Converts `outcome` for the client, recording it in the audit trail when
-  // the call was denied or was a mutation that failed.
+  // the call was denied or was a mutation that failed, and notifying event
+  // watchers after a successful mutation.
   grpc::Status Finish(const absl::Status& outcome);
 
   // Finish for a result: copies the value into `response` on success.
@@ -86,6 +91,14 @@ class CallGuard {
   std::string request_id_;
   auth::Principal principal_;
 };
+
+// Reads one plan as `call`'s (authenticated) caller may see it: the plan, or
+// PERMISSION_DENIED for a plan (or a missing plan) the caller may not read,
+// or NOT_FOUND for a missing plan the caller could read.
+absl::StatusOr<itp::v1::Plan> ReadPlanAs(CallGuard& call,
+                                         storage::PlanStore& store,
+                                         const std::string& name,
+                                         absl::string_view country);
 
 }  // namespace itp::service
 

@@ -55,17 +55,6 @@ absl::StatusOr<domain::PlanName> Admit(CallGuard& call,
 
 }  // namespace
 
-absl::StatusOr<Plan> PlanServiceImpl::ReadPlan(CallGuard& call,
-                                               const std::string& name,
-                                               const std::string& country) {
-  auto plan = store_.GetPlan(name);
-  if (!plan.ok() && !absl::IsNotFound(plan.status())) return plan.status();
-  absl::Status s = call.AuthorizeRead(
-      country, plan.ok() ? std::optional(plan->state()) : std::nullopt);
-  if (!s.ok()) return s;
-  return plan;
-}
-
 grpc::Status PlanServiceImpl::CreatePlan(
     grpc::ServerContext* context, const itp::v1::CreatePlanRequest* request,
     Plan* response) {
@@ -102,7 +91,7 @@ grpc::Status PlanServiceImpl::GetPlan(grpc::ServerContext* context,
                  request->name());
   auto name = Admit(call, request->name(), "name", Operation::kReadPlan);
   if (!name.ok()) return call.Finish(name.status());
-  return call.Finish(ReadPlan(call, request->name(), name->country), response);
+  return call.Finish(ReadPlanAs(call, store_, request->name(), name->country), response);
 }
 
 grpc::Status PlanServiceImpl::ListPlans(
@@ -129,18 +118,8 @@ grpc::Status PlanServiceImpl::ListPlans(
 
   // Only plans the caller may read are listed (and counted): the caller's
   // filter is combined with the visibility rule of its role.
-  std::optional<domain::FilterExpr> combined = *std::move(filter);
-  if (auto readable = auth::ReadableFilter(call.principal(), *country)) {
-    if (combined) {
-      domain::FilterExpr both;
-      both.kind = domain::FilterExpr::Kind::kAnd;
-      both.children.push_back(*std::move(combined));
-      both.children.push_back(*std::move(readable));
-      combined = std::move(both);
-    } else {
-      combined = std::move(readable);
-    }
-  }
+  std::optional<domain::FilterExpr> combined = auth::RestrictToReadable(
+      call.principal(), *country, *std::move(filter));
   // Tokens are bound to the parsed query (visibility included), so that a
   // token cannot be replayed by a caller who sees other plans.
   const uint64_t fingerprint = domain::QueryFingerprint(
@@ -256,7 +235,7 @@ grpc::Status PlanServiceImpl::GetPlanRevision(
   s = call.Authorize(Operation::kReadPlan, name->plan.country);
   if (!s.ok()) return call.Finish(s);
   const std::string plan_name = name->plan.ToString();
-  auto plan = ReadPlan(call, plan_name, name->plan.country);
+  auto plan = ReadPlanAs(call, store_, plan_name, name->plan.country);
   if (!plan.ok()) return call.Finish(plan.status());
   return call.Finish(store_.GetPlanRevision(plan_name, name->revision),
                      response);
@@ -272,7 +251,7 @@ grpc::Status PlanServiceImpl::ListPlanRevisions(
   if (!name.ok()) return call.Finish(name.status());
   auto page_size = domain::EffectivePageSize(request->page_size());
   if (!page_size.ok()) return call.Finish(page_size.status());
-  auto plan = ReadPlan(call, request->parent(), name->country);
+  auto plan = ReadPlanAs(call, store_, request->parent(), name->country);
   if (!plan.ok()) return call.Finish(plan.status());
 
   const uint64_t fingerprint =

@@ -50,12 +50,6 @@ class PlanServiceImpl final : public itp::v1::PlanService::Service {
       itp::v1::ListPlanRevisionsResponse* response) override;
 
  private:
-  // Reads one plan as `call`'s caller may see it: PERMISSION_DENIED for a
-  // plan (or a missing plan) the caller may not read.
-  absl::StatusOr<itp::v1::Plan> ReadPlan(CallGuard& call,
-                                         const std::string& name,
-                                         const std::string& country);
-
   storage::PlanStore& store_;
   const GuardDeps& guard_;
 };

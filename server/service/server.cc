@@ -26,17 +26,21 @@
 #include "server/auth/authenticator.h"
 #include "server/common/log.h"
 #include "server/demo/demo_plans.h"
+#include "server/benchmark/reference_pathways.h"
 #include "server/service/admin_service.h"
+#include "server/service/benchmark_service.h"
 #include "server/service/call_guard.h"
 #include "server/service/logging_interceptor.h"
 #include "server/service/plan_service.h"
+#include "server/service/review_service.h"
 #include "server/storage/sqlite.h"
 
 namespace itp::service {
 namespace {
 
-constexpr const char* kServiceNames[] = {"itp.v1.PlanService",
-                                         "itp.v1.AdminService"};
+constexpr const char* kServiceNames[] = {
+    "itp.v1.PlanService", "itp.v1.AdminService", "itp.v1.BenchmarkService",
+    "itp.v1.ReviewService"};
 
 absl::StatusOr<std::string> ReadFile(const std::string& path,
                                      absl::string_view flag) {
@@ -155,9 +159,11 @@ class ServerImpl : public ItpServer {
   ServerImpl(storage::SqliteStores stores, std::function<int64_t()> now)
       : stores_(std::move(stores)),
         authenticator_(*stores_.keys, now),
-        guard_{authenticator_, *stores_.audit},
+        guard_{authenticator_, *stores_.audit, events_},
         plan_service_(*stores_.plans, guard_),
-        admin_service_(*stores_.keys, *stores_.audit, guard_, now) {}
+        admin_service_(*stores_.keys, *stores_.audit, guard_, now),
+        benchmark_service_(*stores_.plans, *stores_.benchmarks, guard_),
+        review_service_(*stores_.plans, *stores_.reviews, guard_) {}
 
   absl::Status Build(const ServerConfig& config) {
     auto credentials = Credentials(config);
@@ -171,6 +177,8 @@ class ServerImpl : public ItpServer {
     builder.AddListeningPort(config.listen_address, *credentials, &port_);
     builder.RegisterService(&plan_service_);
     builder.RegisterService(&admin_service_);
+    builder.RegisterService(&benchmark_service_);
+    builder.RegisterService(&review_service_);
     builder.SetMaxReceiveMessageSize(config.max_message_bytes);
     grpc::ResourceQuota quota("itp-server");
     quota.SetMaxThreads(config.max_threads);
@@ -208,9 +216,12 @@ class ServerImpl : public ItpServer {
  private:
   storage::SqliteStores stores_;
   auth::Authenticator authenticator_;
+  EventBus events_;
   GuardDeps guard_;
   PlanServiceImpl plan_service_;
   AdminServiceImpl admin_service_;
+  BenchmarkServiceImpl benchmark_service_;
+  ReviewServiceImpl review_service_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
 };
@@ -237,6 +248,9 @@ absl::StatusOr<std::unique_ptr<ItpServer>> ItpServer::Start(
   absl::Status bootstrapped =
       BootstrapAdminKey(*stores->keys, AdminKeyPath(config));
   if (!bootstrapped.ok()) return bootstrapped;
+  absl::Status seeded =
+      stores->benchmarks->SeedPathways(benchmark::ReferencePathways());
+  if (!seeded.ok()) return seeded;
   if (config.demo) {
     auto seeded = demo::SeedDemoPlans(*stores->plans);
     if (!seeded.ok()) return seeded.status();

@@ -1,5 +1,5 @@
 // Opening the SQLite database behind the stores. One file holds plans, API
-// keys and the audit trail, so that a change and its audit event commit in
+// keys, the audit trail, pathways and benchmark reports, so that a change and its audit event commit in
 // one transaction.
 //
 //   SqliteOptions options;
@@ -15,8 +15,10 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "server/storage/benchmark_store.h"
 #include "server/storage/key_store.h"
 #include "server/storage/plan_store.h"
+#include "server/storage/review_store.h"
 
 namespace itp::storage {
 
@@ -38,6 +40,8 @@ struct SqliteStores {
   std::unique_ptr<PlanStore> plans;
   std::unique_ptr<KeyStore> keys;
   std::unique_ptr<AuditLog> audit;
+  std::unique_ptr<BenchmarkStore> benchmarks;
+  std::unique_ptr<ReviewStore> reviews;
 };
 
 // Opens (creating if needed) and migrates the SQLite database at

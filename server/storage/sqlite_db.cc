@@ -82,6 +82,54 @@ CREATE INDEX audit_events_by_api_key ON audit_events(api_key, id);
 CREATE INDEX audit_events_by_resource ON audit_events(resource, id);
 CREATE INDEX audit_events_by_code ON audit_events(code, id);
 )sql",
+    // 3: reference pathways and benchmark reports.
+    R"sql(
+CREATE TABLE pathways (
+  id          INTEGER PRIMARY KEY,
+  name        TEXT    NOT NULL UNIQUE,
+  sector      INTEGER NOT NULL,
+  built_in    INTEGER NOT NULL,
+  create_time INTEGER NOT NULL,
+  content     BLOB    NOT NULL
+) STRICT;
+CREATE INDEX pathways_by_sector ON pathways(sector, name);
+CREATE TABLE benchmark_reports (
+  id          INTEGER PRIMARY KEY,
+  plan_id     INTEGER NOT NULL REFERENCES plans(id) ON DELETE CASCADE,
+  create_time INTEGER NOT NULL,
+  content     BLOB    NOT NULL
+) STRICT;
+CREATE INDEX benchmark_reports_by_plan ON benchmark_reports(plan_id, id);
+)sql",
+    // 4: reviews, their comments, and the plan events partners follow.
+    R"sql(
+CREATE TABLE reviews (
+  id          INTEGER PRIMARY KEY,
+  plan_id     INTEGER NOT NULL REFERENCES plans(id) ON DELETE CASCADE,
+  state       INTEGER NOT NULL,
+  reviewer    TEXT    NOT NULL,
+  version     INTEGER NOT NULL,
+  create_time INTEGER NOT NULL,
+  content     BLOB    NOT NULL
+) STRICT;
+CREATE INDEX reviews_by_plan ON reviews(plan_id, id);
+CREATE UNIQUE INDEX reviews_one_open_per_plan ON reviews(plan_id)
+  WHERE state = 1;
+CREATE TABLE comments (
+  id        INTEGER PRIMARY KEY,
+  review_id INTEGER NOT NULL REFERENCES reviews(id) ON DELETE CASCADE,
+  resolved  INTEGER NOT NULL,
+  content   BLOB    NOT NULL
+) STRICT;
+CREATE INDEX comments_by_review ON comments(review_id, id);
+CREATE TABLE plan_events (
+  id             INTEGER PRIMARY KEY AUTOINCREMENT,
+  time           INTEGER NOT NULL,
+  country        TEXT    NOT NULL,
+  on_open_review INTEGER NOT NULL,
+  content        BLOB    NOT NULL
+) STRICT;
+)sql",
 };
 constexpr int kSchemaVersion = sizeof(kMigrations) / sizeof(kMigrations[0]);
 
@@ -301,6 +349,33 @@ void SqliteDb::RecordWrite(Connection& c, const WriteContext& ctx,
     s->exec();
   }
   InsertAudit(c, ctx, resource, absl::OkStatus());
+}
+
+void SqliteDb::InsertEvent(Connection& c, const itp::v1::PlanEvent& event,
+                           absl::string_view country, bool on_open_review) {
+  ScopedStatement s = c.Prepare(
+      "INSERT INTO plan_events (time, country, on_open_review, content) "
+      "VALUES (?, ?, ?, ?)");
+  std::string blob = event.SerializeAsString();
+  s->bind(1, static_cast<int64_t>(Now()));
+  s->bind(2, std::string(country));
+  s->bind(3, on_open_review ? 1 : 0);
+  s->bind(4, blob.data(), static_cast<int>(blob.size()));
+  s->exec();
+}
+
+void SqliteDb::InsertStateChange(Connection& c, const itp::v1::Plan& plan,
+                                 itp::v1::Plan::State from,
+                                 absl::string_view review) {
+  itp::v1::PlanEvent event;
+  event.set_type(itp::v1::PlanEvent::STATE_CHANGED);
+  event.set_plan(plan.name());
+  event.set_from_state(from);
+  event.set_to_state(plan.state());
+  event.set_review(std::string(review));
+  event.set_summary(absl::StrCat(itp::v1::Plan::State_Name(from), " -> ",
+                                 itp::v1::Plan::State_Name(plan.state())));
+  InsertEvent(c, event, plan.country(), false);
 }
 
 void SqliteDb::InsertAudit(Connection& c, const WriteContext& ctx,

@@ -24,6 +24,8 @@
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "google/protobuf/message_lite.h"
+#include "itp/v1/plan.pb.h"
+#include "itp/v1/review.pb.h"
 #include "server/domain/plan_query.h"
 #include "server/storage/sqlite.h"
 #include "server/storage/write_context.h"
@@ -139,6 +141,16 @@ class SqliteDb {
                    absl::string_view resource,
                    const google::protobuf::MessageLite& response);
 
+  // Appends a plan event (id and time are the row's) in the caller's
+  // transaction.
+  void InsertEvent(Connection& c, const itp::v1::PlanEvent& event,
+                   absl::string_view country, bool on_open_review);
+
+  // Appends the STATE_CHANGED event of `plan` moving from `from` to its
+  // current state (optionally caused by `review`).
+  void InsertStateChange(Connection& c, const itp::v1::Plan& plan,
+                         itp::v1::Plan::State from, absl::string_view review);
+
   // Inserts an audit event with `outcome` (in the caller's transaction).
   void InsertAudit(Connection& c, const WriteContext& ctx,
                    absl::string_view resource, const absl::Status& outcome);
@@ -158,10 +170,23 @@ class SqliteDb {
   std::vector<std::unique_ptr<Connection>> free_ ABSL_GUARDED_BY(mu_);
 };
 
+// In a write transaction: reads the plan `name`, applies `mutate`, writes it
+// back with a new etag and update time, freezes a new revision when
+// `revision` rose, and records a STATE_CHANGED event (caused by
+// `cause_review`, if any) when the state changed. NOT_FOUND for a missing
+// plan; errors of `mutate` as they are.
+absl::StatusOr<itp::v1::Plan> ApplyPlanMutation(SqliteDb& db, Connection& c,
+                                                absl::string_view name,
+                                                const PlanMutation& mutate,
+                                                absl::string_view cause_review);
+
 // The stores over `db` (defined with each implementation).
 std::unique_ptr<PlanStore> NewSqlitePlanStore(std::shared_ptr<SqliteDb> db);
 std::unique_ptr<KeyStore> NewSqliteKeyStore(std::shared_ptr<SqliteDb> db);
 std::unique_ptr<AuditLog> NewSqliteAuditLog(std::shared_ptr<SqliteDb> db);
+std::unique_ptr<BenchmarkStore> NewSqliteBenchmarkStore(
+    std::shared_ptr<SqliteDb> db);
+std::unique_ptr<ReviewStore> NewSqliteReviewStore(std::shared_ptr<SqliteDb> db);
 
 }  // namespace itp::storage::internal
 

@@ -44,6 +44,14 @@ absl::StatusOr<ApiKey> KeyFromBlob(const SQLite::Column& column, int64_t now) {
   return key;
 }
 
+absl::StatusOr<ApiKey> ParseKey(const std::string& bytes) {
+  ApiKey key;
+  if (!key.ParseFromString(bytes)) {
+    return absl::DataLossError("A stored response could not be decoded.");
+  }
+  return key;
+}
+
 absl::Status KeyNotFound(absl::string_view key_id) {
   std::string name = absl::StrCat("apiKeys/", key_id);
   return ErrorWithInfo(absl::StatusCode::kNotFound,
@@ -61,13 +69,7 @@ class SqliteKeyStore : public KeyStore {
     return db_->Write<ApiKey>([&](Connection& c) -> absl::StatusOr<ApiKey> {
       auto replay = db_->Replay(c, ctx, "apiKeys");
       if (!replay.ok()) return replay.status();
-      if (replay->has_value()) {
-        ApiKey key;
-        if (!key.ParseFromString(**replay)) {
-          return absl::DataLossError("A stored response could not be decoded.");
-        }
-        return key;
-      }
+      if (replay->has_value()) return ParseKey(**replay);
       const std::string key_id =
           input.name().substr(input.name().find('/') + 1);
       {
@@ -160,6 +162,9 @@ class SqliteKeyStore : public KeyStore {
   absl::StatusOr<ApiKey> RevokeKey(const WriteContext& ctx,
                                    absl::string_view key_id) override {
     return db_->Write<ApiKey>([&](Connection& c) -> absl::StatusOr<ApiKey> {
+      auto replay = db_->Replay(c, ctx, absl::StrCat("apiKeys/", key_id));
+      if (!replay.ok()) return replay.status();
+      if (replay->has_value()) return ParseKey(**replay);
       ApiKey key;
       {
         ScopedStatement s =

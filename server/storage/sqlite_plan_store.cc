@@ -20,14 +20,14 @@ namespace itp::storage {
 namespace {
 
 using domain::ErrorWithInfo;
-using internal::Connection;
-using internal::ScopedStatement;
-using internal::SqliteDb;
 using domain::FilterExpr;
 using domain::FilterField;
 using domain::PageCursor;
 using domain::PlanOrder;
 using google::protobuf::util::TimeUtil;
+using internal::Connection;
+using internal::ScopedStatement;
+using internal::SqliteDb;
 using itp::v1::Plan;
 using itp::v1::PlanRevision;
 
@@ -114,6 +114,92 @@ absl::StatusOr<Plan> ParsePlanBlob(const SQLite::Column& column) {
   }
   return plan;
 }
+
+void WriteSectors(Connection& c, int64_t id, const Plan& plan) {
+  {
+    ScopedStatement s = c.Prepare("DELETE FROM plan_sectors WHERE plan_id = ?");
+    s->bind(1, static_cast<int64_t>(id));
+    s->exec();
+  }
+  for (const auto& sector : plan.sectors()) {
+    ScopedStatement s = c.Prepare(
+        "INSERT OR IGNORE INTO plan_sectors (plan_id, sector) VALUES (?, ?)");
+    s->bind(1, static_cast<int64_t>(id));
+    s->bind(2, static_cast<int>(sector.sector()));
+    s->exec();
+  }
+}
+
+}  // namespace
+
+namespace internal {
+
+absl::StatusOr<Plan> ApplyPlanMutation(SqliteDb& db, Connection& c,
+                                       absl::string_view name,
+                                       const PlanMutation& mutate,
+                                       absl::string_view cause_review) {
+  int64_t id = 0;
+  int64_t version = 0;
+  Plan plan;
+  {
+    ScopedStatement s =
+        c.Prepare("SELECT id, version, content FROM plans WHERE name = ?");
+    s->bind(1, std::string(name));
+    if (!s->executeStep()) return PlanNotFound(name);
+    id = s->getColumn(0).getInt64();
+    version = s->getColumn(1).getInt64();
+    auto parsed = ParsePlanBlob(s->getColumn(2));
+    if (!parsed.ok()) return parsed.status();
+    plan = *std::move(parsed);
+  }
+  const int old_revision = plan.revision();
+  const Plan::State old_state = plan.state();
+  const int64_t now = db.Now();
+  absl::Status status = mutate(plan, now);
+  if (!status.ok()) return status;
+
+  *plan.mutable_update_time() = TimeUtil::MicrosecondsToTimestamp(now);
+  plan.set_etag(ComputeEtag(
+      plan.name(), TimeUtil::TimestampToMicroseconds(plan.create_time()),
+      version + 1));
+  std::string blob = plan.SerializeAsString();
+  {
+    ScopedStatement s = c.Prepare(
+        "UPDATE plans SET state = ?, revision = ?, version = ?, etag = ?, "
+        "update_time = ?, submit_time = ?, content = ? WHERE id = ?");
+    s->bind(1, static_cast<int>(plan.state()));
+    s->bind(2, plan.revision());
+    s->bind(3, static_cast<int64_t>(version + 1));
+    s->bind(4, plan.etag());
+    s->bind(5, static_cast<int64_t>(now));
+    s->bind(6, static_cast<int64_t>(
+                   plan.has_submit_time()
+                       ? TimeUtil::TimestampToMicroseconds(plan.submit_time())
+                       : 0));
+    s->bind(7, blob.data(), static_cast<int>(blob.size()));
+    s->bind(8, static_cast<int64_t>(id));
+    s->exec();
+  }
+  WriteSectors(c, id, plan);
+  if (plan.state() != old_state) {
+    db.InsertStateChange(c, plan, old_state, cause_review);
+  }
+  if (plan.revision() > old_revision) {
+    ScopedStatement s = c.Prepare(
+        "INSERT INTO plan_revisions (plan_id, revision, create_time, "
+        "content) VALUES (?, ?, ?, ?)");
+    s->bind(1, static_cast<int64_t>(id));
+    s->bind(2, plan.revision());
+    s->bind(3, static_cast<int64_t>(now));
+    s->bind(4, blob.data(), static_cast<int>(blob.size()));
+    s->exec();
+  }
+  return plan;
+}
+
+}  // namespace internal
+
+namespace {
 
 // A stored response of an earlier, replayed call, or why there is none.
 absl::StatusOr<std::optional<Plan>> ReplayedPlan(
@@ -228,8 +314,7 @@ class SqlitePlanStore : public PlanStore {
     absl::StrAppend(&sql, "p.name", dir, " LIMIT ?");
     binds.emplace_back(static_cast<int64_t>(q.page_size) + 1);
 
-    return db_->Read<PlanPage>(
-        [&](Connection& c) -> absl::StatusOr<PlanPage> {
+    return db_->Read<PlanPage>([&](Connection& c) -> absl::StatusOr<PlanPage> {
       // Both statements in one read transaction: the count matches the page.
       SQLite::Transaction txn(c.db(), SQLite::TransactionBehavior::DEFERRED);
       PlanPage page;
@@ -265,113 +350,61 @@ class SqlitePlanStore : public PlanStore {
       auto replay = ReplayedPlan(db_->Replay(c, ctx, name));
       if (!replay.ok()) return replay.status();
       if (replay->has_value()) return **replay;
-      int64_t id = 0;
-      int64_t version = 0;
-      Plan plan;
-      {
-        ScopedStatement s = c.Prepare(
-            "SELECT id, version, content FROM plans WHERE name = ?");
-        s->bind(1, std::string(name));
-        if (!s->executeStep()) return PlanNotFound(name);
-        id = s->getColumn(0).getInt64();
-        version = s->getColumn(1).getInt64();
-        auto parsed = ParsePlanBlob(s->getColumn(2));
-        if (!parsed.ok()) return parsed.status();
-        plan = *std::move(parsed);
-      }
-      const int old_revision = plan.revision();
-      const int64_t now = db_->Now();
-      absl::Status status = mutate(plan, now);
-      if (!status.ok()) return status;
-
-      *plan.mutable_update_time() = TimeUtil::MicrosecondsToTimestamp(now);
-      plan.set_etag(ComputeEtag(
-          plan.name(), TimeUtil::TimestampToMicroseconds(plan.create_time()),
-          version + 1));
-      std::string blob = plan.SerializeAsString();
-      {
-        ScopedStatement s = c.Prepare(
-            "UPDATE plans SET state = ?, revision = ?, version = ?, etag = ?, "
-            "update_time = ?, submit_time = ?, content = ? WHERE id = ?");
-        s->bind(1, static_cast<int>(plan.state()));
-        s->bind(2, plan.revision());
-        s->bind(3, static_cast<int64_t>(version + 1));
-        s->bind(4, plan.etag());
-        s->bind(5, static_cast<int64_t>(now));
-        s->bind(6, static_cast<int64_t>(
-                       plan.has_submit_time()
-                           ? TimeUtil::TimestampToMicroseconds(plan.submit_time())
-                           : 0));
-        s->bind(7, blob.data(), static_cast<int>(blob.size()));
-        s->bind(8, static_cast<int64_t>(id));
-        s->exec();
-      }
-      WriteSectors(c, id, plan);
-      if (plan.revision() > old_revision) {
-        ScopedStatement s = c.Prepare(
-            "INSERT INTO plan_revisions (plan_id, revision, create_time, "
-            "content) VALUES (?, ?, ?, ?)");
-        s->bind(1, static_cast<int64_t>(id));
-        s->bind(2, plan.revision());
-        s->bind(3, static_cast<int64_t>(now));
-        s->bind(4, blob.data(), static_cast<int>(blob.size()));
-        s->exec();
-      }
-      db_->RecordWrite(c, ctx, plan.name(), plan);
+      auto plan = internal::ApplyPlanMutation(*db_, c, name, mutate, "");
+      if (!plan.ok()) return plan.status();
+      db_->RecordWrite(c, ctx, plan->name(), *plan);
       return plan;
     });
   }
 
   absl::Status DeletePlan(const WriteContext& ctx, absl::string_view name,
                           const PlanCheck& check) override {
-    return db_->Write<bool>([&](Connection& c) -> absl::StatusOr<bool> {
-             int64_t id = 0;
-             {
-               ScopedStatement s =
-                   c.Prepare("SELECT id, content FROM plans WHERE name = ?");
-               s->bind(1, std::string(name));
-               if (!s->executeStep()) return PlanNotFound(name);
-               id = s->getColumn(0).getInt64();
-               auto plan = ParsePlanBlob(s->getColumn(1));
-               if (!plan.ok()) return plan.status();
-               absl::Status status = check(*plan);
-               if (!status.ok()) return status;
-             }
-             {
-               ScopedStatement s =
-                   c.Prepare("DELETE FROM plans WHERE id = ?");
-               s->bind(1, static_cast<int64_t>(id));
-               s->exec();
-             }
-             db_->InsertAudit(c, ctx, name, absl::OkStatus());
-             return true;
-           })
+    return db_
+        ->Write<bool>([&](Connection& c) -> absl::StatusOr<bool> {
+          int64_t id = 0;
+          {
+            ScopedStatement s =
+                c.Prepare("SELECT id, content FROM plans WHERE name = ?");
+            s->bind(1, std::string(name));
+            if (!s->executeStep()) return PlanNotFound(name);
+            id = s->getColumn(0).getInt64();
+            auto plan = ParsePlanBlob(s->getColumn(1));
+            if (!plan.ok()) return plan.status();
+            absl::Status status = check(*plan);
+            if (!status.ok()) return status;
+          }
+          {
+            ScopedStatement s = c.Prepare("DELETE FROM plans WHERE id = ?");
+            s->bind(1, static_cast<int64_t>(id));
+            s->exec();
+          }
+          db_->InsertAudit(c, ctx, name, absl::OkStatus());
+          return true;
+        })
         .status();
   }
 
   absl::StatusOr<PlanRevision> GetPlanRevision(absl::string_view plan_name,
                                                int revision) override {
-    return db_->Read<PlanRevision>(
-        [&](Connection& c) -> absl::StatusOr<PlanRevision> {
-          SQLite::Transaction txn(c.db(),
-                                  SQLite::TransactionBehavior::DEFERRED);
-          auto id = PlanId(c, plan_name);
-          if (!id.ok()) return id.status();
-          ScopedStatement s = c.Prepare(
-              "SELECT revision, create_time, content FROM plan_revisions "
-              "WHERE plan_id = ? AND revision = ?");
-          s->bind(1, static_cast<int64_t>(*id));
-          s->bind(2, revision);
-          if (!s->executeStep()) {
-            std::string rev_name = absl::StrCat(plan_name, "/revisions/",
-                                                revision);
-            return ErrorWithInfo(
-                absl::StatusCode::kNotFound,
-                absl::StrCat("Revision ", rev_name, " does not exist."),
-                "REVISION_NOT_FOUND", rev_name);
-          }
-          return RevisionFromRow(plan_name, *s);
-        });
+    return db_->Read<PlanRevision>([&](Connection& c)
+                                       -> absl::StatusOr<PlanRevision> {
+      SQLite::Transaction txn(c.db(), SQLite::TransactionBehavior::DEFERRED);
+      auto id = PlanId(c, plan_name);
+      if (!id.ok()) return id.status();
+      ScopedStatement s = c.Prepare(
+          "SELECT revision, create_time, content FROM plan_revisions "
+          "WHERE plan_id = ? AND revision = ?");
+      s->bind(1, static_cast<int64_t>(*id));
+      s->bind(2, revision);
+      if (!s->executeStep()) {
+        std::string rev_name = absl::StrCat(plan_name, "/revisions/", revision);
+        return ErrorWithInfo(
+            absl::StatusCode::kNotFound,
+            absl::StrCat("Revision ", rev_name, " does not exist."),
+            "REVISION_NOT_FOUND", rev_name);
+      }
+      return RevisionFromRow(plan_name, *s);
+    });
   }
 
   absl::StatusOr<RevisionPage> ListPlanRevisions(
@@ -406,21 +439,6 @@ class SqlitePlanStore : public PlanStore {
   }
 
  private:
-  void WriteSectors(Connection& c, int64_t id, const Plan& plan) {
-    {
-      ScopedStatement s = c.Prepare("DELETE FROM plan_sectors WHERE plan_id = ?");
-      s->bind(1, static_cast<int64_t>(id));
-      s->exec();
-    }
-    for (const auto& sector : plan.sectors()) {
-      ScopedStatement s = c.Prepare(
-          "INSERT OR IGNORE INTO plan_sectors (plan_id, sector) VALUES (?, ?)");
-      s->bind(1, static_cast<int64_t>(id));
-      s->bind(2, static_cast<int>(sector.sector()));
-      s->exec();
-    }
-  }
-
   absl::StatusOr<int64_t> PlanId(Connection& c, absl::string_view name) {
     ScopedStatement s = c.Prepare("SELECT id FROM plans WHERE name = ?");
     s->bind(1, std::string(name));
@@ -462,6 +480,8 @@ absl::StatusOr<SqliteStores> OpenSqliteStores(const SqliteOptions& options) {
   stores.plans = internal::NewSqlitePlanStore(*db);
   stores.keys = internal::NewSqliteKeyStore(*db);
   stores.audit = internal::NewSqliteAuditLog(*db);
+  stores.benchmarks = internal::NewSqliteBenchmarkStore(*db);
+  stores.reviews = internal::NewSqliteReviewStore(*db);
   return stores;
 }
 

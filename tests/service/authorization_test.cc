@@ -353,6 +353,11 @@ struct Cell {
   Plan::State state;
 };
 
+void PrintTo(const Cell& cell, std::ostream* os) {
+  *os << RpcName(cell.rpc) << " by " << CallerName(cell.caller) << " on a "
+      << Plan::State_Name(cell.state) << " plan";
+}
+
 std::string CellName(const ::testing::TestParamInfo<Cell>& info) {
   std::string state =
       absl::StrReplaceAll(absl::AsciiStrToLower(Plan::State_Name(info.param.state)),

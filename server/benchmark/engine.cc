@@ -1,0 +1,667 @@
+#include "server/benchmark/engine.h"
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+#include <string>
+#include <utility>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "server/domain/plan_validation.h"
+
+namespace itp::benchmark {
+namespace {
+
+using itp::v1::AlignmentRatio;
+using itp::v1::BenchmarkReport;
+using itp::v1::FinanceCoverage;
+using itp::v1::Pathway;
+using itp::v1::PathwayPoint;
+using itp::v1::PathwayResult;
+using itp::v1::Plan;
+using itp::v1::Project;
+using itp::v1::SectorBenchmark;
+using itp::v1::SectorPathway;
+
+constexpr int kDefaultCheckpoints[] = {2025, 2030, 2035, 2040, 2050};
+constexpr int kMaxCheckpoints = 20;
+constexpr double kMaxTcre = 5.0;
+constexpr double kMaxScenarioTemperatureC = 10.0;
+constexpr double kMaxGlobalBudgetGtco2 = 10000.0;
+// PACTA's short horizon for the alignment ratio: the base year plus five.
+constexpr int kShortHorizonYears = 5;
+
+std::string FieldPath(absl::string_view prefix, absl::string_view field) {
+  if (prefix.empty()) return std::string(field);
+  return absl::StrCat(prefix, ".", field);
+}
+
+std::vector<int> CheckpointsOf(const BenchmarkOptions& options) {
+  if (!options.checkpoint_years.empty()) return options.checkpoint_years;
+  return std::vector<int>(std::begin(kDefaultCheckpoints),
+                          std::end(kDefaultCheckpoints));
+}
+
+// The fixed values of the SDA formula for one plan and one pathway; only
+// built once the pathway is known to cover the base year and 2050 with
+// different intensities.
+struct SdaBasis {
+  int base_year;
+  double plan_base;     // I_plan(t0)
+  double pathway_base;  // I_sc(t0)
+  double pathway_2050;  // I_sc(2050)
+};
+
+double SdaTarget(const SdaBasis& basis, double pathway_at_year) {
+  double d = basis.plan_base - basis.pathway_2050;
+  double p = (pathway_at_year - basis.pathway_2050) /
+             (basis.pathway_base - basis.pathway_2050);
+  return d * p + basis.pathway_2050;
+}
+
+// The SDA basis of a plan against a pathway, or nullopt when the plan has no
+// base intensity, the pathway does not cover the base year and 2050, or the
+// pathway does not move between them (p(t) would divide by zero).
+std::optional<SdaBasis> SdaBasisOf(int base_year, const Series& plan,
+                                   const Series& pathway) {
+  if (base_year > kHorizonYear || pathway.empty() ||
+      pathway.last_year() < kHorizonYear) {
+    return std::nullopt;
+  }
+  std::optional<double> plan_base = plan.At(base_year);
+  std::optional<double> pathway_base = pathway.At(base_year);
+  std::optional<double> pathway_2050 = pathway.At(kHorizonYear);
+  if (!plan_base || !pathway_base || !pathway_2050 ||
+      *pathway_base == *pathway_2050) {
+    return std::nullopt;
+  }
+  return SdaBasis{base_year, *plan_base, *pathway_base, *pathway_2050};
+}
+
+// Nullopt when the target is zero: a ratio relative to zero means nothing.
+std::optional<AlignmentRatio> RatioAt(const SdaBasis& basis, const Series& plan,
+                                      const Series& pathway, int year) {
+  if (year < basis.base_year || year > kHorizonYear) return std::nullopt;
+  std::optional<double> plan_at = plan.At(year);
+  std::optional<double> pathway_at = pathway.At(year);
+  if (!plan_at || !pathway_at) return std::nullopt;
+  double target = SdaTarget(basis, *pathway_at);
+  if (target == 0 || !std::isfinite(target)) return std::nullopt;
+  AlignmentRatio ratio;
+  ratio.set_year(year);
+  ratio.set_plan_intensity(*plan_at);
+  ratio.set_target_intensity(target);
+  ratio.set_ratio(-(*plan_at - target) / target);
+  return ratio;
+}
+
+// What the plan's own series allow, decided once per sector so that a plan
+// problem is reported once rather than once per pathway.
+struct PlanBasis {
+  int base_year = 0;
+  // I_plan(t0) is defined and t0 <= 2050.
+  bool base_ok = false;
+  // P(t) is defined for every year t0..2050.
+  bool production_ok = false;
+};
+
+PlanBasis CheckPlan(const SectorPathway& sector, const Series& intensity,
+                    const Series& production,
+                    const std::vector<int>& checkpoints, SectorBenchmark* out) {
+  PlanBasis basis;
+  basis.base_year = sector.base_year();
+  const std::string sector_name = itp::v1::Sector_Name(sector.sector());
+  if (intensity.empty()) {
+    out->add_messages(absl::StrCat("The plan gives no emissions intensity for ",
+                                   sector_name, ": nothing is benchmarked."));
+    return basis;
+  }
+  for (int year : checkpoints) {
+    if (year < intensity.first_year()) {
+      out->add_messages(absl::StrCat(
+          "checkpoint ", year, " is before the plan's first year (",
+          intensity.first_year(), "): no gap or label for ", year, "."));
+    }
+  }
+  if (basis.base_year < intensity.first_year()) {
+    out->add_messages(absl::StrCat(
+        "base year ", basis.base_year,
+        " is before the plan's first intensity figure (",
+        intensity.first_year(),
+        "): the SDA target, alignment ratios and cumulative emissions are not "
+        "computed."));
+    return basis;
+  }
+  if (basis.base_year > kHorizonYear) {
+    out->add_messages(absl::StrCat(
+        "base year ", basis.base_year, " is after ", kHorizonYear,
+        ": the SDA target, alignment ratios and cumulative emissions are not "
+        "computed."));
+    return basis;
+  }
+  basis.base_ok = true;
+  if (production.empty()) {
+    out->add_messages(
+        "no production figures: cumulative emissions and the implied "
+        "temperature rise are not computed.");
+  } else if (basis.base_year < production.first_year()) {
+    out->add_messages(absl::StrCat(
+        "production figures start in ", production.first_year(),
+        ", after the base year ", basis.base_year,
+        ": cumulative emissions and the implied temperature rise are not "
+        "computed."));
+  } else {
+    basis.production_ok = true;
+  }
+  return basis;
+}
+
+void AddGaps(const std::vector<int>& checkpoints, const Series& plan,
+             const Series& pathway, const std::string& pathway_name,
+             PathwayResult* out) {
+  for (int year : checkpoints) {
+    std::optional<double> plan_at = plan.At(year);
+    if (!plan_at) continue;  // Reported once for the sector.
+    std::optional<double> pathway_at = pathway.At(year);
+    if (!pathway_at) {
+      out->add_messages(absl::StrCat("checkpoint ", year, " is before pathway ",
+                                     pathway_name, ", which starts in ",
+                                     pathway.first_year(), ": no gap for ",
+                                     year, "."));
+      continue;
+    }
+    itp::v1::CheckpointGap* gap = out->add_gaps();
+    gap->set_year(year);
+    gap->set_plan_intensity(*plan_at);
+    gap->set_pathway_intensity(*pathway_at);
+    gap->set_gap(*plan_at - *pathway_at);
+  }
+}
+
+void AddSdaAndRatios(const SdaBasis& basis, const Series& plan,
+                     const Series& pathway, PathwayResult* out) {
+  for (int year = basis.base_year; year <= kHorizonYear; ++year) {
+    itp::v1::YearValue* target = out->add_sda_target();
+    target->set_year(year);
+    // Defined: the pathway covers t0 and every later year.
+    target->set_value(SdaTarget(basis, *pathway.At(year)));
+  }
+  std::vector<int> years = {basis.base_year + kShortHorizonYears, 2030};
+  std::sort(years.begin(), years.end());
+  years.erase(std::unique(years.begin(), years.end()), years.end());
+  for (int year : years) {
+    if (year < basis.base_year || year > kHorizonYear) continue;
+    std::optional<AlignmentRatio> ratio = RatioAt(basis, plan, pathway, year);
+    if (ratio) {
+      *out->add_alignment_ratios() = *std::move(ratio);
+    } else {
+      out->add_messages(absl::StrCat("the SDA target is zero in ", year,
+                                     ": no alignment ratio for ", year, "."));
+    }
+  }
+}
+
+void AddCumulativeAndItr(int base_year, const Series& plan,
+                         const Series& production, const Series& intensity,
+                         const Pathway& pathway, double tcre,
+                         PathwayResult* out) {
+  double plan_mt = 0;
+  double budget_mt = 0;
+  for (int year = base_year; year <= kHorizonYear; ++year) {
+    // Defined: every series here starts at or before the base year.
+    double p = *production.At(year);
+    plan_mt += p * *plan.At(year);
+    budget_mt += p * *intensity.At(year);
+  }
+  if (!(budget_mt > 0)) {
+    out->add_messages(absl::StrCat(
+        "the budget of pathway ", pathway.name(),
+        " is zero: cumulative emissions and the implied temperature rise are "
+        "not computed."));
+    return;
+  }
+  itp::v1::CumulativeEmissions* cumulative = out->mutable_cumulative();
+  cumulative->set_from_year(base_year);
+  cumulative->set_to_year(kHorizonYear);
+  cumulative->set_plan_mtco2(plan_mt);
+  cumulative->set_budget_mtco2(budget_mt);
+  double overshoot = plan_mt / budget_mt;
+  cumulative->set_overshoot_ratio(overshoot);
+
+  if (!pathway.has_scenario_temperature_c() ||
+      !pathway.has_global_budget_gtco2()) {
+    out->add_messages(absl::StrCat(
+        "pathway ", pathway.name(),
+        " has no scenario temperature and global carbon budget: the implied "
+        "temperature rise is not computed."));
+    return;
+  }
+  itp::v1::ImpliedTemperatureRise* itr = out->mutable_implied_temperature();
+  itr->set_scenario_temperature_c(pathway.scenario_temperature_c());
+  itr->set_global_budget_gtco2(pathway.global_budget_gtco2());
+  itr->set_tcre_c_per_1000_gtco2(tcre);
+  itr->set_itr_c(pathway.scenario_temperature_c() +
+                 pathway.global_budget_gtco2() * (overshoot - 1) * tcre /
+                     1000.0);
+}
+
+struct PathwayView {
+  const Pathway* pathway;
+  Series intensity;
+};
+
+void BenchmarkAgainst(const PathwayView& view, const PlanBasis& basis,
+                      const std::vector<int>& checkpoints, const Series& plan,
+                      const Series& production, double tcre,
+                      PathwayResult* out) {
+  const Pathway& pathway = *view.pathway;
+  const Series& intensity = view.intensity;
+  out->set_pathway(pathway.name());
+  out->set_scenario(pathway.scenario());
+  out->set_family(pathway.family());
+  if (intensity.empty()) {
+    out->add_messages(
+        absl::StrCat("pathway ", pathway.name(), " has no intensity figures."));
+    return;
+  }
+  AddGaps(checkpoints, plan, intensity, pathway.name(), out);
+  if (!basis.base_ok) return;  // Reported once for the sector.
+
+  const int t0 = basis.base_year;
+  bool covers_base = intensity.first_year() <= t0;
+  bool reaches_horizon = intensity.last_year() >= kHorizonYear;
+  if (!covers_base) {
+    out->add_messages(absl::StrCat("base year ", t0, " is outside pathway ",
+                                   pathway.name(), ", which starts in ",
+                                   intensity.first_year(), "."));
+  }
+  if (!reaches_horizon) {
+    // Holding the last value flat is fine for a checkpoint gap but would
+    // invent the 2050 end point the SDA converges to.
+    out->add_messages(absl::StrCat(
+        "pathway ", pathway.name(), " ends in ", intensity.last_year(),
+        " and does not reach ", kHorizonYear,
+        ": the SDA target, alignment ratios and cumulative emissions are not "
+        "computed."));
+  }
+  if (!covers_base || !reaches_horizon) return;
+
+  std::optional<SdaBasis> sda = SdaBasisOf(t0, plan, intensity);
+  if (sda) {
+    AddSdaAndRatios(*sda, plan, intensity, out);
+  } else {
+    out->add_messages(absl::StrFormat(
+        "pathway %s has the same intensity in %d and %d (%g t CO2/t): the SDA "
+        "target and alignment ratios are not computed.",
+        pathway.name(), t0, kHorizonYear, *intensity.At(t0)));
+  }
+  if (basis.production_ok) {
+    AddCumulativeAndItr(t0, plan, production, intensity, pathway, tcre, out);
+  }
+}
+
+// TPI's rule: the most stringent scenario of each family that the plan meets
+// or beats, compared exactly so that published labels are reproduced.
+void AddLabels(const std::vector<PathwayView>& views,
+               const std::vector<int>& checkpoints, const Series& plan,
+               SectorBenchmark* out) {
+  std::vector<std::string> families;
+  for (const PathwayView& view : views) {
+    const std::string& family = view.pathway->family();
+    if (std::find(families.begin(), families.end(), family) == families.end()) {
+      families.push_back(family);
+    }
+  }
+  for (const std::string& family : families) {
+    for (int year : checkpoints) {
+      std::optional<double> plan_at = plan.At(year);
+      if (!plan_at) continue;
+      bool any_defined = false;
+      const Pathway* best = nullptr;
+      for (const PathwayView& view : views) {
+        if (view.pathway->family() != family) continue;
+        std::optional<double> pathway_at = view.intensity.At(year);
+        if (!pathway_at) continue;
+        any_defined = true;
+        if (*plan_at <= *pathway_at &&
+            (best == nullptr ||
+             view.pathway->stringency_rank() < best->stringency_rank())) {
+          best = view.pathway;
+        }
+      }
+      if (!any_defined) continue;
+      itp::v1::AlignmentLabel* label = out->add_labels();
+      label->set_year(year);
+      label->set_family(family);
+      label->set_aligned(best != nullptr);
+      label->set_label(best != nullptr ? best->scenario() : kNotAligned);
+    }
+  }
+}
+
+// Days in `month` of `year` (Gregorian).
+int DaysInMonth(int year, int month) {
+  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30,
+                                  31, 31, 30, 31, 30, 31};
+  bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  return month == 2 && leap ? 29 : kDays[month - 1];
+}
+
+// A release date at the precision its source gives: YYYY, YYYY-MM or
+// YYYY-MM-DD (a real calendar date).
+bool IsReleaseDate(absl::string_view s) {
+  if (s.size() != 4 && s.size() != 7 && s.size() != 10) return false;
+  for (size_t i = 0; i < s.size(); ++i) {
+    const bool dash = i == 4 || i == 7;
+    if (dash ? s[i] != '-'
+             : !absl::ascii_isdigit(static_cast<unsigned char>(s[i]))) {
+      return false;
+    }
+  }
+  auto number = [&](size_t from, size_t len) {
+    int n = 0;
+    for (size_t i = from; i < from + len; ++i) n = n * 10 + (s[i] - '0');
+    return n;
+  };
+  const int year = number(0, 4);
+  if (s.size() == 4) return year >= 1900;
+  const int month = number(5, 2);
+  if (month < 1 || month > 12) return false;
+  if (s.size() == 7) return true;
+  const int day = number(8, 2);
+  return day >= 1 && day <= DaysInMonth(year, month);
+}
+
+void RequireText(absl::string_view value, const std::string& field,
+                 size_t max_chars, domain::FieldViolations* violations) {
+  if (absl::StripAsciiWhitespace(value).empty()) {
+    violations->Add(field, "is required.");
+    return;
+  }
+  domain::ValidateText(value, field, max_chars, violations);
+}
+
+// Checks a value in (0, max]; `what` names the unit.
+void CheckPositiveAtMost(double value, double max, absl::string_view what,
+                         const std::string& field,
+                         domain::FieldViolations* violations) {
+  if (!std::isfinite(value) || value <= 0 || value > max) {
+    violations->Add(field, absl::StrFormat("must be above 0 and at most %g %s "
+                                           "(got %g).",
+                                           max, what, value));
+  }
+}
+
+}  // namespace
+
+Series::Series(std::vector<std::pair<int, double>> points)
+    : points_(std::move(points)) {}
+
+Series Series::PlanIntensity(const SectorPathway& sector) {
+  std::vector<std::pair<int, double>> points;
+  points.reserve(sector.points_size());
+  for (const PathwayPoint& pt : sector.points()) {
+    if (pt.has_intensity_tco2_per_t()) {
+      points.emplace_back(pt.year(), pt.intensity_tco2_per_t());
+    } else if (pt.has_emissions_mtco2() && pt.has_production_mt() &&
+               pt.production_mt() > 0) {
+      points.emplace_back(pt.year(), pt.emissions_mtco2() / pt.production_mt());
+    }
+  }
+  return Series(std::move(points));
+}
+
+Series Series::PlanProduction(const SectorPathway& sector) {
+  std::vector<std::pair<int, double>> points;
+  points.reserve(sector.points_size());
+  for (const PathwayPoint& pt : sector.points()) {
+    if (pt.has_production_mt())
+      points.emplace_back(pt.year(), pt.production_mt());
+  }
+  return Series(std::move(points));
+}
+
+Series Series::PathwayIntensity(const Pathway& pathway) {
+  std::vector<std::pair<int, double>> points;
+  points.reserve(pathway.points_size());
+  for (const PathwayPoint& pt : pathway.points()) {
+    if (pt.has_intensity_tco2_per_t()) {
+      points.emplace_back(pt.year(), pt.intensity_tco2_per_t());
+    }
+  }
+  return Series(std::move(points));
+}
+
+std::optional<double> Series::At(int year) const {
+  if (points_.empty() || year < points_.front().first) return std::nullopt;
+  if (year >= points_.back().first) return points_.back().second;
+  auto next = std::upper_bound(
+      points_.begin(), points_.end(), year,
+      [](int y, const std::pair<int, double>& p) { return y < p.first; });
+  auto prev = std::prev(next);
+  if (prev->first == year) return prev->second;
+  double fraction = static_cast<double>(year - prev->first) /
+                    static_cast<double>(next->first - prev->first);
+  return prev->second + (next->second - prev->second) * fraction;
+}
+
+BenchmarkReport BenchmarkPlan(const Plan& plan,
+                              const std::vector<Pathway>& pathways,
+                              const BenchmarkOptions& options) {
+  BenchmarkReport report;
+  report.set_methodology_version(kMethodologyVersion);
+  const std::vector<int> checkpoints = CheckpointsOf(options);
+  for (int year : checkpoints) report.add_checkpoint_years(year);
+  report.set_tcre_c_per_1000_gtco2(options.tcre_c_per_1000_gtco2);
+
+  std::set<std::string> releases;
+  for (const SectorPathway& sector : plan.sectors()) {
+    SectorBenchmark* out = report.add_sectors();
+    out->set_sector(sector.sector());
+    std::vector<PathwayView> views;
+    for (const Pathway& pathway : pathways) {
+      if (pathway.sector() == sector.sector()) {
+        views.push_back({&pathway, Series::PathwayIntensity(pathway)});
+      }
+    }
+    if (views.empty()) {
+      out->set_covered(false);
+      out->add_messages(absl::StrCat("No reference pathway covers ",
+                                     itp::v1::Sector_Name(sector.sector()),
+                                     " yet."));
+      continue;
+    }
+    out->set_covered(true);
+    Series intensity = Series::PlanIntensity(sector);
+    Series production = Series::PlanProduction(sector);
+    PlanBasis basis =
+        CheckPlan(sector, intensity, production, checkpoints, out);
+    for (const PathwayView& view : views) {
+      releases.insert(absl::StrCat(view.pathway->name(), "@",
+                                   view.pathway->release_date()));
+      BenchmarkAgainst(view, basis, checkpoints, intensity, production,
+                       options.tcre_c_per_1000_gtco2, out->add_pathways());
+    }
+    AddLabels(views, checkpoints, intensity, out);
+  }
+  for (const std::string& release : releases) {
+    report.add_pathway_releases(release);
+  }
+  *report.mutable_finance() = ComputeFinanceCoverage(plan);
+  return report;
+}
+
+FinanceCoverage ComputeFinanceCoverage(const Plan& plan) {
+  double identified = 0;
+  double conditional = 0;
+  for (const Project& project : plan.projects()) {
+    if (project.status() == Project::CANCELLED) continue;
+    identified += project.capex_usd();
+    if (project.conditional()) conditional += project.capex_usd();
+  }
+  FinanceCoverage coverage;
+  coverage.set_identified_usd(identified);
+  const itp::v1::FinanceNeeds& finance = plan.finance();
+  double need = finance.has_total_need_usd() ? finance.total_need_usd() : 0;
+  coverage.set_need_usd(need);
+  if (need > 0) {
+    coverage.set_coverage_ratio(identified / need);
+    if (finance.has_conditional_usd()) {
+      coverage.set_conditional_share_of_need(finance.conditional_usd() / need);
+    }
+  }
+  if (identified > 0) {
+    coverage.set_conditional_share_of_identified(conditional / identified);
+  }
+  return coverage;
+}
+
+std::optional<AlignmentRatio> AlignmentRatioAt(const SectorPathway& sector,
+                                               const Pathway& pathway,
+                                               int year) {
+  Series plan = Series::PlanIntensity(sector);
+  Series intensity = Series::PathwayIntensity(pathway);
+  std::optional<SdaBasis> basis =
+      SdaBasisOf(sector.base_year(), plan, intensity);
+  if (!basis) return std::nullopt;
+  return RatioAt(*basis, plan, intensity, year);
+}
+
+void ValidateOptions(const BenchmarkOptions& options, absl::string_view prefix,
+                     domain::FieldViolations* violations) {
+  const std::string years_field = FieldPath(prefix, "checkpoint_years");
+  const int count = static_cast<int>(options.checkpoint_years.size());
+  if (count > kMaxCheckpoints) {
+    violations->Add(years_field,
+                    absl::StrCat("has ", count, " years; at most ",
+                                 kMaxCheckpoints, " are allowed."));
+  }
+  for (int i = 0; i < count; ++i) {
+    int year = options.checkpoint_years[i];
+    std::string field = absl::StrCat(years_field, "[", i, "]");
+    if (year < domain::kMinYear || year > domain::kMaxYear) {
+      violations->Add(
+          field, absl::StrCat("year ", year, " is outside ", domain::kMinYear,
+                              "-", domain::kMaxYear, "."));
+      continue;
+    }
+    for (int j = 0; j < i; ++j) {
+      if (options.checkpoint_years[j] == year) {
+        violations->Add(field, absl::StrCat("repeats year ", year, " (",
+                                            "checkpoint_years[", j, "])."));
+        break;
+      }
+    }
+  }
+  double tcre = options.tcre_c_per_1000_gtco2;
+  if (!std::isfinite(tcre) || tcre <= 0 || tcre > kMaxTcre) {
+    violations->Add(
+        FieldPath(prefix, "tcre_c_per_1000_gtco2"),
+        absl::StrFormat("must be above 0 and at most %g degrees C per 1000 Gt "
+                        "CO2 (got %g; the IPCC AR6 best estimate is %g).",
+                        kMaxTcre, tcre, kDefaultTcre));
+  }
+}
+
+void ValidatePathway(const Pathway& pathway, absl::string_view prefix,
+                     domain::FieldViolations* violations) {
+  RequireText(pathway.display_name(), FieldPath(prefix, "display_name"),
+              domain::kMaxShortTextChars, violations);
+  RequireText(pathway.scenario(), FieldPath(prefix, "scenario"),
+              domain::kMaxShortTextChars, violations);
+  RequireText(pathway.family(), FieldPath(prefix, "family"),
+              domain::kMaxShortTextChars, violations);
+  RequireText(pathway.source(), FieldPath(prefix, "source"),
+              domain::kMaxLongTextChars, violations);
+  domain::ValidateText(pathway.intensity_unit(),
+                       FieldPath(prefix, "intensity_unit"),
+                       domain::kMaxShortTextChars, violations);
+  const std::string date_field = FieldPath(prefix, "release_date");
+  if (pathway.release_date().empty()) {
+    violations->Add(date_field, "is required (YYYY, YYYY-MM or YYYY-MM-DD).");
+  } else if (!IsReleaseDate(pathway.release_date())) {
+    violations->Add(date_field,
+                    absl::StrCat("must be a date as YYYY, YYYY-MM or "
+                                 "YYYY-MM-DD (got \"",
+                                 pathway.release_date(), "\")."));
+  }
+
+  const std::string sector_field = FieldPath(prefix, "sector");
+  if (pathway.sector() == itp::v1::SECTOR_UNSPECIFIED) {
+    violations->Add(sector_field, "is required (e.g. IRON_AND_STEEL, CEMENT).");
+  } else if (!itp::v1::Sector_IsValid(pathway.sector())) {
+    violations->Add(sector_field,
+                    absl::StrCat("has an unknown value ",
+                                 static_cast<int>(pathway.sector()), "."));
+  }
+  if (pathway.stringency_rank() < 1) {
+    violations->Add(FieldPath(prefix, "stringency_rank"),
+                    absl::StrCat("must be at least 1 (1 is the most stringent; "
+                                 "got ",
+                                 pathway.stringency_rank(), ")."));
+  }
+
+  const std::string points_field = FieldPath(prefix, "points");
+  if (pathway.points_size() < 2) {
+    violations->Add(points_field,
+                    absl::StrCat("needs at least two points (got ",
+                                 pathway.points_size(), ")."));
+  }
+  for (int i = 0; i < pathway.points_size(); ++i) {
+    const PathwayPoint& pt = pathway.points(i);
+    const std::string point = absl::StrCat(points_field, "[", i, "]");
+    const std::string year_field = absl::StrCat(point, ".year");
+    if (pt.year() < domain::kMinYear || pt.year() > domain::kMaxYear) {
+      violations->Add(year_field, absl::StrCat("year ", pt.year(),
+                                               " is outside ", domain::kMinYear,
+                                               "-", domain::kMaxYear, "."));
+    } else if (i > 0 && pt.year() <= pathway.points(i - 1).year()) {
+      violations->Add(
+          year_field,
+          absl::StrCat("must be after ", pathway.points(i - 1).year(),
+                       " (points[", i - 1,
+                       "].year): years must strictly increase."));
+    }
+    const std::string intensity_field =
+        absl::StrCat(point, ".intensity_tco2_per_t");
+    if (!pt.has_intensity_tco2_per_t()) {
+      violations->Add(intensity_field, "is required.");
+      continue;
+    }
+    double value = pt.intensity_tco2_per_t();
+    if (!std::isfinite(value) || value < 0 ||
+        value > domain::kMaxIntensityTco2PerT) {
+      violations->Add(intensity_field,
+                      absl::StrFormat("must be from 0 to %g t CO2/t (got %g).",
+                                      domain::kMaxIntensityTco2PerT, value));
+    }
+  }
+
+  const std::string temperature_field =
+      FieldPath(prefix, "scenario_temperature_c");
+  const std::string budget_field = FieldPath(prefix, "global_budget_gtco2");
+  if (pathway.has_scenario_temperature_c()) {
+    CheckPositiveAtMost(pathway.scenario_temperature_c(),
+                        kMaxScenarioTemperatureC, "degrees C",
+                        temperature_field, violations);
+  }
+  if (pathway.has_global_budget_gtco2()) {
+    CheckPositiveAtMost(pathway.global_budget_gtco2(), kMaxGlobalBudgetGtco2,
+                        "Gt CO2", budget_field, violations);
+  }
+  if (pathway.has_scenario_temperature_c() &&
+      !pathway.has_global_budget_gtco2()) {
+    violations->Add(budget_field,
+                    "is required when scenario_temperature_c is set (the "
+                    "implied temperature rise needs both).");
+  } else if (pathway.has_global_budget_gtco2() &&
+             !pathway.has_scenario_temperature_c()) {
+    violations->Add(temperature_field,
+                    "is required when global_budget_gtco2 is set (the implied "
+                    "temperature rise needs both).");
+  }
+}
+
+}  // namespace itp::benchmark
