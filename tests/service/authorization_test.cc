@@ -24,6 +24,8 @@
 #include "grpcpp/security/credentials.h"
 #include "gtest/gtest.h"
 #include "itp/v1/admin_service.grpc.pb.h"
+#include "itp/v1/benchmark_service.grpc.pb.h"
+#include "itp/v1/review_service.grpc.pb.h"
 #include "itp/v1/plan_service.grpc.pb.h"
 #include "server/domain/plan_lifecycle.h"
 #include "server/service/server.h"
@@ -62,6 +64,15 @@ enum class Rpc {
   kListApiKeys,
   kRevokeApiKey,
   kListAuditEvents,
+  kListPathways,
+  kCreatePathway,
+  kBenchmarkPlan,
+  kListBenchmarkReports,
+  kComparePlans,
+  kGetRubric,
+  kStartReview,
+  kListReviews,
+  kComparePlanRevisions,
 };
 
 const std::vector<Caller> kCallers = {
@@ -123,6 +134,24 @@ std::string RpcName(Rpc r) {
       return "RevokeApiKey";
     case Rpc::kListAuditEvents:
       return "ListAuditEvents";
+    case Rpc::kListPathways:
+      return "ListPathways";
+    case Rpc::kCreatePathway:
+      return "CreatePathway";
+    case Rpc::kBenchmarkPlan:
+      return "BenchmarkPlan";
+    case Rpc::kListBenchmarkReports:
+      return "ListBenchmarkReports";
+    case Rpc::kComparePlans:
+      return "ComparePlans";
+    case Rpc::kGetRubric:
+      return "GetRubric";
+    case Rpc::kStartReview:
+      return "StartReview";
+    case Rpc::kListReviews:
+      return "ListReviews";
+    case Rpc::kComparePlanRevisions:
+      return "ComparePlanRevisions";
   }
   return "";
 }
@@ -190,8 +219,40 @@ StatusCode Expected(Rpc rpc, Caller c, Plan::State state) {
     case Rpc::kListApiKeys:
     case Rpc::kRevokeApiKey:
     case Rpc::kListAuditEvents:
+    case Rpc::kCreatePathway:
       return c == Caller::kAdmin ? StatusCode::OK
                                  : StatusCode::PERMISSION_DENIED;
+    case Rpc::kListPathways:
+    case Rpc::kComparePlans:
+    case Rpc::kGetRubric:
+      return StatusCode::OK;
+    case Rpc::kBenchmarkPlan:
+      // Partners benchmark their own plans only, drafts included.
+      if (c == Caller::kPartnerOther) return StatusCode::PERMISSION_DENIED;
+      return MayRead(c, state) ? StatusCode::OK
+                               : StatusCode::PERMISSION_DENIED;
+    case Rpc::kListBenchmarkReports:
+      return MayRead(c, state) ? StatusCode::OK
+                               : StatusCode::PERMISSION_DENIED;
+    case Rpc::kStartReview:
+      if (c != Caller::kReviewer && c != Caller::kAdmin) {
+        return StatusCode::PERMISSION_DENIED;
+      }
+      if (!MayRead(c, state)) return StatusCode::PERMISSION_DENIED;
+      return state == Plan::SUBMITTED ? StatusCode::OK
+                                      : StatusCode::FAILED_PRECONDITION;
+    case Rpc::kListReviews:
+      // Reviews are the secretariat's and the plan's own country's.
+      if (c == Caller::kRunner || c == Caller::kPartnerOther) {
+        return StatusCode::PERMISSION_DENIED;
+      }
+      return MayRead(c, state) ? StatusCode::OK
+                               : StatusCode::PERMISSION_DENIED;
+    case Rpc::kComparePlanRevisions:
+      if (!MayRead(c, state)) return StatusCode::PERMISSION_DENIED;
+      // A plan never submitted has no revision 1 to compare.
+      return state == Plan::DRAFT ? StatusCode::INVALID_ARGUMENT
+                                  : StatusCode::OK;
   }
   return StatusCode::UNKNOWN;
 }
@@ -210,6 +271,8 @@ class World {
                                    grpc::InsecureChannelCredentials());
     plans_ = itp::v1::PlanService::NewStub(channel_);
     admin_ = itp::v1::AdminService::NewStub(channel_);
+    benchmarks_ = itp::v1::BenchmarkService::NewStub(channel_);
+    reviews_ = itp::v1::ReviewService::NewStub(channel_);
     std::ifstream in(dir_.File("itp-admin.key"));
     std::getline(in, keys_[Caller::kAdmin]);
     keys_[Caller::kBadKey] =
@@ -309,6 +372,8 @@ class World {
 
   itp::v1::PlanService::Stub& plans() { return *plans_; }
   itp::v1::AdminService::Stub& admin() { return *admin_; }
+  itp::v1::BenchmarkService::Stub& benchmarks() { return *benchmarks_; }
+  itp::v1::ReviewService::Stub& reviews() { return *reviews_; }
   const std::string& admin_key_name() {
     if (admin_key_name_.empty()) {
       grpc::ClientContext context;
@@ -342,6 +407,8 @@ class World {
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<itp::v1::PlanService::Stub> plans_;
   std::unique_ptr<itp::v1::AdminService::Stub> admin_;
+  std::unique_ptr<itp::v1::BenchmarkService::Stub> benchmarks_;
+  std::unique_ptr<itp::v1::ReviewService::Stub> reviews_;
   std::map<Caller, std::string> keys_;
   storage::SqliteStores stores_;
   std::string admin_key_name_;
@@ -485,6 +552,86 @@ class AuthorizationTest : public ::testing::TestWithParam<Cell> {
         return world_->admin().ListAuditEvents(&context, request, &response)
             .error_code();
       }
+      case Rpc::kListPathways: {
+        itp::v1::ListPathwaysRequest request;
+        request.set_sector(itp::v1::IRON_AND_STEEL);
+        itp::v1::ListPathwaysResponse response;
+        return world_->benchmarks().ListPathways(&context, request, &response)
+            .error_code();
+      }
+      case Rpc::kCreatePathway: {
+        itp::v1::CreatePathwayRequest request;
+        request.set_pathway_id(plan_id);
+        itp::v1::Pathway* p = request.mutable_pathway();
+        p->set_display_name("India national steel pathway");
+        p->set_sector(itp::v1::IRON_AND_STEEL);
+        p->set_scenario("National Steel Policy");
+        p->set_stringency_rank(1);
+        p->set_family("India national 2024");
+        p->set_source("Ministry of Steel, Government of India");
+        p->set_release_date("2024-12");
+        for (auto [year, intensity] :
+             {std::pair{2020, 2.54}, {2030, 2.2}, {2050, 1.2}}) {
+          auto* point = p->add_points();
+          point->set_year(year);
+          point->set_intensity_tco2_per_t(intensity);
+        }
+        itp::v1::Pathway response;
+        return world_->benchmarks().CreatePathway(&context, request, &response)
+            .error_code();
+      }
+      case Rpc::kBenchmarkPlan: {
+        itp::v1::BenchmarkPlanRequest request;
+        request.set_name(world_->MakePlan(plan_id, cell.state).name());
+        itp::v1::BenchmarkReport response;
+        return world_->benchmarks().BenchmarkPlan(&context, request, &response)
+            .error_code();
+      }
+      case Rpc::kListBenchmarkReports: {
+        itp::v1::ListBenchmarkReportsRequest request;
+        request.set_parent(world_->MakePlan(plan_id, cell.state).name());
+        itp::v1::ListBenchmarkReportsResponse response;
+        return world_->benchmarks()
+            .ListBenchmarkReports(&context, request, &response)
+            .error_code();
+      }
+      case Rpc::kComparePlans: {
+        itp::v1::ComparePlansRequest request;
+        request.set_sector(itp::v1::IRON_AND_STEEL);
+        itp::v1::ComparePlansResponse response;
+        return world_->benchmarks().ComparePlans(&context, request, &response)
+            .error_code();
+      }
+      case Rpc::kGetRubric: {
+        itp::v1::GetRubricRequest request;
+        itp::v1::Rubric response;
+        return world_->reviews().GetRubric(&context, request, &response)
+            .error_code();
+      }
+      case Rpc::kStartReview: {
+        itp::v1::StartReviewRequest request;
+        request.set_parent(world_->MakePlan(plan_id, cell.state).name());
+        itp::v1::Review response;
+        return world_->reviews().StartReview(&context, request, &response)
+            .error_code();
+      }
+      case Rpc::kListReviews: {
+        itp::v1::ListReviewsRequest request;
+        request.set_parent(world_->MakePlan(plan_id, cell.state).name());
+        itp::v1::ListReviewsResponse response;
+        return world_->reviews().ListReviews(&context, request, &response)
+            .error_code();
+      }
+      case Rpc::kComparePlanRevisions: {
+        itp::v1::ComparePlanRevisionsRequest request;
+        request.set_plan(world_->MakePlan(plan_id, cell.state).name());
+        request.set_from_revision(1);
+        request.set_to_revision(1);
+        itp::v1::ComparePlanRevisionsResponse response;
+        return world_->reviews()
+            .ComparePlanRevisions(&context, request, &response)
+            .error_code();
+      }
     }
     return StatusCode::UNKNOWN;
   }
@@ -502,17 +649,21 @@ TEST_P(AuthorizationTest, CallGetsTheExpectedCode) {
 std::vector<Cell> AllCells() {
   std::vector<Cell> cells;
   const std::vector<Rpc> plan_rpcs = {
-      Rpc::kGetPlan,      Rpc::kUpdatePlan,   Rpc::kDeletePlan,
-      Rpc::kSubmitPlan,   Rpc::kWithdrawPlan, Rpc::kGetPlanRevision,
-      Rpc::kListPlanRevisions};
+      Rpc::kGetPlan,          Rpc::kUpdatePlan,
+      Rpc::kDeletePlan,       Rpc::kSubmitPlan,
+      Rpc::kWithdrawPlan,     Rpc::kGetPlanRevision,
+      Rpc::kListPlanRevisions, Rpc::kBenchmarkPlan,
+      Rpc::kListBenchmarkReports, Rpc::kStartReview,
+      Rpc::kListReviews,      Rpc::kComparePlanRevisions};
   for (Rpc rpc : plan_rpcs) {
     for (Caller caller : kCallers) {
       for (Plan::State state : kStates) cells.push_back({rpc, caller, state});
     }
   }
   for (Rpc rpc : {Rpc::kCreatePlan, Rpc::kListPlans, Rpc::kCreateApiKey,
-                  Rpc::kListApiKeys, Rpc::kRevokeApiKey,
-                  Rpc::kListAuditEvents}) {
+                  Rpc::kListApiKeys, Rpc::kRevokeApiKey, Rpc::kListAuditEvents,
+                  Rpc::kListPathways, Rpc::kCreatePathway, Rpc::kComparePlans,
+                  Rpc::kGetRubric}) {
     for (Caller caller : kCallers) cells.push_back({rpc, caller, Plan::DRAFT});
   }
   return cells;
