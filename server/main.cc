@@ -15,6 +15,9 @@ ABSL_FLAG(std::string, db, "itp.db",
 ABSL_FLAG(int, max_threads, 32,
           "Most threads serving calls; calls beyond get RESOURCE_EXHAUSTED.");
 ABSL_FLAG(int, db_pool_size, 8, "Database connections in the pool.");
+ABSL_FLAG(int, job_workers, 1,
+          "Threads running benchmark jobs in the background, apart from the "
+          "threads serving calls.");
 ABSL_FLAG(int, max_message_bytes, 4 * 1024 * 1024,
           "Largest request accepted, in bytes.");
 ABSL_FLAG(bool, demo, false,
@@ -44,6 +47,7 @@ int main(int argc, char** argv) {
   config.db_path = absl::GetFlag(FLAGS_db);
   config.max_threads = absl::GetFlag(FLAGS_max_threads);
   config.db_pool_size = absl::GetFlag(FLAGS_db_pool_size);
+  config.job_workers = absl::GetFlag(FLAGS_job_workers);
   config.max_message_bytes = absl::GetFlag(FLAGS_max_message_bytes);
   config.demo = absl::GetFlag(FLAGS_demo);
   config.admin_key_file = absl::GetFlag(FLAGS_admin_key_file);

@@ -57,6 +57,9 @@ absl::Status CheckCall(const Principal& p, Operation operation,
                                       absl::StrJoin(p.countries, ", ")));
       }
       return absl::OkStatus();
+    case Operation::kRunJobs:
+      if (p.role == itp::v1::BENCHMARK_RUNNER) return absl::OkStatus();
+      return Denied(p, "manage or run benchmark jobs");
     case Operation::kReview:
       if (p.role == itp::v1::REVIEWER) return absl::OkStatus();
       return Denied(p, "start, score, decide or resolve reviews");

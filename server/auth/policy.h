@@ -62,6 +62,8 @@ enum class Operation {
   // REVIEWER and ADMIN; PARTNER for its countries (completed reviews only,
   // which the handler checks).
   kReadReviews,
+  // BenchmarkJobService: BENCHMARK_RUNNER and ADMIN.
+  kRunJobs,
 };
 
 // The checks that need no stored data: OK, or PERMISSION_DENIED (reason

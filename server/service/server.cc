@@ -28,6 +28,7 @@
 #include "server/demo/demo_plans.h"
 #include "server/benchmark/reference_pathways.h"
 #include "server/service/admin_service.h"
+#include "server/service/benchmark_job_service.h"
 #include "server/service/benchmark_service.h"
 #include "server/service/call_guard.h"
 #include "server/service/logging_interceptor.h"
@@ -40,7 +41,7 @@ namespace {
 
 constexpr const char* kServiceNames[] = {
     "itp.v1.PlanService", "itp.v1.AdminService", "itp.v1.BenchmarkService",
-    "itp.v1.ReviewService"};
+    "itp.v1.ReviewService", "itp.v1.BenchmarkJobService"};
 
 absl::StatusOr<std::string> ReadFile(const std::string& path,
                                      absl::string_view flag) {
@@ -156,14 +157,19 @@ absl::Status BootstrapAdminKey(storage::KeyStore& keys,
 
 class ServerImpl : public ItpServer {
  public:
-  ServerImpl(storage::SqliteStores stores, std::function<int64_t()> now)
+  ServerImpl(storage::SqliteStores stores, std::function<int64_t()> now,
+             int job_workers)
       : stores_(std::move(stores)),
         authenticator_(*stores_.keys, now),
+        runner_(*stores_.plans, *stores_.benchmarks, *stores_.jobs,
+                {job_workers, [this] { events_.Notify(); }}),
         guard_{authenticator_, *stores_.audit, events_},
         plan_service_(*stores_.plans, guard_),
         admin_service_(*stores_.keys, *stores_.audit, guard_, now),
         benchmark_service_(*stores_.plans, *stores_.benchmarks, guard_),
-        review_service_(*stores_.plans, *stores_.reviews, guard_) {}
+        review_service_(*stores_.plans, *stores_.reviews, guard_),
+        job_service_(*stores_.plans, *stores_.benchmarks, *stores_.jobs,
+                     runner_, guard_) {}
 
   absl::Status Build(const ServerConfig& config) {
     auto credentials = Credentials(config);
@@ -179,6 +185,7 @@ class ServerImpl : public ItpServer {
     builder.RegisterService(&admin_service_);
     builder.RegisterService(&benchmark_service_);
     builder.RegisterService(&review_service_);
+    builder.RegisterService(&job_service_);
     builder.SetMaxReceiveMessageSize(config.max_message_bytes);
     grpc::ResourceQuota quota("itp-server");
     quota.SetMaxThreads(config.max_threads);
@@ -194,6 +201,8 @@ class ServerImpl : public ItpServer {
           absl::StrCat("Cannot listen on '", config.listen_address,
                        "': the address is malformed or already in use."));
     }
+    absl::Status started = runner_.Start();
+    if (!started.ok()) return started;
     auto* health = server_->GetHealthCheckService();
     health->SetServingStatus(true);
     for (const char* name : kServiceNames) {
@@ -211,17 +220,24 @@ class ServerImpl : public ItpServer {
         std::chrono::milliseconds(absl::ToInt64Milliseconds(grace)));
   }
 
-  void Wait() override { server_->Wait(); }
+  void Wait() override {
+    server_->Wait();
+    // Calls are done; unfinished runs stay RUNNING and resume at the next
+    // start.
+    runner_.Stop();
+  }
 
  private:
   storage::SqliteStores stores_;
   auth::Authenticator authenticator_;
   EventBus events_;
+  jobs::JobRunner runner_;
   GuardDeps guard_;
   PlanServiceImpl plan_service_;
   AdminServiceImpl admin_service_;
   BenchmarkServiceImpl benchmark_service_;
   ReviewServiceImpl review_service_;
+  BenchmarkJobServiceImpl job_service_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
 };
@@ -257,7 +273,8 @@ absl::StatusOr<std::unique_ptr<ItpServer>> ItpServer::Start(
     Log(LogLevel::kInfo, absl::StrCat("demo data: ", *seeded,
                                       " plans added (existing plans kept)"));
   }
-  auto server = std::make_unique<ServerImpl>(*std::move(stores), now);
+  auto server = std::make_unique<ServerImpl>(*std::move(stores), now,
+                                             config.job_workers);
   absl::Status built = server->Build(config);
   if (!built.ok()) return built;
   return std::unique_ptr<ItpServer>(std::move(server));

@@ -31,6 +31,8 @@ struct ServerConfig {
   int max_threads = 32;
   // Database connections shared by the serving threads.
   int db_pool_size = 8;
+  // Threads running benchmark jobs in the background (not serving calls).
+  int job_workers = 1;
   // Largest request accepted, in bytes.
   int max_message_bytes = 4 * 1024 * 1024;
   // Seeds realistic demonstration plans (skipping those already present).

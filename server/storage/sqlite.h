@@ -16,6 +16,7 @@
 
 #include "absl/status/statusor.h"
 #include "server/storage/benchmark_store.h"
+#include "server/storage/job_store.h"
 #include "server/storage/key_store.h"
 #include "server/storage/plan_store.h"
 #include "server/storage/review_store.h"
@@ -42,6 +43,7 @@ struct SqliteStores {
   std::unique_ptr<AuditLog> audit;
   std::unique_ptr<BenchmarkStore> benchmarks;
   std::unique_ptr<ReviewStore> reviews;
+  std::unique_ptr<JobStore> jobs;
 };
 
 // Opens (creating if needed) and migrates the SQLite database at

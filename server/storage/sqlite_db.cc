@@ -130,6 +130,31 @@ CREATE TABLE plan_events (
   content        BLOB    NOT NULL
 ) STRICT;
 )sql",
+    // 5: benchmark jobs, their runs and the plans of each run.
+    R"sql(
+CREATE TABLE benchmark_jobs (
+  id          INTEGER PRIMARY KEY,
+  name        TEXT    NOT NULL UNIQUE,
+  content     BLOB    NOT NULL
+) STRICT;
+CREATE TABLE benchmark_job_runs (
+  id      INTEGER PRIMARY KEY,
+  job_id  INTEGER NOT NULL REFERENCES benchmark_jobs(id) ON DELETE CASCADE,
+  state   INTEGER NOT NULL,
+  content BLOB    NOT NULL
+) STRICT;
+CREATE INDEX benchmark_job_runs_by_job ON benchmark_job_runs(job_id, id);
+CREATE INDEX benchmark_job_runs_by_state ON benchmark_job_runs(state, id);
+CREATE TABLE benchmark_job_items (
+  run_id  INTEGER NOT NULL REFERENCES benchmark_job_runs(id)
+          ON DELETE CASCADE,
+  idx     INTEGER NOT NULL,
+  plan    TEXT    NOT NULL,
+  done    INTEGER NOT NULL,
+  content BLOB,
+  PRIMARY KEY (run_id, idx)
+) STRICT, WITHOUT ROWID;
+)sql",
 };
 constexpr int kSchemaVersion = sizeof(kMigrations) / sizeof(kMigrations[0]);
 

@@ -187,6 +187,7 @@ std::unique_ptr<AuditLog> NewSqliteAuditLog(std::shared_ptr<SqliteDb> db);
 std::unique_ptr<BenchmarkStore> NewSqliteBenchmarkStore(
     std::shared_ptr<SqliteDb> db);
 std::unique_ptr<ReviewStore> NewSqliteReviewStore(std::shared_ptr<SqliteDb> db);
+std::unique_ptr<JobStore> NewSqliteJobStore(std::shared_ptr<SqliteDb> db);
 
 }  // namespace itp::storage::internal
 

@@ -482,6 +482,7 @@ absl::StatusOr<SqliteStores> OpenSqliteStores(const SqliteOptions& options) {
   stores.audit = internal::NewSqliteAuditLog(*db);
   stores.benchmarks = internal::NewSqliteBenchmarkStore(*db);
   stores.reviews = internal::NewSqliteReviewStore(*db);
+  stores.jobs = internal::NewSqliteJobStore(*db);
   return stores;
 }
 

@@ -1,0 +1,199 @@
+#include "server/jobs/job_runner.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "google/protobuf/util/time_util.h"
+#include "server/benchmark/engine.h"
+#include "server/benchmark/run_changes.h"
+#include "server/common/log.h"
+
+namespace itp::jobs {
+namespace {
+
+using itp::v1::BenchmarkJobResult;
+using itp::v1::BenchmarkJobRun;
+
+constexpr char kJobMethod[] = "itp-server/benchmark-job";
+
+}  // namespace
+
+JobRunner::JobRunner(storage::PlanStore& plans,
+                     storage::BenchmarkStore& benchmarks,
+                     storage::JobStore& jobs, JobRunnerOptions options)
+    : plans_(plans),
+      benchmarks_(benchmarks),
+      jobs_(jobs),
+      options_(std::move(options)) {}
+
+JobRunner::~JobRunner() { Stop(); }
+
+absl::Status JobRunner::Start() {
+  auto unfinished = jobs_.UnfinishedRuns();
+  if (!unfinished.ok()) return unfinished.status();
+  {
+    absl::MutexLock lock(&mu_);
+    for (const BenchmarkJobRun& run : *unfinished) {
+      queue_.emplace_back(run.name(), true);
+      Log(LogLevel::kInfo, absl::StrCat("resuming ", run.name(), " (",
+                                        BenchmarkJobRun::State_Name(run.state()),
+                                        ")"));
+    }
+  }
+  for (int i = 0; i < std::max(1, options_.workers); ++i) {
+    workers_.emplace_back([this] { Work(); });
+  }
+  return absl::OkStatus();
+}
+
+void JobRunner::Enqueue(const std::string& run_name) {
+  absl::MutexLock lock(&mu_);
+  queue_.emplace_back(run_name, false);
+}
+
+void JobRunner::Stop() {
+  {
+    absl::MutexLock lock(&mu_);
+    if (stopping_ && workers_.empty()) return;
+    stopping_ = true;
+  }
+  for (std::thread& t : workers_) t.join();
+  workers_.clear();
+}
+
+void JobRunner::Progress() {
+  if (options_.on_progress) options_.on_progress();
+}
+
+void JobRunner::Work() {
+  while (true) {
+    std::pair<std::string, bool> next;
+    {
+      absl::MutexLock lock(&mu_);
+      mu_.Await(absl::Condition(
+          +[](JobRunner* r) ABSL_EXCLUSIVE_LOCKS_REQUIRED(r->mu_) {
+            return r->stopping_ || !r->queue_.empty();
+          },
+          this));
+      if (stopping_) return;
+      next = std::move(queue_.front());
+      queue_.pop_front();
+    }
+    Execute(next.first, next.second);
+  }
+}
+
+void JobRunner::Execute(const std::string& run_name, bool resumed) {
+  auto fail = [&](const absl::Status& status) {
+    Log(LogLevel::kError,
+        absl::StrCat(run_name, " failed: ", status.ToString()));
+    jobs_.SetRunState(run_name, BenchmarkJobRun::FAILED, status.message(),
+                      nullptr, false)
+        .IgnoreError();
+    Progress();
+  };
+  auto run = jobs_.SetRunState(run_name, BenchmarkJobRun::RUNNING, "",
+                               nullptr, resumed);
+  if (!run.ok()) return fail(run.status());
+  if (run->state() != BenchmarkJobRun::RUNNING) return;  // finished already
+  Progress();
+  const std::string job_name = run_name.substr(0, run_name.rfind("/runs/"));
+  auto job = jobs_.GetJob(job_name);
+  if (!job.ok()) return fail(job.status());
+  auto items = jobs_.PendingItems(run_name);
+  if (!items.ok()) return fail(items.status());
+
+  for (const storage::PendingItem& item : *items) {
+    {
+      absl::MutexLock lock(&mu_);
+      if (stopping_) return;  // stays RUNNING; resumed at the next start
+    }
+    auto current = jobs_.GetRun(run_name);
+    if (!current.ok()) return fail(current.status());
+    if (current->state() != BenchmarkJobRun::RUNNING) return;  // cancelled
+    absl::Status recorded =
+        jobs_.RecordResult(run_name, BenchmarkOne(*job, run_name, item));
+    if (!recorded.ok()) return fail(recorded);
+    Progress();
+  }
+
+  auto results = jobs_.Results(run_name, 0, run->total_plans());
+  if (!results.ok()) return fail(results.status());
+  auto previous = jobs_.PreviousSucceededRun(run_name);
+  if (!previous.ok()) return fail(previous.status());
+  std::vector<BenchmarkJobResult> previous_results;
+  if (*previous) {
+    auto loaded =
+        jobs_.Results((*previous)->name(), 0, (*previous)->total_plans());
+    if (!loaded.ok()) return fail(loaded.status());
+    previous_results = *std::move(loaded);
+  }
+  itp::v1::RunChanges changes =
+      benchmark::CompareRuns(previous_results, *results);
+  if (*previous) changes.set_previous_run((*previous)->name());
+  auto done = jobs_.SetRunState(run_name, BenchmarkJobRun::SUCCEEDED, "",
+                                &changes, false);
+  if (!done.ok()) return fail(done.status());
+  Log(LogLevel::kInfo,
+      absl::StrCat(run_name, " ", BenchmarkJobRun::State_Name(done->state()),
+                   ": ", done->succeeded_plans(), " plans benchmarked, ",
+                   done->failed_plans(), " failed"));
+  Progress();
+}
+
+BenchmarkJobResult JobRunner::BenchmarkOne(const itp::v1::BenchmarkJob& job,
+                                           const std::string& run_name,
+                                           const storage::PendingItem& item) {
+  BenchmarkJobResult result;
+  result.set_index(item.index);
+  result.set_plan(item.plan);
+  auto finish = [&](absl::string_view error) {
+    result.set_error(std::string(error));
+    *result.mutable_finish_time() =
+        google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(
+            absl::ToUnixMicros(absl::Now()));
+    return result;
+  };
+  auto plan = plans_.GetPlan(item.plan);
+  if (!plan.ok()) return finish(plan.status().message());
+  if (plan->revision() == 0) {
+    return finish("The plan has no submitted revision any more.");
+  }
+  auto revision = plans_.GetPlanRevision(item.plan, plan->revision());
+  if (!revision.ok()) return finish(revision.status().message());
+
+  std::vector<itp::v1::Pathway> pathways;
+  if (job.pathways_size() > 0) {
+    for (const std::string& name : job.pathways()) {
+      auto pathway = benchmarks_.GetPathway(name);
+      if (!pathway.ok()) return finish(pathway.status().message());
+      pathways.push_back(*std::move(pathway));
+    }
+  } else {
+    for (const auto& sector : revision->plan().sectors()) {
+      auto of_sector = benchmarks_.PathwaysOfSector(sector.sector());
+      if (!of_sector.ok()) return finish(of_sector.status().message());
+      for (auto& p : *of_sector) pathways.push_back(std::move(p));
+    }
+  }
+  benchmark::BenchmarkOptions options;
+  options.checkpoint_years.assign(job.checkpoint_years().begin(),
+                                  job.checkpoint_years().end());
+  if (job.has_tcre_c_per_1000_gtco2()) {
+    options.tcre_c_per_1000_gtco2 = job.tcre_c_per_1000_gtco2();
+  }
+  itp::v1::BenchmarkReport report =
+      benchmark::BenchmarkPlan(revision->plan(), pathways, options);
+  report.set_plan_revision(revision->name());
+  report.set_requested_by(run_name);
+  storage::WriteContext ctx;
+  ctx.method = kJobMethod;
+  ctx.api_key = run_name;
+  auto stored = benchmarks_.CreateReport(ctx, item.plan, report);
+  if (!stored.ok()) return finish(stored.status().message());
+  result.set_plan_revision(revision->name());
+  result.set_report(stored->name());
+  *result.mutable_summary() = benchmark::Summarize(*stored);
+  return finish("");
+}
+
+}  // namespace itp::jobs
