@@ -2,6 +2,7 @@
 
 #include <vector>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -75,8 +76,12 @@ void DiffField(const Message& a, const Message& b, const FieldDescriptor* f,
     }
     return;
   }
-  const bool has_a = ra->HasField(a, f);
-  const bool has_b = rb->HasField(b, f);
+  // Scalars without presence always have a value: a change to false, 0 or
+  // the first enum value is shown as such, not as a removal.
+  const bool always = f->cpp_type() != FieldDescriptor::CPPTYPE_MESSAGE &&
+                      !f->has_presence();
+  const bool has_a = always || ra->HasField(a, f);
+  const bool has_b = always || rb->HasField(b, f);
   if (!has_a && !has_b) return;
   if (f->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE && has_a && has_b) {
     Diff(ra->GetMessage(a, f), rb->GetMessage(b, f), path, out);
@@ -112,11 +117,14 @@ std::string AnchorProblem(const itp::v1::Plan& plan, absl::string_view path) {
     size_t bracket = segment.find('[');
     absl::string_view name = segment.substr(0, bracket);
     if (bracket != absl::string_view::npos) {
-      if (segment.back() != ']' ||
-          !absl::SimpleAtoi(segment.substr(bracket + 1,
-                                           segment.size() - bracket - 2),
-                            &index) ||
-          index < 0) {
+      absl::string_view digits =
+          segment.back() == ']'
+              ? segment.substr(bracket + 1, segment.size() - bracket - 2)
+              : absl::string_view();
+      // Plain digits only, so that anchors match the paths DiffPlans writes.
+      bool plain = !digits.empty();
+      for (char c : digits) plain = plain && absl::ascii_isdigit(c);
+      if (!plain || !absl::SimpleAtoi(digits, &index)) {
         return absl::StrCat("'", path, "': '", segment,
                             "' has a malformed index.");
       }
@@ -139,8 +147,8 @@ std::string AnchorProblem(const itp::v1::Plan& plan, absl::string_view path) {
       const int size = r->FieldSize(*message, f);
       if (index >= size) {
         return absl::StrCat("'", path, "': ", name, " has ", size,
-                            " entries in this revision (no index ", index,
-                            ").");
+                            size == 1 ? " entry" : " entries",
+                            " in this revision (no index ", index, ").");
       }
       message = f->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE
                     ? &r->GetRepeatedMessage(*message, f, index)

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "google/protobuf/util/time_util.h"
@@ -122,7 +123,7 @@ void ValidateScores(
                       absl::StrCat("must be from 0 to ", rubric.max_score(),
                                    " (got ", s.score(), ")."));
     }
-    if (s.evidence().empty()) {
+    if (absl::StripAsciiWhitespace(s.evidence()).empty()) {
       violations->Add(path + ".evidence",
                       "is required: say what in the plan justifies the "
                       "score.");
@@ -185,6 +186,11 @@ absl::Status ApplyCompletion(Review& review, Review::Decision decision,
   absl::Status s = CheckReviewEtag(review, etag);
   if (s.ok()) s = CheckOpen(review);
   if (!s.ok()) return s;
+  if (decision == Review::DECISION_UNSPECIFIED ||
+      !Review::Decision_IsValid(decision)) {
+    return InvalidField("decision",
+                        "must be APPROVE, REQUEST_CHANGES or REJECT.");
+  }
   if (review.unscored_criteria_size() > 0) {
     std::vector<std::string> missing(review.unscored_criteria().begin(),
                                      review.unscored_criteria().end());

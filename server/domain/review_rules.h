@@ -53,7 +53,7 @@ void RollUp(itp::v1::Review& review, const itp::v1::Rubric& rubric);
 
 // Completes an open review with `decision` and `summary` at `now`:
 // FAILED_PRECONDITION (reason REVIEW_NOT_OPEN) unless OPEN; ABORTED on a
-// stale etag; FAILED_PRECONDITION (reason REVIEW_INCOMPLETE) naming the
+// stale etag; INVALID_ARGUMENT for an unspecified decision; FAILED_PRECONDITION (reason REVIEW_INCOMPLETE) naming the
 // unscored criteria, or (reason NO_UNRESOLVED_COMMENTS) for REQUEST_CHANGES
 // without an unresolved comment.
 absl::Status ApplyCompletion(itp::v1::Review& review,
@@ -61,7 +61,8 @@ absl::Status ApplyCompletion(itp::v1::Review& review,
                              absl::string_view summary, absl::string_view etag,
                              int unresolved_comments, int64_t now_unix_micros);
 
-// The plan action a decision triggers (APPROVE -> kApprove, ...).
+// The plan action a decision triggers (APPROVE -> kApprove, ...); only for
+// decisions ApplyCompletion accepted.
 PlanAction ActionOf(itp::v1::Review::Decision decision);
 
 }  // namespace itp::domain

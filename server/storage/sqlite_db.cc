@@ -10,7 +10,9 @@ namespace itp::storage::internal {
 namespace {
 
 // Versioned migrations; entry i moves the schema from version i to i + 1.
-// Never edit an entry once released: append a new one.
+// Never edit an entry once released: append a new one. Ids that appear in
+// resource names use AUTOINCREMENT so that a deleted resource's name is never
+// given to another.
 const char* const kMigrations[] = {
     // 1: plans, their sectors (for filtering), frozen revisions and the log of
     // retry-safe requests.
@@ -94,7 +96,7 @@ CREATE TABLE pathways (
 ) STRICT;
 CREATE INDEX pathways_by_sector ON pathways(sector, name);
 CREATE TABLE benchmark_reports (
-  id          INTEGER PRIMARY KEY,
+  id          INTEGER PRIMARY KEY AUTOINCREMENT,
   plan_id     INTEGER NOT NULL REFERENCES plans(id) ON DELETE CASCADE,
   create_time INTEGER NOT NULL,
   content     BLOB    NOT NULL
@@ -104,7 +106,7 @@ CREATE INDEX benchmark_reports_by_plan ON benchmark_reports(plan_id, id);
     // 4: reviews, their comments, and the plan events partners follow.
     R"sql(
 CREATE TABLE reviews (
-  id          INTEGER PRIMARY KEY,
+  id          INTEGER PRIMARY KEY AUTOINCREMENT,
   plan_id     INTEGER NOT NULL REFERENCES plans(id) ON DELETE CASCADE,
   state       INTEGER NOT NULL,
   reviewer    TEXT    NOT NULL,
@@ -116,7 +118,7 @@ CREATE INDEX reviews_by_plan ON reviews(plan_id, id);
 CREATE UNIQUE INDEX reviews_one_open_per_plan ON reviews(plan_id)
   WHERE state = 1;
 CREATE TABLE comments (
-  id        INTEGER PRIMARY KEY,
+  id        INTEGER PRIMARY KEY AUTOINCREMENT,
   review_id INTEGER NOT NULL REFERENCES reviews(id) ON DELETE CASCADE,
   resolved  INTEGER NOT NULL,
   content   BLOB    NOT NULL
@@ -138,7 +140,7 @@ CREATE TABLE benchmark_jobs (
   content     BLOB    NOT NULL
 ) STRICT;
 CREATE TABLE benchmark_job_runs (
-  id      INTEGER PRIMARY KEY,
+  id      INTEGER PRIMARY KEY AUTOINCREMENT,
   job_id  INTEGER NOT NULL REFERENCES benchmark_jobs(id) ON DELETE CASCADE,
   state   INTEGER NOT NULL,
   content BLOB    NOT NULL

@@ -330,6 +330,8 @@ class SqliteReviewStore : public ReviewStore {
       const std::optional<PageCursor>& after) override {
     return db_->Read<CommentPage>(
         [&](Connection& c) -> absl::StatusOr<CommentPage> {
+          auto review = LoadReview(c, review_name);
+          if (!review.ok()) return review.status();
           ScopedStatement s = c.Prepare(
               "SELECT id, content FROM comments WHERE review_id = ? AND "
               "id > ? ORDER BY id LIMIT ?");
