@@ -9,6 +9,7 @@ packages=(
   libgrpc++-dev libgrpc-dev libabsl-dev
   libsqlitecpp-dev libsqlite3-dev libssl-dev openssl
   libgtest-dev libgmock-dev
+  libcli11-dev
   python3 python3-grpcio python3-grpc-tools
 )
 

@@ -46,7 +46,7 @@ absl::Status CheckCall(const Principal& p, Operation operation,
   if (p.role == itp::v1::ADMIN) return absl::OkStatus();
   switch (operation) {
     case Operation::kAdministrate:
-      return Denied(p, "manage API keys or read the audit trail");
+      return Denied(p, "administer ITP (API keys, the audit trail, pathways)");
     case Operation::kWritePlan:
       if (p.role != itp::v1::PARTNER) {
         return Denied(p, "create, edit, submit, withdraw or delete plans");

@@ -305,13 +305,16 @@ grpc::Status BenchmarkServiceImpl::ComparePlans(
   } else {
     auto of_sector = benchmarks_.PathwaysOfSector(request->sector());
     if (!of_sector.ok()) return call.Finish(of_sector.status());
-    auto best = std::min_element(
-        of_sector->begin(), of_sector->end(),
-        [](const Pathway& a, const Pathway& b) {
-          return std::make_pair(a.stringency_rank(), a.name()) <
-                 std::make_pair(b.stringency_rank(), b.name());
-        });
-    if (best != of_sector->end()) reference = *best;
+    // The default is the most stringent shipped pathway; pathways admins add
+    // (national ones, counterfactuals) are used only when named.
+    for (const Pathway& p : *of_sector) {
+      if (!p.built_in()) continue;
+      if (reference.name().empty() ||
+          std::make_pair(p.stringency_rank(), p.name()) <
+              std::make_pair(reference.stringency_rank(), reference.name())) {
+        reference = p;
+      }
+    }
   }
 
   // Every readable plan with a submitted revision that covers the sector.

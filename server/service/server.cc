@@ -111,12 +111,18 @@ std::string AdminKeyPath(const ServerConfig& config) {
 // Writes `secret` to `path` readable by the owner only.
 absl::Status WriteSecretFile(const std::string& path,
                              const std::string& secret) {
-  int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  // O_EXCL: never overwrite a key file, which may belong to another database.
+  int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0 && errno == EEXIST) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "The database has no API keys yet, but the admin key file '", path,
+        "' already exists (from another database?). Move it away or choose "
+        "another path with --admin_key_file."));
+  }
   if (fd < 0) {
     return absl::UnavailableError(absl::StrCat(
         "Cannot write the admin key file '", path, "': ", strerror(errno)));
   }
-  // O_CREAT's mode does not apply to an existing file.
   bool ok = fchmod(fd, 0600) == 0;
   std::string line = secret + "\n";
   ok = ok && write(fd, line.data(), line.size()) ==

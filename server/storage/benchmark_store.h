@@ -38,7 +38,8 @@ class BenchmarkStore {
 
   // Makes the stored built-in pathways exactly `pathways` (named, built_in):
   // adds missing ones and refreshes changed ones. Pathways added by admins
-  // are left alone. Idempotent; run at every start.
+  // are left alone, even one whose name a shipped pathway takes later.
+  // Idempotent; run at every start.
   virtual absl::Status SeedPathways(
       const std::vector<itp::v1::Pathway>& pathways) = 0;
 

@@ -80,6 +80,8 @@ class SqliteBenchmarkStore : public BenchmarkStore {
             }
             Pathway pathway = input;
             pathway.set_built_in(true);
+            // An admin's pathway of the same name is never overwritten.
+            if (stored && !stored->built_in()) continue;
             if (stored) {
               *pathway.mutable_create_time() = stored->create_time();
               if (google::protobuf::util::MessageDifferencer::Equals(
@@ -93,8 +95,8 @@ class SqliteBenchmarkStore : public BenchmarkStore {
             ScopedStatement s = c.Prepare(
                 "INSERT INTO pathways (name, sector, built_in, create_time, "
                 "content) VALUES (?, ?, 1, ?, ?) ON CONFLICT(name) DO UPDATE "
-                "SET sector = excluded.sector, built_in = 1, "
-                "content = excluded.content");
+                "SET sector = excluded.sector, content = excluded.content "
+                "WHERE built_in = 1");
             s->bind(1, pathway.name());
             s->bind(2, static_cast<int>(pathway.sector()));
             s->bind(3, static_cast<int64_t>(

@@ -553,7 +553,7 @@ TEST(BenchmarkEdgeCaseTest, SectorWithoutPathwayIsNotCovered) {
   EXPECT_EQ(cement.sector(), itp::v1::CEMENT);
   EXPECT_FALSE(cement.covered());
   EXPECT_THAT(cement.messages(),
-              ElementsAre("No reference pathway covers CEMENT yet."));
+              ElementsAre("None of the reference pathways used covers CEMENT."));
   EXPECT_THAT(cement.pathways(), IsEmpty());
   EXPECT_THAT(cement.labels(), IsEmpty());
   EXPECT_THAT(report.pathway_releases(), IsEmpty());

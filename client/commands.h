@@ -1,0 +1,22 @@
+// The command groups of the `itp` CLI. Each group lives in its own
+// commands_<group>.cc: it declares its flags and turns a parsed command into
+// calls, leaving printing to the views.
+#ifndef ITP_CLIENT_COMMANDS_H_
+#define ITP_CLIENT_COMMANDS_H_
+
+#include "client/cli.h"
+
+namespace itp::client {
+
+// `itp plans list|get|create|update|submit|withdraw|delete|revisions|diff`.
+void AddPlanCommands(Cli& cli);
+
+// `itp benchmark plan|compare|pathways|reports`.
+void AddBenchmarkCommands(Cli& cli);
+
+// `itp keys create|list|revoke` and `itp audit list`.
+void AddAdminCommands(Cli& cli);
+
+}  // namespace itp::client
+
+#endif  // ITP_CLIENT_COMMANDS_H_

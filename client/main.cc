@@ -1,0 +1,12 @@
+// itp: the command-line client of the ITP service. Registers the command
+// groups and runs the one the command line selects.
+#include "client/cli.h"
+#include "client/commands.h"
+
+int main(int argc, char** argv) {
+  itp::client::Cli cli;
+  itp::client::AddPlanCommands(cli);
+  itp::client::AddBenchmarkCommands(cli);
+  itp::client::AddAdminCommands(cli);
+  return cli.Run(argc, argv);
+}

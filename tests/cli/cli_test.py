@@ -1,0 +1,751 @@
+#!/usr/bin/python3
+"""End-to-end tests of the `itp` command-line client against itp-server.
+
+Each test runs the real `itp` binary as a subprocess, as a reviewer or a
+script would, against a real itp-server started on port 0 with a fresh SQLite
+database (stopped with SIGTERM, clean exit asserted). The admin key is the one
+the server writes to itp-admin.key beside the database at first start. The
+tests check exit codes, the human-readable tables, and that JSON and CSV
+output parse with the standard library. Standard library only.
+
+Run as CTest does:
+
+    /usr/bin/python3 tests/cli/cli_test.py --itp build/client/itp \\
+        --server build/server/itp-server --work-dir build/tests/cli
+
+The last line of output is `N passed, N failed`; the exit status is non-zero
+on any failure.
+"""
+
+import argparse
+import copy
+import csv
+import io
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+import uuid
+
+# Set by main() before the tests run.
+ITP_BINARY = None
+SERVER_BINARY = None
+RUN_DIR = None
+
+STARTUP_TIMEOUT_S = 20.0
+SHUTDOWN_TIMEOUT_S = 20.0
+COMMAND_TIMEOUT_S = 60.0
+POLL_INTERVAL_S = 0.05
+
+# Exit codes of the `itp` CLI.
+EXIT_OK = 0
+EXIT_USAGE = 2
+EXIT_NOT_FOUND = 3
+EXIT_PERMISSION = 4
+EXIT_VALIDATION = 5
+EXIT_CONFLICT = 6
+EXIT_UNAVAILABLE = 7
+
+# The India steel plan as a CreatePlanRequest in the proto3 JSON mapping.
+INDIA_STEEL = {
+    "parent": "countries/IND", "plan_id": "steel-2070",
+    "request_id": "0b6f2a8e-4c1d-4e3a-9a57-2f1d5c8e7b10",
+    "plan": {
+        "display_name": "India green steel roadmap",
+        "summary": "Crude steel towards net zero by 2070",
+        "sectors": [{"sector": "IRON_AND_STEEL", "base_year": 2020, "points": [
+            {"year": 2020, "production_mt": 100.3,
+             "intensity_tco2_per_t": 2.54},
+            {"year": 2030, "production_mt": 255.0,
+             "intensity_tco2_per_t": 2.2},
+            {"year": 2050, "production_mt": 400.0,
+             "intensity_tco2_per_t": 1.0},
+            {"year": 2070, "production_mt": 450.0,
+             "intensity_tco2_per_t": 0.1}]}],
+        "targets": [{"type": "NET_ZERO", "target_year": 2070,
+                     "conditional": False}],
+        "projects": [{"name": "Hydrogen DRI demonstration plant",
+                      "technology": "HYDROGEN_DRI", "capacity_mtpa": 0.5,
+                      "capex_usd": 600000000, "start_year": 2027,
+                      "status": "ANNOUNCED"}]}}
+
+INDIA_STEEL_NAME = "countries/IND/plans/steel-2070"
+
+# Brazil's steel sector (about 32 Mt of crude steel in 2023), as a bare Plan;
+# the title holds a comma so that CSV quoting is exercised.
+BRAZIL_STEEL_PLAN = {
+    "display_name": "Brazil low-carbon steel plan, 2023-2050",
+    "summary": "Charcoal-based and hydrogen-ready ironmaking towards 2050",
+    "submitting_body": "Ministry of Development, Industry, Trade and Services",
+    "sectors": [{"sector": "IRON_AND_STEEL", "base_year": 2023, "points": [
+        {"year": 2023, "production_mt": 31.9, "intensity_tco2_per_t": 1.7},
+        {"year": 2050, "production_mt": 45.0, "intensity_tco2_per_t": 0.2}]}],
+    "targets": [{"type": "NET_ZERO", "target_year": 2050}]}
+
+BRAZIL_STEEL_NAME = "countries/BRA/plans/steel-2050"
+
+
+class ServerProcess:
+    """One itp-server process listening on a free loopback port."""
+
+    def __init__(self, db_path, log_dir):
+        tag = uuid.uuid4().hex[:8]
+        self.port_file = os.path.join(log_dir, "port-%s" % tag)
+        self.log_path = os.path.join(log_dir, "server-%s.log" % tag)
+        self.port = None
+        self._log = open(self.log_path, "wb")
+        self.process = subprocess.Popen(
+            [SERVER_BINARY, "--listen=127.0.0.1:0", "--db=" + db_path,
+             "--port_file=" + self.port_file],
+            stdin=subprocess.DEVNULL, stdout=self._log,
+            stderr=subprocess.STDOUT)
+
+    def log(self):
+        with open(self.log_path, "rb") as log:
+            return log.read().decode("utf-8", "replace")
+
+    def wait_until_serving(self):
+        """Polls for the port file; raises with the log if the server dies."""
+        deadline = time.monotonic() + STARTUP_TIMEOUT_S
+        while time.monotonic() < deadline:
+            code = self.process.poll()
+            if code is not None:
+                raise AssertionError("itp-server exited with %d before "
+                                     "serving:\n%s" % (code, self.log()))
+            if os.path.exists(self.port_file):
+                with open(self.port_file, encoding="ascii") as port_file:
+                    text = port_file.read().strip()
+                if text:
+                    self.port = int(text)
+                    return self.port
+            time.sleep(POLL_INTERVAL_S)
+        self.process.kill()
+        self.process.wait(timeout=SHUTDOWN_TIMEOUT_S)
+        raise AssertionError("itp-server did not write %s within %.0f s:\n%s"
+                             % (self.port_file, STARTUP_TIMEOUT_S, self.log()))
+
+    def terminate(self):
+        """Sends SIGTERM and returns the exit code (bounded wait)."""
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+        try:
+            return self.process.wait(timeout=SHUTDOWN_TIMEOUT_S)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=SHUTDOWN_TIMEOUT_S)
+            raise AssertionError("itp-server did not stop within %.0f s of "
+                                 "SIGTERM:\n%s"
+                                 % (SHUTDOWN_TIMEOUT_S, self.log()))
+        finally:
+            self._log.close()
+
+
+def closed_port():
+    """A loopback port nothing listens on (bound, then released)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class CliTestCase(unittest.TestCase):
+    """Gives each test a directory, an isolated HOME and, on request, a
+    server; runs `itp` with the admin key by default."""
+
+    def setUp(self):
+        self.test_dir = tempfile.mkdtemp(
+            prefix=self.id().rsplit(".", 1)[-1] + "-", dir=RUN_DIR)
+        # An empty HOME, so that no user's ~/.config/itp/config applies.
+        self.home = os.path.join(self.test_dir, "home")
+        os.makedirs(self.home)
+        self.server = None
+        self.address = None
+
+    def start_server(self):
+        db_path = os.path.join(self.test_dir, "itp.db")
+        server = ServerProcess(db_path, self.test_dir)
+        self.addCleanup(self._stop, server)
+        self.address = "127.0.0.1:%d" % server.wait_until_serving()
+        self.server = server
+        self.admin_key_file = os.path.join(self.test_dir, "itp-admin.key")
+        return server
+
+    def _stop(self, server):
+        code = server.terminate()
+        if code != 0:
+            self.fail("itp-server exited with %d on SIGTERM:\n%s"
+                      % (code, server.log()))
+
+    def base_env(self):
+        """The environment without any ITP_* variable, HOME isolated."""
+        env = {k: v for k, v in os.environ.items()
+               if not k.startswith("ITP_") and k != "XDG_CONFIG_HOME"}
+        env["HOME"] = self.home
+        return env
+
+    def itp(self, *args, key_file=None, connect=True, env=None,
+            stdin_text=None):
+        """Runs `itp args...`; returns the CompletedProcess (text).
+
+        With `connect`, --address and --api-key-file (the admin key unless
+        `key_file` is given) are added to the command line.
+        """
+        command = [ITP_BINARY] + list(args)
+        if connect:
+            command += ["--address", self.address, "--api-key-file",
+                        key_file or self.admin_key_file]
+        return subprocess.run(
+            command, input=stdin_text, stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE, text=True, timeout=COMMAND_TIMEOUT_S,
+            env=env if env is not None else self.base_env(), check=False)
+
+    def assert_exit(self, result, code):
+        self.assertEqual(
+            result.returncode, code,
+            "expected exit %d, got %d\nargs: %s\nstdout:\n%s\nstderr:\n%s"
+            % (code, result.returncode, result.args, result.stdout,
+               result.stderr))
+
+    def write_json(self, name, document):
+        path = os.path.join(self.test_dir, name)
+        with open(path, "w", encoding="utf-8") as out:
+            json.dump(document, out)
+        return path
+
+    def write_text(self, name, text):
+        path = os.path.join(self.test_dir, name)
+        with open(path, "w", encoding="utf-8") as out:
+            out.write(text)
+        return path
+
+    def create_india_plan(self):
+        result = self.itp("plans", "create", "--file",
+                          self.write_json("india-steel.json", INDIA_STEEL))
+        self.assert_exit(result, EXIT_OK)
+        return result
+
+    def submit_india_plan(self):
+        self.create_india_plan()
+        result = self.itp("plans", "submit", INDIA_STEEL_NAME)
+        self.assert_exit(result, EXIT_OK)
+        return result
+
+    def partner_key_file(self, country):
+        """Creates a PARTNER key for `country`; returns a file holding it."""
+        result = self.itp("keys", "create", "--role", "PARTNER", "--country",
+                          country, "--name",
+                          "Ministry of Development, Industry, Trade and "
+                          "Services, Brazil", "-o", "json")
+        self.assert_exit(result, EXIT_OK)
+        created = json.loads(result.stdout)
+        self.assertEqual(created["api_key"]["role"], "PARTNER")
+        self.assertEqual(created["api_key"]["countries"], [country])
+        return self.write_text("partner-%s.key" % country, created["secret"])
+
+
+class UsageTest(CliTestCase):
+    """Mistakes on the command line exit 2 with CLI11's message, before any
+    call; --help works everywhere."""
+
+    def test_missing_argument_exits_2(self):
+        result = self.itp("plans", "get", connect=False)
+        self.assert_exit(result, EXIT_USAGE)
+        self.assertIn("NAME is required", result.stderr)
+
+    def test_unknown_command_exits_2(self):
+        result = self.itp("plans", "approve", INDIA_STEEL_NAME, connect=False)
+        self.assert_exit(result, EXIT_USAGE)
+        self.assertIn("not expected", result.stderr)
+
+    def test_bad_output_format_exits_2(self):
+        result = self.itp("plans", "list", "-o", "xml", connect=False)
+        self.assert_exit(result, EXIT_USAGE)
+        self.assertIn("xml not in {table,json,csv}", result.stderr)
+
+    def test_group_without_command_shows_its_help_and_exits_2(self):
+        result = self.itp("benchmark", connect=False)
+        self.assert_exit(result, EXIT_USAGE)
+        self.assertIn("Usage: itp benchmark", result.stderr)
+        self.assertIn("compare", result.stderr)
+
+    def test_help_on_every_command_has_examples(self):
+        commands = [
+            ["plans", "list"], ["plans", "get"], ["plans", "create"],
+            ["plans", "update"], ["plans", "submit"], ["plans", "withdraw"],
+            ["plans", "delete"], ["plans", "revisions"], ["plans", "diff"],
+            ["benchmark", "plan"], ["benchmark", "compare"],
+            ["benchmark", "pathways"], ["benchmark", "reports"],
+            ["keys", "create"], ["keys", "list"], ["keys", "revoke"],
+            ["audit", "list"]]
+        for command in commands:
+            result = self.itp(*command, "--help", connect=False)
+            self.assert_exit(result, EXIT_OK)
+            self.assertIn("Usage: itp " + " ".join(command), result.stdout)
+            self.assertIn("Examples:\n  itp " + " ".join(command),
+                          result.stdout)
+            self.assertIn("--output", result.stdout)
+
+    def test_no_api_key_anywhere_exits_2(self):
+        result = self.itp("plans", "list", "--address", "127.0.0.1:50051",
+                          connect=False)
+        self.assert_exit(result, EXIT_USAGE)
+        self.assertIn("No API key", result.stderr)
+
+    def test_unreadable_plan_file_exits_2(self):
+        self.start_server()
+        result = self.itp("plans", "create", "--file",
+                          self.write_text("broken.json", '{"plan": {'))
+        self.assert_exit(result, EXIT_USAGE)
+        self.assertIn("broken.json", result.stderr)
+
+
+class PlanCommandsTest(CliTestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.start_server()
+
+    def test_create_then_get_shows_the_trajectory_table(self):
+        result = self.create_india_plan()
+        self.assertIn("Created %s: DRAFT" % INDIA_STEEL_NAME, result.stdout)
+
+        result = self.itp("plans", "get", INDIA_STEEL_NAME)
+        self.assert_exit(result, EXIT_OK)
+        out = result.stdout
+        self.assertTrue(out.startswith("India green steel roadmap\n"), out)
+        self.assertRegex(out, r"State\s+DRAFT")
+        self.assertRegex(out, r"YEAR\s+PRODUCTION Mt\s+INTENSITY tCO2/t\s+"
+                              r"EMISSIONS MtCO2")
+        # 255 Mt at 2.2 t/t is 561 Mt CO2, computed by the client.
+        self.assertRegex(out, r"(?m)^\s+2030\s+255\.0\s+2\.200\s+561\.0\*$")
+        self.assertRegex(out, r"(?m)^\s+2020\s+100\.3\s+2\.540\s+254\.8\*$")
+        self.assertRegex(out, r"NET_ZERO\s+all\s.*2070")
+        self.assertRegex(out, r"Hydrogen DRI demonstration plant\s.*"
+                              r"HYDROGEN_DRI\s.*ANNOUNCED\s+2027\s+0\.5\s+"
+                              r"USD 600 million")
+
+    def test_get_accepts_the_short_name(self):
+        self.create_india_plan()
+        result = self.itp("plans", "get", "ind/steel-2070", "-o", "json")
+        self.assert_exit(result, EXIT_OK)
+        plan = json.loads(result.stdout)
+        self.assertEqual(plan["name"], INDIA_STEEL_NAME)
+        self.assertEqual(plan["sectors"][0]["points"][1]["year"], 2030)
+
+    def test_list_as_json_holds_the_plans(self):
+        self.create_india_plan()
+        result = self.itp("plans", "list", "-o", "json")
+        self.assert_exit(result, EXIT_OK)
+        listing = json.loads(result.stdout)
+        self.assertEqual([p["name"] for p in listing["plans"]],
+                         [INDIA_STEEL_NAME])
+        self.assertEqual(listing["plans"][0]["state"], "DRAFT")
+        self.assertEqual(listing["total_size"], 1)
+
+    def test_list_as_csv_parses_with_quoting(self):
+        self.create_india_plan()
+        result = self.itp("plans", "create", "--file",
+                          self.write_json("brazil.json", BRAZIL_STEEL_PLAN),
+                          "--parent", "BRA", "--id", "steel-2050")
+        self.assert_exit(result, EXIT_OK)
+
+        result = self.itp("plans", "list", "-o", "csv")
+        self.assert_exit(result, EXIT_OK)
+        rows = list(csv.reader(io.StringIO(result.stdout, newline="")))
+        self.assertEqual(rows[0], ["name", "country", "display_name", "state",
+                                   "revision", "sectors", "update_time"])
+        by_name = {row[0]: row for row in rows[1:]}
+        self.assertEqual(set(by_name), {INDIA_STEEL_NAME, BRAZIL_STEEL_NAME})
+        self.assertEqual(by_name[BRAZIL_STEEL_NAME][2],
+                         "Brazil low-carbon steel plan, 2023-2050")
+        self.assertEqual(by_name[INDIA_STEEL_NAME][1:6],
+                         ["IND", "India green steel roadmap", "DRAFT", "0",
+                          "IRON_AND_STEEL"])
+
+    def test_list_limit_and_country(self):
+        self.create_india_plan()
+        self.assert_exit(self.itp(
+            "plans", "create", "--file",
+            self.write_json("brazil.json", BRAZIL_STEEL_PLAN),
+            "--parent", "BRA", "--id", "steel-2050"), EXIT_OK)
+        result = self.itp("plans", "list", "--limit", "1", "-o", "json")
+        self.assert_exit(result, EXIT_OK)
+        self.assertEqual(len(json.loads(result.stdout)["plans"]), 1)
+        result = self.itp("plans", "list", "--country", "BRA", "-o", "json")
+        self.assertEqual([p["name"] for p in json.loads(result.stdout)["plans"]],
+                         [BRAZIL_STEEL_NAME])
+
+    def test_validation_error_exits_5_with_one_line_per_field(self):
+        request = copy.deepcopy(INDIA_STEEL)
+        request["request_id"] = str(uuid.uuid4())
+        request["plan"]["display_name"] = ""
+        request["plan"]["sectors"][0]["points"][3]["year"] = 2200
+        result = self.itp("plans", "create", "--file",
+                          self.write_json("invalid.json", request))
+        self.assert_exit(result, EXIT_VALIDATION)
+        lines = result.stderr.splitlines()
+        self.assertIn("2 fields are invalid", lines[0])
+        self.assertIn(
+            "  plan.sectors[0].points[3].year: year 2200 is outside "
+            "1990-2100.", lines)
+        self.assertTrue(
+            any(line.startswith("  plan.display_name: ") for line in lines),
+            result.stderr)
+
+    def test_not_found_exits_3(self):
+        result = self.itp("plans", "get", "countries/IND/plans/cement-2050")
+        self.assert_exit(result, EXIT_NOT_FOUND)
+        self.assertIn("Not found", result.stderr)
+
+    def test_partner_of_another_country_exits_4(self):
+        brazil_key = self.partner_key_file("BRA")
+        result = self.itp("plans", "create", "--file",
+                          self.write_json("india.json", INDIA_STEEL),
+                          key_file=brazil_key)
+        self.assert_exit(result, EXIT_PERMISSION)
+        self.assertIn("Permission denied", result.stderr)
+        # The denial is in the audit trail.
+        result = self.itp("audit", "list", "--filter",
+                          "code = PERMISSION_DENIED", "-o", "json")
+        self.assert_exit(result, EXIT_OK)
+        events = json.loads(result.stdout)["audit_events"]
+        self.assertEqual([e["method"] for e in events],
+                         ["/itp.v1.PlanService/CreatePlan"])
+
+    def test_wrong_key_exits_4(self):
+        result = self.itp("plans", "list", key_file=self.write_text(
+            "wrong.key", "itp_0000000000000000_not-a-real-secret"))
+        self.assert_exit(result, EXIT_PERMISSION)
+        self.assertIn("Not authenticated", result.stderr)
+
+    def test_submit_then_revisions(self):
+        self.create_india_plan()
+        result = self.itp("plans", "submit", "IND/steel-2070")
+        self.assert_exit(result, EXIT_OK)
+        self.assertIn("Submitted %s: SUBMITTED, revision 1." % INDIA_STEEL_NAME,
+                      result.stdout)
+
+        result = self.itp("plans", "revisions", INDIA_STEEL_NAME)
+        self.assert_exit(result, EXIT_OK)
+        self.assertRegex(result.stdout, r"(?m)^REVISION\s+SUBMITTED\s+TITLE")
+        self.assertRegex(result.stdout,
+                         r"(?m)^\s+1\s.*India green steel roadmap\s+"
+                         + re.escape(INDIA_STEEL_NAME + "/revisions/1") + "$")
+
+        result = self.itp("plans", "revisions", INDIA_STEEL_NAME, "-o", "json")
+        revisions = json.loads(result.stdout)["revisions"]
+        self.assertEqual([r["revision"] for r in revisions], [1])
+        self.assertEqual(revisions[0]["plan"]["state"], "SUBMITTED")
+
+        # A submitted plan cannot be submitted again.
+        result = self.itp("plans", "submit", INDIA_STEEL_NAME)
+        self.assert_exit(result, EXIT_CONFLICT)
+
+    def test_diff_of_revisions(self):
+        self.submit_india_plan()
+        result = self.itp("plans", "diff", INDIA_STEEL_NAME, "--from", "1",
+                          "--to", "1")
+        self.assert_exit(result, EXIT_OK)
+        self.assertIn("No content changes between revisions 1 and 1.",
+                      result.stdout)
+        result = self.itp("plans", "diff", INDIA_STEEL_NAME, "--from", "1",
+                          "--to", "2")
+        self.assert_exit(result, EXIT_NOT_FOUND)
+
+    def test_update_a_draft_reads_the_etag(self):
+        self.assert_exit(self.itp(
+            "plans", "create", "--file",
+            self.write_json("brazil.json", BRAZIL_STEEL_PLAN),
+            "--parent", "BRA", "--id", "steel-2050"), EXIT_OK)
+        changed = copy.deepcopy(BRAZIL_STEEL_PLAN)
+        changed["summary"] = "Charcoal, scrap-based EAF and hydrogen DRI"
+        changed["display_name"] = "Not applied: outside the mask"
+        result = self.itp("plans", "update", BRAZIL_STEEL_NAME, "--file",
+                          self.write_json("brazil-v2.json", changed),
+                          "--mask", "summary")
+        self.assert_exit(result, EXIT_OK)
+        self.assertIn("Updated %s" % BRAZIL_STEEL_NAME, result.stdout)
+
+        plan = json.loads(self.itp("plans", "get", BRAZIL_STEEL_NAME, "-o",
+                                   "json").stdout)
+        self.assertEqual(plan["summary"],
+                         "Charcoal, scrap-based EAF and hydrogen DRI")
+        self.assertEqual(plan["display_name"], BRAZIL_STEEL_PLAN["display_name"])
+
+        result = self.itp("plans", "update", BRAZIL_STEEL_NAME, "--file",
+                          self.write_json("brazil-v3.json", changed),
+                          "--etag", "0000000000000000")
+        self.assert_exit(result, EXIT_CONFLICT)
+        self.assertIn("Conflict", result.stderr)
+
+    def test_withdraw_and_delete(self):
+        self.submit_india_plan()
+        result = self.itp("plans", "delete", INDIA_STEEL_NAME)
+        self.assert_exit(result, EXIT_CONFLICT)
+        result = self.itp("plans", "withdraw", INDIA_STEEL_NAME, "--reason",
+                          "Superseded by the 2025 National Steel Policy")
+        self.assert_exit(result, EXIT_OK)
+        self.assertIn("WITHDRAWN", result.stdout)
+
+        self.assert_exit(self.itp(
+            "plans", "create", "--file",
+            self.write_json("brazil.json", BRAZIL_STEEL_PLAN),
+            "--parent", "BRA", "--id", "steel-2050"), EXIT_OK)
+        result = self.itp("plans", "delete", BRAZIL_STEEL_NAME)
+        self.assert_exit(result, EXIT_OK)
+        self.assertIn("Deleted %s." % BRAZIL_STEEL_NAME, result.stdout)
+        self.assert_exit(self.itp("plans", "get", BRAZIL_STEEL_NAME),
+                         EXIT_NOT_FOUND)
+
+
+class BenchmarkCommandsTest(CliTestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.start_server()
+
+    def test_pathways_lists_the_tpi_steel_pathway(self):
+        result = self.itp("benchmark", "pathways")
+        self.assert_exit(result, EXIT_OK)
+        self.assertRegex(
+            result.stdout,
+            r"(?m)^pathways/tpi-steel-2022-1p5c\s+IRON_AND_STEEL\s+TPI 2022\s+"
+            r"1\.5 Degrees\s+1\s+2022-04-01\s+1\.129\s+0\.052\s")
+
+        result = self.itp("benchmark", "pathways", "--sector", "cement",
+                          "-o", "json")
+        self.assert_exit(result, EXIT_OK)
+        sectors = {p["sector"] for p in json.loads(result.stdout)["pathways"]}
+        self.assertEqual(sectors, {"CEMENT"})
+
+    def test_plan_prints_tpi_labels(self):
+        self.submit_india_plan()
+        result = self.itp("benchmark", "plan", INDIA_STEEL_NAME)
+        self.assert_exit(result, EXIT_OK)
+        out = result.stdout
+        self.assertIn("Benchmark of %s/revisions/1" % INDIA_STEEL_NAME, out)
+        header = re.search(r"(?m)^\s+FAMILY\s+2025\s+2030\s+2035\s+2040\s+2050$",
+                           out)
+        self.assertIsNotNone(header, out)
+        tpi = re.search(r"(?m)^\s+TPI 2022\s+(.*)$", out)
+        self.assertIsNotNone(tpi, out)
+        labels = re.split(r"\s{2,}", tpi.group(1).strip())
+        # India's 2.2 t/t in 2030 is above even TPI's National Pledges (1.632).
+        self.assertEqual(labels[1], "Not Aligned")
+        self.assertRegex(out, r"pathways/tpi-steel-2022-1p5c\s+1\.5 Degrees\s+"
+                              r"\+0\.999\s+\+1\.071")
+        self.assertIn("ITR °C", out)
+
+    def test_plan_as_json_and_csv(self):
+        self.submit_india_plan()
+        result = self.itp("benchmark", "plan", "IND/steel-2070", "--pathway",
+                          "tpi-steel-2022-1p5c", "--years", "2030,2050",
+                          "--tcre", "0.6", "-o", "json")
+        self.assert_exit(result, EXIT_OK)
+        report = json.loads(result.stdout)
+        self.assertEqual(report["checkpoint_years"], [2030, 2050])
+        self.assertEqual(report["tcre_c_per_1000_gtco2"], 0.6)
+        labels = {(l["family"], l["year"]): l["label"]
+                  for l in report["sectors"][0]["labels"]}
+        self.assertEqual(labels[("TPI 2022", 2030)], "Not Aligned")
+
+        result = self.itp("benchmark", "plan", INDIA_STEEL_NAME, "-o", "csv")
+        self.assert_exit(result, EXIT_OK)
+        rows = list(csv.DictReader(io.StringIO(result.stdout, newline="")))
+        row = next(r for r in rows if r["pathway"] ==
+                   "pathways/tpi-steel-2022-1p5c" and r["year"] == "2030")
+        self.assertEqual(row["label"], "Not Aligned")
+        self.assertEqual(row["plan_intensity"], "2.2")
+        self.assertEqual(row["pathway_intensity"], "1.129")
+
+        result = self.itp("benchmark", "reports", INDIA_STEEL_NAME, "-o",
+                          "json")
+        self.assert_exit(result, EXIT_OK)
+        reports = json.loads(result.stdout)["benchmark_reports"]
+        self.assertEqual(len(reports), 2)
+        result = self.itp("benchmark", "reports", reports[0]["name"])
+        self.assert_exit(result, EXIT_OK)
+        self.assertIn("Alignment labels", result.stdout)
+
+    def test_plan_of_a_never_submitted_draft_says_so(self):
+        self.create_india_plan()
+        result = self.itp("benchmark", "plan", INDIA_STEEL_NAME)
+        self.assert_exit(result, EXIT_OK)
+        self.assertIn("Benchmark of %s (the current draft: never submitted)"
+                      % INDIA_STEEL_NAME, result.stdout)
+
+    def test_compare_as_csv(self):
+        self.submit_india_plan()
+        result = self.itp("benchmark", "compare", "--sector",
+                          "IRON_AND_STEEL", "-o", "csv")
+        self.assert_exit(result, EXIT_OK)
+        rows = list(csv.reader(io.StringIO(result.stdout, newline="")))
+        self.assertEqual(rows[0], ["intensity_rank", "country", "display_name",
+                                   "intensity", "alignment_ratio",
+                                   "alignment_rank", "plan_revision"])
+        self.assertEqual(len(rows), 2, rows)
+        self.assertEqual(rows[1][:4],
+                         ["1", "IND", "India green steel roadmap", "2.2"])
+        self.assertLess(float(rows[1][4]), 0)
+        self.assertEqual(rows[1][6], INDIA_STEEL_NAME + "/revisions/1")
+
+        result = self.itp("benchmark", "compare", "--sector", "IRON_AND_STEEL",
+                          "--year", "2050")
+        self.assert_exit(result, EXIT_OK)
+        self.assertIn("IRON_AND_STEEL plans in 2050", result.stdout)
+        self.assertRegex(result.stdout, r"1\s+IND\s+India green steel roadmap"
+                                        r"\s+1\.000")
+
+
+class AdminCommandsTest(CliTestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.start_server()
+
+    def test_create_key_prints_the_secret_once(self):
+        result = self.itp("keys", "create", "--role", "REVIEWER", "--name",
+                          "LeadIT secretariat, Stockholm")
+        self.assert_exit(result, EXIT_OK)
+        self.assertRegex(result.stdout, r"(?m)^    itp_\S+$")
+        self.assertIn("shown only once", result.stdout)
+
+        result = self.itp("keys", "list", "-o", "csv")
+        self.assert_exit(result, EXIT_OK)
+        rows = list(csv.DictReader(io.StringIO(result.stdout, newline="")))
+        self.assertEqual(sorted(r["role"] for r in rows),
+                         ["ADMIN", "REVIEWER"])
+        self.assertNotIn("itp_", result.stdout.replace("apiKeys/", ""))
+
+    def test_revoked_key_stops_working(self):
+        key_file = self.partner_key_file("BRA")
+        self.assert_exit(self.itp("plans", "list", key_file=key_file), EXIT_OK)
+        keys = json.loads(self.itp("keys", "list", "-o", "json").stdout)
+        partner = next(k for k in keys["api_keys"] if k["role"] == "PARTNER")
+        result = self.itp("keys", "revoke", partner["name"])
+        self.assert_exit(result, EXIT_OK)
+        self.assertIn("Revoked %s" % partner["name"], result.stdout)
+        self.assert_exit(self.itp("plans", "list", key_file=key_file),
+                         EXIT_PERMISSION)
+        listed = self.itp("keys", "list", "--all", "-o", "json")
+        states = {k["name"]: k["state"]
+                  for k in json.loads(listed.stdout)["api_keys"]}
+        self.assertEqual(states[partner["name"]], "REVOKED")
+
+
+class ConnectionTest(CliTestCase):
+    """Where the address and key come from, and an unreachable server."""
+
+    def test_environment_instead_of_flags(self):
+        self.start_server()
+        self.create_india_plan()
+        env = self.base_env()
+        env["ITP_ADDRESS"] = self.address
+        with open(self.admin_key_file, encoding="ascii") as key:
+            env["ITP_API_KEY"] = key.read().strip()
+        result = self.itp("plans", "list", "-o", "json", connect=False,
+                          env=env)
+        self.assert_exit(result, EXIT_OK)
+        self.assertEqual(json.loads(result.stdout)["plans"][0]["name"],
+                         INDIA_STEEL_NAME)
+
+        del env["ITP_API_KEY"]
+        env["ITP_API_KEY_FILE"] = self.admin_key_file
+        self.assert_exit(self.itp("plans", "list", connect=False, env=env),
+                         EXIT_OK)
+
+    def test_flags_take_precedence_over_environment(self):
+        self.start_server()
+        env = self.base_env()
+        env["ITP_ADDRESS"] = "127.0.0.1:%d" % closed_port()
+        env["ITP_API_KEY"] = "itp_0000000000000000_not-a-real-secret"
+        result = self.itp("plans", "list", env=env)
+        self.assert_exit(result, EXIT_OK)
+
+    def test_config_file(self):
+        self.start_server()
+        config_dir = os.path.join(self.home, ".config", "itp")
+        os.makedirs(config_dir)
+        with open(os.path.join(config_dir, "config"), "w",
+                  encoding="utf-8") as config:
+            config.write("# LeadIT secretariat reviewer\n"
+                         "address = %s\napi_key_file = %s\n"
+                         "deadline_seconds = 10\n"
+                         % (self.address, self.admin_key_file))
+        result = self.itp("plans", "list", connect=False)
+        self.assert_exit(result, EXIT_OK)
+        self.assertIn("No plans found.", result.stdout)
+
+        with open(os.path.join(config_dir, "config"), "a",
+                  encoding="utf-8") as config:
+            config.write("adress = 127.0.0.1:1\n")
+        result = self.itp("plans", "list", connect=False)
+        self.assert_exit(result, EXIT_USAGE)
+        self.assertIn("config:5: unknown key 'adress'", result.stderr)
+
+    def test_unavailable_server_exits_7(self):
+        key_file = self.write_text("some.key",
+                                   "itp_0000000000000000_not-a-real-secret")
+        address = "127.0.0.1:%d" % closed_port()
+        started = time.monotonic()
+        result = self.itp("plans", "list", "--address", address,
+                          "--api-key-file", key_file, "--deadline", "2",
+                          connect=False)
+        self.assert_exit(result, EXIT_UNAVAILABLE)
+        self.assertIn("Cannot reach the ITP server at " + address,
+                      result.stderr)
+        self.assertLess(time.monotonic() - started, 15)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--itp", required=True, help="the itp binary")
+    parser.add_argument("--server", required=True,
+                        help="the itp-server binary")
+    parser.add_argument("--work-dir", required=True,
+                        help="directory for databases and logs")
+    parser.add_argument("tests", nargs="*",
+                        help="optional test names, e.g. UsageTest")
+    options = parser.parse_args()
+
+    global ITP_BINARY, SERVER_BINARY, RUN_DIR
+    ITP_BINARY = os.path.abspath(options.itp)
+    SERVER_BINARY = os.path.abspath(options.server)
+    for binary in (ITP_BINARY, SERVER_BINARY):
+        if not os.access(binary, os.X_OK):
+            print("not an executable: %s" % binary, file=sys.stderr)
+            print("0 passed, 1 failed")
+            return 1
+    os.makedirs(options.work_dir, exist_ok=True)
+    RUN_DIR = tempfile.mkdtemp(prefix="run-",
+                               dir=os.path.abspath(options.work_dir))
+
+    loader = unittest.defaultTestLoader
+    module = sys.modules[__name__]
+    if options.tests:
+        suite = loader.loadTestsFromNames(options.tests, module)
+    else:
+        suite = loader.loadTestsFromModule(module)
+    result = unittest.TextTestRunner(stream=sys.stdout, verbosity=2).run(suite)
+
+    # A test can fail and then also error in its cleanup: count it once.
+    failed_ids = {test.id() for test, _ in result.failures + result.errors}
+    failed_ids.update(test.id() for test in result.unexpectedSuccesses)
+    failed = len(failed_ids)
+    passed = max(result.testsRun - failed - len(result.skipped), 0)
+    if failed == 0:
+        shutil.rmtree(RUN_DIR, ignore_errors=True)
+    else:
+        print("databases and server logs kept in %s" % RUN_DIR)
+    print("%d passed, %d failed" % (passed, failed))
+    return 0 if failed == 0 and result.testsRun > 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
