@@ -79,9 +79,9 @@ class JobStore {
 
   // Records a plan's result (succeeded when `result.error` is empty) and
   // updates the run's counts, atomically.
-  virtual absl::Status RecordResult(absl::string_view run_name,
-                                    const itp::v1::BenchmarkJobResult& result) =
-      0;
+  virtual absl::Status RecordResult(
+      absl::string_view run_name,
+      const itp::v1::BenchmarkJobResult& result) = 0;
 
   // Finished results with index >= `start_index`, in index order, stopping
   // at the first unfinished one; at most `limit`.

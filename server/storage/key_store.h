@@ -45,9 +45,10 @@ class KeyStore {
   // returns it with create_time and state set. Retry-safe on
   // ctx.request_id (the replay returns the stored key). ALREADY_EXISTS for a
   // taken id.
-  virtual absl::StatusOr<itp::v1::ApiKey> CreateKey(
-      const WriteContext& ctx, const itp::v1::ApiKey& key,
-      absl::string_view salt, absl::string_view hash) = 0;
+  virtual absl::StatusOr<itp::v1::ApiKey> CreateKey(const WriteContext& ctx,
+                                                    const itp::v1::ApiKey& key,
+                                                    absl::string_view salt,
+                                                    absl::string_view hash) = 0;
 
   // The key with id `key_id` (the part after `apiKeys/`); NOT_FOUND (reason
   // API_KEY_NOT_FOUND) if absent.

@@ -16,11 +16,11 @@
 #include <functional>
 #include <optional>
 #include <string>
-#include "absl/strings/string_view.h"
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "itp/v1/plan.pb.h"
 #include "server/domain/page_token.h"
 #include "server/domain/plan_query.h"

@@ -31,8 +31,8 @@ using ReviewFactory = std::function<absl::StatusOr<itp::v1::Review>(
 
 // Changes a review in place; `unresolved` is its number of unresolved
 // comments, `now` the store's clock.
-using ReviewMutation = std::function<absl::Status(
-    itp::v1::Review& review, int unresolved, int64_t now)>;
+using ReviewMutation = std::function<absl::Status(itp::v1::Review& review,
+                                                  int unresolved, int64_t now)>;
 
 struct ReviewQuery {
   // `countries/{c}/plans/{p}`, or empty for every plan.
@@ -83,8 +83,7 @@ class ReviewStore {
 
   // NOT_FOUND (reason REVIEW_NOT_FOUND) when absent; `unresolved_comments`
   // filled in.
-  virtual absl::StatusOr<itp::v1::Review> GetReview(
-      absl::string_view name) = 0;
+  virtual absl::StatusOr<itp::v1::Review> GetReview(absl::string_view name) = 0;
 
   virtual absl::StatusOr<ReviewPage> ListReviews(const ReviewQuery& query) = 0;
 
@@ -115,8 +114,8 @@ class ReviewStore {
       const WriteContext& ctx, absl::string_view name, bool resolved) = 0;
 
   // Events after `after_id`, oldest first, at most `limit`.
-  virtual absl::StatusOr<std::vector<StoredEvent>> ListEvents(
-      int64_t after_id, int limit) = 0;
+  virtual absl::StatusOr<std::vector<StoredEvent>> ListEvents(int64_t after_id,
+                                                              int limit) = 0;
 };
 
 }  // namespace itp::storage

@@ -1,6 +1,6 @@
 // Opening the SQLite database behind the stores. One file holds plans, API
-// keys, the audit trail, pathways and benchmark reports, so that a change and its audit event commit in
-// one transaction.
+// keys, the audit trail, pathways and benchmark reports, so that a change and
+// its audit event commit in one transaction.
 //
 //   SqliteOptions options;
 //   options.path = "itp.db";

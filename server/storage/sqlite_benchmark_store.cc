@@ -17,33 +17,13 @@ namespace {
 using domain::ErrorWithInfo;
 using domain::PageCursor;
 using google::protobuf::util::TimeUtil;
+using internal::BindMessage;
 using internal::Connection;
+using internal::FromBlob;
 using internal::ScopedStatement;
 using internal::SqliteDb;
 using itp::v1::BenchmarkReport;
 using itp::v1::Pathway;
-
-template <typename T>
-absl::StatusOr<T> FromBlob(const SQLite::Column& column) {
-  T message;
-  if (!message.ParseFromArray(column.getBlob(), column.getBytes())) {
-    return absl::DataLossError("A stored record could not be decoded.");
-  }
-  return message;
-}
-
-template <typename T>
-absl::StatusOr<T> Parse(const std::string& bytes) {
-  T message;
-  if (!message.ParseFromString(bytes)) {
-    return absl::DataLossError("A stored response could not be decoded.");
-  }
-  return message;
-}
-
-void BindBlob(ScopedStatement& s, int index, const std::string& blob) {
-  s->bind(index, blob.data(), static_cast<int>(blob.size()));
-}
 
 absl::Status PathwayNotFound(absl::string_view name) {
   return ErrorWithInfo(absl::StatusCode::kNotFound,
@@ -84,8 +64,8 @@ class SqliteBenchmarkStore : public BenchmarkStore {
             if (stored && !stored->built_in()) continue;
             if (stored) {
               *pathway.mutable_create_time() = stored->create_time();
-              if (google::protobuf::util::MessageDifferencer::Equals(
-                      pathway, *stored)) {
+              if (google::protobuf::util::MessageDifferencer::Equals(pathway,
+                                                                     *stored)) {
                 continue;
               }
             } else {
@@ -99,10 +79,9 @@ class SqliteBenchmarkStore : public BenchmarkStore {
                 "WHERE built_in = 1");
             s->bind(1, pathway.name());
             s->bind(2, static_cast<int>(pathway.sector()));
-            s->bind(3, static_cast<int64_t>(
-                           TimeUtil::TimestampToMicroseconds(
-                               pathway.create_time())));
-            BindBlob(s, 4, pathway.SerializeAsString());
+            s->bind(3, static_cast<int64_t>(TimeUtil::TimestampToMicroseconds(
+                           pathway.create_time())));
+            BindMessage(s, 4, pathway);
             s->exec();
           }
           return true;
@@ -113,9 +92,9 @@ class SqliteBenchmarkStore : public BenchmarkStore {
   absl::StatusOr<Pathway> CreatePathway(const WriteContext& ctx,
                                         const Pathway& input) override {
     return db_->Write<Pathway>([&](Connection& c) -> absl::StatusOr<Pathway> {
-      auto replay = db_->Replay(c, ctx, input.name());
+      auto replay = db_->ReplayAs<Pathway>(c, ctx, input.name());
       if (!replay.ok()) return replay.status();
-      if (replay->has_value()) return Parse<Pathway>(**replay);
+      if (replay->has_value()) return **replay;
       {
         ScopedStatement s = c.Prepare("SELECT 1 FROM pathways WHERE name = ?");
         s->bind(1, input.name());
@@ -137,7 +116,7 @@ class SqliteBenchmarkStore : public BenchmarkStore {
         s->bind(1, pathway.name());
         s->bind(2, static_cast<int>(pathway.sector()));
         s->bind(3, static_cast<int64_t>(now));
-        BindBlob(s, 4, pathway.SerializeAsString());
+        BindMessage(s, 4, pathway);
         s->exec();
       }
       db_->RecordWrite(c, ctx, pathway.name(), pathway);
@@ -201,49 +180,46 @@ class SqliteBenchmarkStore : public BenchmarkStore {
   absl::StatusOr<BenchmarkReport> CreateReport(
       const WriteContext& ctx, absl::string_view plan_name,
       const BenchmarkReport& input) override {
-    return db_->Write<BenchmarkReport>(
-        [&](Connection& c) -> absl::StatusOr<BenchmarkReport> {
-          auto replay = db_->Replay(c, ctx, plan_name);
-          if (!replay.ok()) return replay.status();
-          if (replay->has_value()) return Parse<BenchmarkReport>(**replay);
-          int64_t plan_id = 0;
-          {
-            ScopedStatement s =
-                c.Prepare("SELECT id FROM plans WHERE name = ?");
-            s->bind(1, std::string(plan_name));
-            if (!s->executeStep()) {
-              return ErrorWithInfo(
-                  absl::StatusCode::kNotFound,
-                  absl::StrCat("Plan ", plan_name, " does not exist."),
-                  "PLAN_NOT_FOUND", plan_name);
-            }
-            plan_id = s->getColumn(0).getInt64();
-          }
-          const int64_t now = db_->Now();
-          {
-            ScopedStatement s = c.Prepare(
-                "INSERT INTO benchmark_reports (plan_id, create_time, "
-                "content) VALUES (?, ?, x'')");
-            s->bind(1, static_cast<int64_t>(plan_id));
-            s->bind(2, static_cast<int64_t>(now));
-            s->exec();
-          }
-          const int64_t report_id = c.db().getLastInsertRowid();
-          BenchmarkReport report = input;
-          report.set_name(
-              absl::StrCat(plan_name, "/benchmarkReports/", report_id));
-          *report.mutable_create_time() =
-              TimeUtil::MicrosecondsToTimestamp(now);
-          {
-            ScopedStatement s = c.Prepare(
-                "UPDATE benchmark_reports SET content = ? WHERE id = ?");
-            BindBlob(s, 1, report.SerializeAsString());
-            s->bind(2, static_cast<int64_t>(report_id));
-            s->exec();
-          }
-          db_->RecordWrite(c, ctx, plan_name, report);
-          return report;
-        });
+    return db_->Write<BenchmarkReport>([&](Connection& c)
+                                           -> absl::StatusOr<BenchmarkReport> {
+      auto replay = db_->ReplayAs<BenchmarkReport>(c, ctx, plan_name);
+      if (!replay.ok()) return replay.status();
+      if (replay->has_value()) return **replay;
+      int64_t plan_id = 0;
+      {
+        ScopedStatement s = c.Prepare("SELECT id FROM plans WHERE name = ?");
+        s->bind(1, std::string(plan_name));
+        if (!s->executeStep()) {
+          return ErrorWithInfo(
+              absl::StatusCode::kNotFound,
+              absl::StrCat("Plan ", plan_name, " does not exist."),
+              "PLAN_NOT_FOUND", plan_name);
+        }
+        plan_id = s->getColumn(0).getInt64();
+      }
+      const int64_t now = db_->Now();
+      {
+        ScopedStatement s = c.Prepare(
+            "INSERT INTO benchmark_reports (plan_id, create_time, "
+            "content) VALUES (?, ?, x'')");
+        s->bind(1, static_cast<int64_t>(plan_id));
+        s->bind(2, static_cast<int64_t>(now));
+        s->exec();
+      }
+      const int64_t report_id = c.db().getLastInsertRowid();
+      BenchmarkReport report = input;
+      report.set_name(absl::StrCat(plan_name, "/benchmarkReports/", report_id));
+      *report.mutable_create_time() = TimeUtil::MicrosecondsToTimestamp(now);
+      {
+        ScopedStatement s =
+            c.Prepare("UPDATE benchmark_reports SET content = ? WHERE id = ?");
+        BindMessage(s, 1, report);
+        s->bind(2, static_cast<int64_t>(report_id));
+        s->exec();
+      }
+      db_->RecordWrite(c, ctx, plan_name, report);
+      return report;
+    });
   }
 
   absl::StatusOr<BenchmarkReport> GetReport(absl::string_view name) override {
@@ -255,8 +231,8 @@ class SqliteBenchmarkStore : public BenchmarkStore {
     }
     return db_->Read<BenchmarkReport>(
         [&](Connection& c) -> absl::StatusOr<BenchmarkReport> {
-          ScopedStatement s = c.Prepare(
-              "SELECT content FROM benchmark_reports WHERE id = ?");
+          ScopedStatement s =
+              c.Prepare("SELECT content FROM benchmark_reports WHERE id = ?");
           s->bind(1, static_cast<int64_t>(id));
           if (!s->executeStep()) return ReportNotFound(name);
           auto report = FromBlob<BenchmarkReport>(s->getColumn(0));

@@ -164,10 +164,10 @@ absl::Status Migrate(Connection& c) {
   SQLite::Transaction txn(c.db(), SQLite::TransactionBehavior::IMMEDIATE);
   int version = c.db().execAndGet("PRAGMA user_version").getInt();
   if (version > kSchemaVersion) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "The database schema is version ", version,
-        " but this server understands up to version ", kSchemaVersion,
-        "; run a newer itp-server."));
+    return absl::FailedPreconditionError(
+        absl::StrCat("The database schema is version ", version,
+                     " but this server understands up to version ",
+                     kSchemaVersion, "; run a newer itp-server."));
   }
   for (int v = version; v < kSchemaVersion; ++v) {
     c.db().exec(kMigrations[v]);
@@ -267,6 +267,12 @@ void AppendComparison(absl::string_view column, const domain::FilterExpr& e,
   }
 }
 
+void BindMessage(ScopedStatement& s, int index,
+                 const google::protobuf::MessageLite& message) {
+  std::string blob = message.SerializeAsString();
+  s->bind(index, blob.data(), static_cast<int>(blob.size()));
+}
+
 void Bind(SQLite::Statement& s, const std::vector<BindValue>& binds) {
   for (size_t i = 0; i < binds.size(); ++i) {
     if (const auto* v = std::get_if<int64_t>(&binds[i])) {
@@ -301,8 +307,8 @@ absl::StatusOr<std::shared_ptr<SqliteDb>> SqliteDb::Open(
   std::shared_ptr<SqliteDb> db(new SqliteDb(std::move(now)));
   try {
     for (int i = 0; i < options.pool_size; ++i) {
-      auto c = std::make_unique<Connection>(options.path,
-                                            options.busy_timeout_ms);
+      auto c =
+          std::make_unique<Connection>(options.path, options.busy_timeout_ms);
       if (i == 0) {
         absl::Status migrated = Migrate(*c);
         if (!migrated.ok()) return migrated;
@@ -311,8 +317,8 @@ absl::StatusOr<std::shared_ptr<SqliteDb>> SqliteDb::Open(
       db->free_.push_back(std::move(c));
     }
   } catch (const SQLite::Exception& e) {
-    return absl::UnavailableError(absl::StrCat(
-        "Cannot open the database '", options.path, "': ", e.what()));
+    return absl::UnavailableError(absl::StrCat("Cannot open the database '",
+                                               options.path, "': ", e.what()));
   }
   return db;
 }
@@ -346,8 +352,7 @@ absl::StatusOr<std::optional<std::string>> SqliteDb::Replay(
     method = s->getColumn(0).getString();
     stored_resource = s->getColumn(1).getString();
     const SQLite::Column blob = s->getColumn(2);
-    response.assign(static_cast<const char*>(blob.getBlob()),
-                    blob.getBytes());
+    response.assign(static_cast<const char*>(blob.getBlob()), blob.getBytes());
   }
   if (method != ctx.method || stored_resource != resource) {
     return domain::InvalidField(

@@ -89,6 +89,20 @@ void AppendComparison(absl::string_view column, const domain::FilterExpr& e,
 // Binds `binds` to parameters 1, 2, ... of `s`.
 void Bind(SQLite::Statement& s, const std::vector<BindValue>& binds);
 
+// Decodes a message stored in a BLOB column; DATA_LOSS when it is corrupt.
+template <typename T>
+absl::StatusOr<T> FromBlob(const SQLite::Column& column) {
+  T message;
+  if (!message.ParseFromArray(column.getBlob(), column.getBytes())) {
+    return absl::DataLossError("A stored record could not be decoded.");
+  }
+  return message;
+}
+
+// Binds `message`, serialized, to parameter `index` of `s`.
+void BindMessage(ScopedStatement& s, int index,
+                 const google::protobuf::MessageLite& message);
+
 // The SQLite error as a status: UNAVAILABLE when busy or locked, INTERNAL
 // otherwise.
 absl::Status FromSqlite(const SQLite::Exception& e);
@@ -132,8 +146,24 @@ class SqliteDb {
   // earlier call, nullopt when there is none (or no request id). An earlier
   // call is replayed only if it was the same method on the same resource;
   // otherwise INVALID_ARGUMENT naming request_id. A replay is audited.
-  absl::StatusOr<std::optional<std::string>> Replay(
-      Connection& c, const WriteContext& ctx, absl::string_view resource);
+  absl::StatusOr<std::optional<std::string>> Replay(Connection& c,
+                                                    const WriteContext& ctx,
+                                                    absl::string_view resource);
+
+  // Replay() with the stored response decoded as a T.
+  template <typename T>
+  absl::StatusOr<std::optional<T>> ReplayAs(Connection& c,
+                                            const WriteContext& ctx,
+                                            absl::string_view resource) {
+    auto replay = Replay(c, ctx, resource);
+    if (!replay.ok()) return replay.status();
+    if (!replay->has_value()) return std::optional<T>();
+    T message;
+    if (!message.ParseFromString(**replay)) {
+      return absl::DataLossError("A stored response could not be decoded.");
+    }
+    return std::optional<T>(std::move(message));
+  }
 
   // In a write transaction, after a successful change: records the response
   // for retries (when ctx.request_id is set) and the audit event.

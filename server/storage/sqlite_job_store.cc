@@ -16,7 +16,9 @@ namespace {
 using domain::ErrorWithInfo;
 using domain::PageCursor;
 using google::protobuf::util::TimeUtil;
+using internal::BindMessage;
 using internal::Connection;
+using internal::FromBlob;
 using internal::ScopedStatement;
 using internal::SqliteDb;
 using itp::v1::BenchmarkJob;
@@ -24,21 +26,6 @@ using itp::v1::BenchmarkJobResult;
 using itp::v1::BenchmarkJobRun;
 
 constexpr char kRunsSegment[] = "/runs/";
-
-template <typename T>
-absl::StatusOr<T> FromBlob(const SQLite::Column& column) {
-  T message;
-  if (!message.ParseFromArray(column.getBlob(), column.getBytes())) {
-    return absl::DataLossError("A stored record could not be decoded.");
-  }
-  return message;
-}
-
-void BindMessage(ScopedStatement& s, int index,
-                 const google::protobuf::MessageLite& message) {
-  std::string blob = message.SerializeAsString();
-  s->bind(index, blob.data(), static_cast<int>(blob.size()));
-}
 
 int64_t RunId(absl::string_view name) {
   size_t pos = name.rfind(kRunsSegment);
@@ -51,8 +38,7 @@ int64_t RunId(absl::string_view name) {
 }
 
 bool Unfinished(BenchmarkJobRun::State state) {
-  return state == BenchmarkJobRun::PENDING ||
-         state == BenchmarkJobRun::RUNNING;
+  return state == BenchmarkJobRun::PENDING || state == BenchmarkJobRun::RUNNING;
 }
 
 absl::Status JobNotFound(absl::string_view name) {
@@ -80,11 +66,10 @@ class SqliteJobStore : public JobStore {
                 c.Prepare("SELECT 1 FROM benchmark_jobs WHERE name = ?");
             s->bind(1, input.name());
             if (s->executeStep()) {
-              return ErrorWithInfo(
-                  absl::StatusCode::kAlreadyExists,
-                  absl::StrCat("Benchmark job ", input.name(),
-                               " already exists."),
-                  "JOB_ALREADY_EXISTS", input.name());
+              return ErrorWithInfo(absl::StatusCode::kAlreadyExists,
+                                   absl::StrCat("Benchmark job ", input.name(),
+                                                " already exists."),
+                                   "JOB_ALREADY_EXISTS", input.name());
             }
           }
           BenchmarkJob job = input;
@@ -137,15 +122,9 @@ class SqliteJobStore : public JobStore {
       const std::vector<std::string>& plans) override {
     return db_->Write<BenchmarkJobRun>(
         [&](Connection& c) -> absl::StatusOr<BenchmarkJobRun> {
-          auto replay = db_->Replay(c, ctx, job_name);
+          auto replay = db_->ReplayAs<BenchmarkJobRun>(c, ctx, job_name);
           if (!replay.ok()) return replay.status();
-          if (replay->has_value()) {
-            BenchmarkJobRun run;
-            if (!run.ParseFromString(**replay)) {
-              return absl::DataLossError("A stored response is corrupt.");
-            }
-            return run;
-          }
+          if (replay->has_value()) return **replay;
           auto [job, job_id] = LoadJob(c, job_name);
           if (!job.ok()) return job.status();
           {
@@ -188,8 +167,8 @@ class SqliteJobStore : public JobStore {
           }
           job->set_latest_run(run.name());
           {
-            ScopedStatement s = c.Prepare(
-                "UPDATE benchmark_jobs SET content = ? WHERE id = ?");
+            ScopedStatement s =
+                c.Prepare("UPDATE benchmark_jobs SET content = ? WHERE id = ?");
             BindMessage(s, 1, *job);
             s->bind(2, static_cast<int64_t>(job_id));
             s->exec();
@@ -343,8 +322,7 @@ class SqliteJobStore : public JobStore {
   absl::StatusOr<std::optional<BenchmarkJobRun>> PreviousSucceededRun(
       absl::string_view run_name) override {
     return db_->Read<std::optional<BenchmarkJobRun>>(
-        [&](Connection& c)
-            -> absl::StatusOr<std::optional<BenchmarkJobRun>> {
+        [&](Connection& c) -> absl::StatusOr<std::optional<BenchmarkJobRun>> {
           ScopedStatement s = c.Prepare(
               "SELECT content FROM benchmark_job_runs WHERE job_id = (SELECT "
               "job_id FROM benchmark_job_runs WHERE id = ?) AND id < ? AND "

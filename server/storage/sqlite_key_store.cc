@@ -44,14 +44,6 @@ absl::StatusOr<ApiKey> KeyFromBlob(const SQLite::Column& column, int64_t now) {
   return key;
 }
 
-absl::StatusOr<ApiKey> ParseKey(const std::string& bytes) {
-  ApiKey key;
-  if (!key.ParseFromString(bytes)) {
-    return absl::DataLossError("A stored response could not be decoded.");
-  }
-  return key;
-}
-
 absl::Status KeyNotFound(absl::string_view key_id) {
   std::string name = absl::StrCat("apiKeys/", key_id);
   return ErrorWithInfo(absl::StatusCode::kNotFound,
@@ -67,19 +59,20 @@ class SqliteKeyStore : public KeyStore {
                                    absl::string_view salt,
                                    absl::string_view hash) override {
     return db_->Write<ApiKey>([&](Connection& c) -> absl::StatusOr<ApiKey> {
-      auto replay = db_->Replay(c, ctx, "apiKeys");
+      auto replay = db_->ReplayAs<ApiKey>(c, ctx, "apiKeys");
       if (!replay.ok()) return replay.status();
-      if (replay->has_value()) return ParseKey(**replay);
+      if (replay->has_value()) return **replay;
       const std::string key_id =
           input.name().substr(input.name().find('/') + 1);
       {
-        ScopedStatement s = c.Prepare("SELECT 1 FROM api_keys WHERE key_id = ?");
+        ScopedStatement s =
+            c.Prepare("SELECT 1 FROM api_keys WHERE key_id = ?");
         s->bind(1, key_id);
         if (s->executeStep()) {
-          return ErrorWithInfo(absl::StatusCode::kAlreadyExists,
-                               absl::StrCat("API key ", input.name(),
-                                            " already exists."),
-                               "API_KEY_ALREADY_EXISTS", input.name());
+          return ErrorWithInfo(
+              absl::StatusCode::kAlreadyExists,
+              absl::StrCat("API key ", input.name(), " already exists."),
+              "API_KEY_ALREADY_EXISTS", input.name());
         }
       }
       const int64_t now = db_->Now();
@@ -133,10 +126,9 @@ class SqliteKeyStore : public KeyStore {
         [&](Connection& c) -> absl::StatusOr<ApiKeyPage> {
           const std::string sql = absl::StrCat(
               "SELECT id, content FROM api_keys WHERE id > ?",
-              show_inactive
-                  ? ""
-                  : " AND revoke_time = 0 AND (expire_time = 0 OR "
-                    "expire_time > ?)",
+              show_inactive ? ""
+                            : " AND revoke_time = 0 AND (expire_time = 0 OR "
+                              "expire_time > ?)",
               " ORDER BY id LIMIT ?");
           ScopedStatement s = c.Prepare(sql);
           int i = 1;
@@ -162,9 +154,10 @@ class SqliteKeyStore : public KeyStore {
   absl::StatusOr<ApiKey> RevokeKey(const WriteContext& ctx,
                                    absl::string_view key_id) override {
     return db_->Write<ApiKey>([&](Connection& c) -> absl::StatusOr<ApiKey> {
-      auto replay = db_->Replay(c, ctx, absl::StrCat("apiKeys/", key_id));
+      auto replay =
+          db_->ReplayAs<ApiKey>(c, ctx, absl::StrCat("apiKeys/", key_id));
       if (!replay.ok()) return replay.status();
-      if (replay->has_value()) return ParseKey(**replay);
+      if (replay->has_value()) return **replay;
       ApiKey key;
       {
         ScopedStatement s =
@@ -183,7 +176,8 @@ class SqliteKeyStore : public KeyStore {
         stored.clear_state();
         std::string blob = stored.SerializeAsString();
         ScopedStatement s = c.Prepare(
-            "UPDATE api_keys SET revoke_time = ?, content = ? WHERE key_id = ?");
+            "UPDATE api_keys SET revoke_time = ?, content = ? WHERE key_id = "
+            "?");
         s->bind(1, static_cast<int64_t>(now));
         s->bind(2, blob.data(), static_cast<int>(blob.size()));
         s->bind(3, std::string(key_id));
@@ -242,9 +236,9 @@ class SqliteAuditLog : public AuditLog {
         .status();
   }
 
-  absl::StatusOr<AuditPage> List(const std::optional<FilterExpr>& filter,
-                                 int page_size,
-                                 const std::optional<PageCursor>& after) override {
+  absl::StatusOr<AuditPage> List(
+      const std::optional<FilterExpr>& filter, int page_size,
+      const std::optional<PageCursor>& after) override {
     std::string sql =
         "SELECT id, time, api_key, role, method, resource, request_id, code, "
         "message FROM audit_events WHERE 1";
@@ -259,7 +253,8 @@ class SqliteAuditLog : public AuditLog {
     }
     sql.append(" ORDER BY id DESC LIMIT ?");
     binds.emplace_back(static_cast<int64_t>(page_size) + 1);
-    return db_->Read<AuditPage>([&](Connection& c) -> absl::StatusOr<AuditPage> {
+    return db_->Read<AuditPage>([&](Connection& c)
+                                    -> absl::StatusOr<AuditPage> {
       ScopedStatement s = c.Prepare(sql);
       internal::Bind(*s, binds);
       AuditPage page;

@@ -26,6 +26,7 @@ using domain::PageCursor;
 using domain::PlanOrder;
 using google::protobuf::util::TimeUtil;
 using internal::Connection;
+using internal::FromBlob;
 using internal::ScopedStatement;
 using internal::SqliteDb;
 using itp::v1::Plan;
@@ -107,14 +108,6 @@ int64_t SortKeyOf(const Plan& plan, PlanOrder::Field f) {
   return 0;
 }
 
-absl::StatusOr<Plan> ParsePlanBlob(const SQLite::Column& column) {
-  Plan plan;
-  if (!plan.ParseFromArray(column.getBlob(), column.getBytes())) {
-    return absl::DataLossError("A stored plan could not be decoded.");
-  }
-  return plan;
-}
-
 void WriteSectors(Connection& c, int64_t id, const Plan& plan) {
   {
     ScopedStatement s = c.Prepare("DELETE FROM plan_sectors WHERE plan_id = ?");
@@ -148,7 +141,7 @@ absl::StatusOr<Plan> ApplyPlanMutation(SqliteDb& db, Connection& c,
     if (!s->executeStep()) return PlanNotFound(name);
     id = s->getColumn(0).getInt64();
     version = s->getColumn(1).getInt64();
-    auto parsed = ParsePlanBlob(s->getColumn(2));
+    auto parsed = FromBlob<Plan>(s->getColumn(2));
     if (!parsed.ok()) return parsed.status();
     plan = *std::move(parsed);
   }
@@ -201,18 +194,6 @@ absl::StatusOr<Plan> ApplyPlanMutation(SqliteDb& db, Connection& c,
 
 namespace {
 
-// A stored response of an earlier, replayed call, or why there is none.
-absl::StatusOr<std::optional<Plan>> ReplayedPlan(
-    const absl::StatusOr<std::optional<std::string>>& replay) {
-  if (!replay.ok()) return replay.status();
-  if (!replay->has_value()) return std::optional<Plan>();
-  Plan plan;
-  if (!plan.ParseFromString(**replay)) {
-    return absl::DataLossError("A stored response could not be decoded.");
-  }
-  return std::optional<Plan>(std::move(plan));
-}
-
 class SqlitePlanStore : public PlanStore {
  public:
   explicit SqlitePlanStore(std::shared_ptr<SqliteDb> db) : db_(std::move(db)) {}
@@ -220,7 +201,7 @@ class SqlitePlanStore : public PlanStore {
   absl::StatusOr<Plan> CreatePlan(const WriteContext& ctx,
                                   const Plan& input) override {
     return db_->Write<Plan>([&](Connection& c) -> absl::StatusOr<Plan> {
-      auto replay = ReplayedPlan(db_->Replay(c, ctx, input.name()));
+      auto replay = db_->ReplayAs<Plan>(c, ctx, input.name());
       if (!replay.ok()) return replay.status();
       if (replay->has_value()) return **replay;
       {
@@ -271,7 +252,7 @@ class SqlitePlanStore : public PlanStore {
       ScopedStatement s = c.Prepare("SELECT content FROM plans WHERE name = ?");
       s->bind(1, std::string(name));
       if (!s->executeStep()) return PlanNotFound(name);
-      return ParsePlanBlob(s->getColumn(0));
+      return FromBlob<Plan>(s->getColumn(0));
     });
   }
 
@@ -322,7 +303,7 @@ class SqlitePlanStore : public PlanStore {
         ScopedStatement s = c.Prepare(sql);
         internal::Bind(*s, binds);
         while (s->executeStep()) {
-          auto plan = ParsePlanBlob(s->getColumn(0));
+          auto plan = FromBlob<Plan>(s->getColumn(0));
           if (!plan.ok()) return plan.status();
           page.plans.push_back(*std::move(plan));
         }
@@ -347,7 +328,7 @@ class SqlitePlanStore : public PlanStore {
                                   absl::string_view name,
                                   const PlanMutation& mutate) override {
     return db_->Write<Plan>([&](Connection& c) -> absl::StatusOr<Plan> {
-      auto replay = ReplayedPlan(db_->Replay(c, ctx, name));
+      auto replay = db_->ReplayAs<Plan>(c, ctx, name);
       if (!replay.ok()) return replay.status();
       if (replay->has_value()) return **replay;
       auto plan = internal::ApplyPlanMutation(*db_, c, name, mutate, "");
@@ -368,7 +349,7 @@ class SqlitePlanStore : public PlanStore {
             s->bind(1, std::string(name));
             if (!s->executeStep()) return PlanNotFound(name);
             id = s->getColumn(0).getInt64();
-            auto plan = ParsePlanBlob(s->getColumn(1));
+            auto plan = FromBlob<Plan>(s->getColumn(1));
             if (!plan.ok()) return plan.status();
             absl::Status status = check(*plan);
             if (!status.ok()) return status;
@@ -454,7 +435,7 @@ class SqlitePlanStore : public PlanStore {
         absl::StrCat(plan_name, "/revisions/", revision.revision()));
     *revision.mutable_create_time() =
         TimeUtil::MicrosecondsToTimestamp(s.getColumn(1).getInt64());
-    auto plan = ParsePlanBlob(s.getColumn(2));
+    auto plan = FromBlob<Plan>(s.getColumn(2));
     if (!plan.ok()) return plan.status();
     *revision.mutable_plan() = *std::move(plan);
     return revision;

@@ -18,6 +18,7 @@ using domain::ErrorWithInfo;
 using domain::PageCursor;
 using google::protobuf::util::TimeUtil;
 using internal::Connection;
+using internal::FromBlob;
 using internal::ScopedStatement;
 using internal::SqliteDb;
 using itp::v1::Comment;
@@ -27,24 +28,6 @@ using itp::v1::Review;
 
 constexpr char kReviewsSegment[] = "/reviews/";
 constexpr char kCommentsSegment[] = "/comments/";
-
-template <typename T>
-absl::StatusOr<T> FromBlob(const SQLite::Column& column) {
-  T message;
-  if (!message.ParseFromArray(column.getBlob(), column.getBytes())) {
-    return absl::DataLossError("A stored record could not be decoded.");
-  }
-  return message;
-}
-
-template <typename T>
-absl::StatusOr<T> FromBytes(const std::string& bytes) {
-  T message;
-  if (!message.ParseFromString(bytes)) {
-    return absl::DataLossError("A stored response could not be decoded.");
-  }
-  return message;
-}
 
 // The number after the last `segment` of `name`, or 0.
 int64_t TrailingId(absl::string_view name, absl::string_view segment) {
@@ -70,9 +53,9 @@ absl::Status CommentNotFound(absl::string_view name) {
 }
 
 std::string ReviewEtag(absl::string_view name, int64_t version) {
-  return absl::StrCat(absl::Hex(
-      domain::QueryFingerprint({name, absl::StrCat(version)}),
-      absl::kZeroPad16));
+  return absl::StrCat(
+      absl::Hex(domain::QueryFingerprint({name, absl::StrCat(version)}),
+                absl::kZeroPad16));
 }
 
 class SqliteReviewStore : public ReviewStore {
@@ -80,14 +63,14 @@ class SqliteReviewStore : public ReviewStore {
   explicit SqliteReviewStore(std::shared_ptr<SqliteDb> db)
       : db_(std::move(db)) {}
 
-  absl::StatusOr<Review> StartReview(const WriteContext& ctx,
-                                     absl::string_view plan_name,
-                                     const PlanMutation& mutate_plan,
-                                     const ReviewFactory& make_review) override {
+  absl::StatusOr<Review> StartReview(
+      const WriteContext& ctx, absl::string_view plan_name,
+      const PlanMutation& mutate_plan,
+      const ReviewFactory& make_review) override {
     return db_->Write<Review>([&](Connection& c) -> absl::StatusOr<Review> {
-      auto replay = db_->Replay(c, ctx, plan_name);
+      auto replay = db_->ReplayAs<Review>(c, ctx, plan_name);
       if (!replay.ok()) return replay.status();
-      if (replay->has_value()) return FromBytes<Review>(**replay);
+      if (replay->has_value()) return **replay;
       int64_t plan_id = 0;
       {
         ScopedStatement s = c.Prepare("SELECT id FROM plans WHERE name = ?");
@@ -133,8 +116,8 @@ class SqliteReviewStore : public ReviewStore {
       const int64_t review_id = c.db().getLastInsertRowid();
       const std::string name =
           absl::StrCat(plan_name, kReviewsSegment, review_id);
-      auto plan = internal::ApplyPlanMutation(*db_, c, plan_name, mutate_plan,
-                                              name);
+      auto plan =
+          internal::ApplyPlanMutation(*db_, c, plan_name, mutate_plan, name);
       if (!plan.ok()) return plan.status();
       auto review = make_review(*plan, previous ? &*previous : nullptr);
       if (!review.ok()) return review.status();
@@ -195,8 +178,7 @@ class SqliteReviewStore : public ReviewStore {
             while (s->executeStep()) {
               auto review = FromBlob<Review>(s->getColumn(1));
               if (!review.ok()) return review.status();
-              rows.emplace_back(s->getColumn(0).getInt64(),
-                                *std::move(review));
+              rows.emplace_back(s->getColumn(0).getInt64(), *std::move(review));
             }
           }
           ReviewPage page;
@@ -215,14 +197,13 @@ class SqliteReviewStore : public ReviewStore {
         });
   }
 
-  absl::StatusOr<Review> MutateReview(const WriteContext& ctx,
-                                      absl::string_view name,
-                                      const ReviewMutation& mutate,
-                                      const PlanMutation* mutate_plan) override {
+  absl::StatusOr<Review> MutateReview(
+      const WriteContext& ctx, absl::string_view name,
+      const ReviewMutation& mutate, const PlanMutation* mutate_plan) override {
     return db_->Write<Review>([&](Connection& c) -> absl::StatusOr<Review> {
-      auto replay = db_->Replay(c, ctx, name);
+      auto replay = db_->ReplayAs<Review>(c, ctx, name);
       if (!replay.ok()) return replay.status();
-      if (replay->has_value()) return FromBytes<Review>(**replay);
+      if (replay->has_value()) return **replay;
       auto review = LoadReview(c, name);
       if (!review.ok()) return review.status();
       const int64_t review_id = TrailingId(name, kReviewsSegment);
@@ -235,8 +216,7 @@ class SqliteReviewStore : public ReviewStore {
         version = s->getColumn(0).getInt64();
       }
       const int64_t now = db_->Now();
-      absl::Status status =
-          mutate(*review, review->unresolved_comments(), now);
+      absl::Status status = mutate(*review, review->unresolved_comments(), now);
       if (!status.ok()) return status;
       review->set_etag(ReviewEtag(name, version + 1));
       *review->mutable_update_time() = TimeUtil::MicrosecondsToTimestamp(now);
@@ -244,8 +224,8 @@ class SqliteReviewStore : public ReviewStore {
       if (mutate_plan != nullptr) {
         const std::string plan_name(
             name.substr(0, name.rfind(kReviewsSegment)));
-        auto plan = internal::ApplyPlanMutation(*db_, c, plan_name,
-                                                *mutate_plan, name);
+        auto plan =
+            internal::ApplyPlanMutation(*db_, c, plan_name, *mutate_plan, name);
         if (!plan.ok()) return plan.status();
         PlanEvent event;
         event.set_type(PlanEvent::REVIEW_COMPLETED);
@@ -255,8 +235,8 @@ class SqliteReviewStore : public ReviewStore {
         event.set_to_state(plan->state());
         event.set_summary(absl::StrCat(
             "Review completed: ", Review::Decision_Name(review->decision()),
-            " (", review->total_score(), "/", review->max_total_score(),
-            ", ", review->unresolved_comments(), " unresolved comments)"));
+            " (", review->total_score(), "/", review->max_total_score(), ", ",
+            review->unresolved_comments(), " unresolved comments)"));
         db_->InsertEvent(c, event, plan->country(), false);
       }
       db_->RecordWrite(c, ctx, name, *review);
@@ -293,8 +273,7 @@ class SqliteReviewStore : public ReviewStore {
       const int64_t comment_id = c.db().getLastInsertRowid();
       const int64_t now = db_->Now();
       Comment comment = input;
-      comment.set_name(
-          absl::StrCat(review_name, kCommentsSegment, comment_id));
+      comment.set_name(absl::StrCat(review_name, kCommentsSegment, comment_id));
       comment.set_resolved(false);
       comment.set_author(ctx.api_key);
       comment.set_author_role(itp::v1::Role_Name(ctx.role));
@@ -308,9 +287,10 @@ class SqliteReviewStore : public ReviewStore {
       event.set_plan(plan_name);
       event.set_review(std::string(review_name));
       event.set_comment(comment.name());
-      event.set_summary(comment.anchor().empty()
-                            ? "New comment"
-                            : absl::StrCat("New comment on ", comment.anchor()));
+      event.set_summary(
+          comment.anchor().empty()
+              ? "New comment"
+              : absl::StrCat("New comment on ", comment.anchor()));
       const std::string country =
           plan_name.substr(10, plan_name.find('/', 10) - 10);
       db_->InsertEvent(c, event, country, review->state() == Review::OPEN);
@@ -401,8 +381,7 @@ class SqliteReviewStore : public ReviewStore {
     const int64_t id = TrailingId(name, kReviewsSegment);
     Review review;
     {
-      ScopedStatement s =
-          c.Prepare("SELECT content FROM reviews WHERE id = ?");
+      ScopedStatement s = c.Prepare("SELECT content FROM reviews WHERE id = ?");
       s->bind(1, static_cast<int64_t>(id));
       if (!s->executeStep()) return ReviewNotFound(name);
       auto parsed = FromBlob<Review>(s->getColumn(0));
@@ -450,8 +429,8 @@ class SqliteReviewStore : public ReviewStore {
 
   void WriteComment(Connection& c, int64_t id, const Comment& comment) {
     std::string blob = comment.SerializeAsString();
-    ScopedStatement s = c.Prepare(
-        "UPDATE comments SET resolved = ?, content = ? WHERE id = ?");
+    ScopedStatement s =
+        c.Prepare("UPDATE comments SET resolved = ?, content = ? WHERE id = ?");
     s->bind(1, comment.resolved() ? 1 : 0);
     s->bind(2, blob.data(), static_cast<int>(blob.size()));
     s->bind(3, static_cast<int64_t>(id));
