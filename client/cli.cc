@@ -32,9 +32,11 @@ Exit codes: 0 ok, 1 other error, 2 usage, 3 not found, 4 permission,
 
 Examples:
   export ITP_API_KEY_FILE=~/itp-reviewer.key
-  itp plans list --country IND
+  itp plans list --filter 'state = SUBMITTED'
   itp plans get IND/steel-2070
-  itp benchmark plan countries/IND/plans/steel-2070 -o json)";
+  itp benchmark plan countries/IND/plans/steel-2070 -o json
+  itp reviews start IND/steel-2070
+  itp jobs run nightly-all --wait)";
 
 OutputFormat ParseOutputFormat(const std::string& text) {
   if (text == "json") return OutputFormat::kJson;
@@ -57,8 +59,8 @@ int Session::UsageError(absl::string_view message) {
 Cli::Cli()
     : app_(
           "itp: the command-line client of the Industry Transition Plan "
-          "service (LeadIT).\nPlans, their revisions and benchmarks; API "
-          "keys and the audit trail.",
+          "service (LeadIT).\nPlans, their revisions and benchmarks; reviews; "
+          "benchmark jobs; API keys and the audit trail.",
           "itp") {
   app_.fallthrough();
   app_.set_version_flag("--version", "itp " ITP_VERSION);
@@ -172,10 +174,15 @@ int Cli::Run(int argc, char** argv) {
 
 std::string PlanName(absl::string_view name) {
   if (absl::StartsWith(name, "countries/")) return std::string(name);
-  std::vector<absl::string_view> parts = absl::StrSplit(name, '/');
-  if (parts.size() != 2) return std::string(name);
-  return absl::StrCat("countries/", absl::AsciiStrToUpper(parts[0]), "/plans/",
-                      parts[1]);
+  std::vector<absl::string_view> parts =
+      absl::StrSplit(name, absl::MaxSplits('/', 2));
+  if (parts.size() < 2 || parts[0].empty() || parts[1].empty()) {
+    return std::string(name);
+  }
+  std::string full = absl::StrCat("countries/", absl::AsciiStrToUpper(parts[0]),
+                                  "/plans/", parts[1]);
+  if (parts.size() == 3) absl::StrAppend(&full, "/", parts[2]);
+  return full;
 }
 
 absl::StatusOr<std::string> ReadInputFile(const std::string& path) {

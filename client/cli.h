@@ -2,8 +2,7 @@
 // the Session a command runs in (connection, output format, streams), and the
 // dispatch from the command line to an exit code. Command groups live in
 // commands_<group>.cc and register themselves through Add*Commands
-// (commands.h); a new group such as `reviews` adds one file and one line in
-// main.cc.
+// (commands.h); a new group adds one file and one line in main.cc.
 //
 //   Cli cli;
 //   CLI::App* plans = cli.AddGroup(cli.root(), "plans", "Work with plans.");
@@ -106,7 +105,10 @@ class Cli {
 };
 
 // `countries/IND/plans/steel-2070` from itself or from the short form
-// `IND/steel-2070`; other text is returned unchanged for the server to judge.
+// `IND/steel-2070`; likewise for names under a plan, so that
+// `IND/steel-2070/reviews/3` is `countries/IND/plans/steel-2070/reviews/3`
+// and `IND/steel-2070/reviews/3/comments/7` a comment of it. Other text is
+// returned unchanged for the server to judge.
 std::string PlanName(absl::string_view name);
 
 // Reads a whole file, or standard input for "-". Returns INVALID_ARGUMENT

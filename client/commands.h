@@ -17,6 +17,13 @@ void AddBenchmarkCommands(Cli& cli);
 // `itp keys create|list|revoke` and `itp audit list`.
 void AddAdminCommands(Cli& cli);
 
+// `itp rubric` and `itp reviews start|get|list|comment|reply|comments|resolve|
+// score|complete`.
+void AddReviewCommands(Cli& cli);
+
+// `itp jobs create|list|get|run|runs|results|cancel`.
+void AddJobCommands(Cli& cli);
+
 }  // namespace itp::client
 
 #endif  // ITP_CLIENT_COMMANDS_H_

@@ -8,7 +8,6 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "client/commands.h"
-#include "client/plan_diff.h"
 #include "client/plan_views.h"
 #include "google/protobuf/empty.pb.h"
 #include "google/protobuf/struct.pb.h"
@@ -291,23 +290,17 @@ struct DiffOptions {
   int to = 0;
 };
 
-grpc::Status GetRevision(Session& session, const std::string& plan, int number,
-                         itp::v1::PlanRevision* revision) {
-  itp::v1::GetPlanRevisionRequest request;
-  request.set_name(absl::StrCat(plan, "/revisions/", number));
-  auto context = session.connection().NewCallContext();
-  return session.connection().plans().GetPlanRevision(context.get(), request,
-                                                      revision);
-}
-
 int DiffRevisions(Session& session, const DiffOptions& options) {
-  const std::string plan = PlanName(options.name);
-  itp::v1::PlanRevision from, to;
-  grpc::Status status = GetRevision(session, plan, options.from, &from);
-  if (status.ok()) status = GetRevision(session, plan, options.to, &to);
+  itp::v1::ComparePlanRevisionsRequest request;
+  request.set_plan(PlanName(options.name));
+  request.set_from_revision(options.from);
+  request.set_to_revision(options.to);
+  auto context = session.connection().NewCallContext();
+  itp::v1::ComparePlanRevisionsResponse diff;
+  grpc::Status status = session.connection().reviews().ComparePlanRevisions(
+      context.get(), request, &diff);
   if (!status.ok()) return session.Fail(status);
-  PrintPlanDiff(session.out(), session.format(), from, to,
-                DiffPlanContent(from.plan(), to.plan()));
+  PrintPlanDiff(session.out(), session.format(), diff);
   return kExitOk;
 }
 
@@ -452,16 +445,20 @@ void AddPlanCommands(Cli& cli) {
   auto diff = std::make_shared<DiffOptions>();
   command = cli.AddCommand(
       plans, "diff",
-      "Show the content fields that changed between two submitted revisions",
-      "  itp plans diff IND/steel-2070 --from 1 --to 2\n"
+      "Show the content fields that changed between two submitted revisions "
+      "(by default the latest and the one before)",
+      "  itp plans diff IND/steel-2070\n"
+      "  itp plans diff IND/steel-2070 --from 1 --to 3\n"
       "  itp plans diff IND/steel-2070 --from 1 --to 2 -o csv",
       [diff](Session& s) { return DiffRevisions(s, *diff); });
   command->add_option("NAME", diff->name, kNameHelp)->required();
-  command->add_option("--from", diff->from, "Older revision number")
-      ->required()
+  command
+      ->add_option("--from", diff->from,
+                   "Older revision number (default the one before --to)")
       ->check(CLI::PositiveNumber);
-  command->add_option("--to", diff->to, "Newer revision number")
-      ->required()
+  command
+      ->add_option("--to", diff->to,
+                   "Newer revision number (default the latest)")
       ->check(CLI::PositiveNumber);
 }
 

@@ -262,7 +262,9 @@ Connection::Connection(const ConnectionOptions& options,
       channel_(std::move(channel)),
       plans_(itp::v1::PlanService::NewStub(channel_)),
       admin_(itp::v1::AdminService::NewStub(channel_)),
-      benchmarks_(itp::v1::BenchmarkService::NewStub(channel_)) {}
+      benchmarks_(itp::v1::BenchmarkService::NewStub(channel_)),
+      reviews_(itp::v1::ReviewService::NewStub(channel_)),
+      jobs_(itp::v1::BenchmarkJobService::NewStub(channel_)) {}
 
 std::unique_ptr<grpc::ClientContext> Connection::NewCallContext() const {
   auto context = std::make_unique<grpc::ClientContext>();

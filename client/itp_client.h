@@ -29,8 +29,10 @@
 #include "grpcpp/client_context.h"
 #include "grpcpp/support/status.h"
 #include "itp/v1/admin_service.grpc.pb.h"
+#include "itp/v1/benchmark_job_service.grpc.pb.h"
 #include "itp/v1/benchmark_service.grpc.pb.h"
 #include "itp/v1/plan_service.grpc.pb.h"
+#include "itp/v1/review_service.grpc.pb.h"
 
 namespace itp::client {
 
@@ -120,6 +122,8 @@ class Connection {
   itp::v1::BenchmarkService::StubInterface& benchmarks() {
     return *benchmarks_;
   }
+  itp::v1::ReviewService::StubInterface& reviews() { return *reviews_; }
+  itp::v1::BenchmarkJobService::StubInterface& jobs() { return *jobs_; }
 
  private:
   Connection(const ConnectionOptions& options,
@@ -130,6 +134,8 @@ class Connection {
   std::unique_ptr<itp::v1::PlanService::StubInterface> plans_;
   std::unique_ptr<itp::v1::AdminService::StubInterface> admin_;
   std::unique_ptr<itp::v1::BenchmarkService::StubInterface> benchmarks_;
+  std::unique_ptr<itp::v1::ReviewService::StubInterface> reviews_;
+  std::unique_ptr<itp::v1::BenchmarkJobService::StubInterface> jobs_;
 };
 
 // One invalid field of a rejected request (google.rpc.BadRequest).

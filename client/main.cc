@@ -7,6 +7,8 @@ int main(int argc, char** argv) {
   itp::client::Cli cli;
   itp::client::AddPlanCommands(cli);
   itp::client::AddBenchmarkCommands(cli);
+  itp::client::AddReviewCommands(cli);
+  itp::client::AddJobCommands(cli);
   itp::client::AddAdminCommands(cli);
   return cli.Run(argc, argv);
 }

@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "client/review_views.h"
 #include "google/protobuf/struct.pb.h"
 
 namespace itp::client {
@@ -366,45 +367,39 @@ void PrintRevisions(std::ostream& out, OutputFormat format,
 }
 
 void PrintPlanDiff(std::ostream& out, OutputFormat format,
-                   const itp::v1::PlanRevision& from,
-                   const itp::v1::PlanRevision& to,
-                   const std::vector<FieldChange>& changes) {
+                   const itp::v1::ComparePlanRevisionsResponse& diff) {
   if (format == OutputFormat::kJson) {
-    google::protobuf::Struct diff;
-    auto& fields = *diff.mutable_fields();
-    fields["from"].set_string_value(from.name());
-    fields["to"].set_string_value(to.name());
+    google::protobuf::Struct document;
+    auto& fields = *document.mutable_fields();
+    fields["from"].set_string_value(diff.from_revision());
+    fields["to"].set_string_value(diff.to_revision());
     auto* list = fields["changes"].mutable_list_value();
-    for (const FieldChange& c : changes) {
+    for (const itp::v1::FieldChange& c : diff.changes()) {
       auto& change =
           *list->add_values()->mutable_struct_value()->mutable_fields();
-      change["path"].set_string_value(c.path);
-      change["old"].set_string_value(c.old_value);
-      change["new"].set_string_value(c.new_value);
+      change["path"].set_string_value(c.path());
+      change["old"].set_string_value(c.old_value());
+      change["new"].set_string_value(c.new_value());
     }
-    out << ToJson(diff);
+    out << ToJson(document);
     return;
   }
-  Table table({{"FIELD", "path"},
-               {absl::StrCat("REVISION ", from.revision()), "old"},
-               {absl::StrCat("REVISION ", to.revision()), "new"}});
-  const bool csv = format == OutputFormat::kCsv;
-  for (const FieldChange& c : changes) {
-    table.AddRow({c.path, csv ? c.old_value : OrNoValue(c.old_value),
-                  csv ? c.new_value : OrNoValue(c.new_value)});
-  }
-  if (csv) {
+  const int from = RevisionNumberOf(diff.from_revision());
+  const int to = RevisionNumberOf(diff.to_revision());
+  Table table = FieldChangeTable(format, absl::StrCat("REVISION ", from),
+                                 absl::StrCat("REVISION ", to), diff.changes());
+  if (format == OutputFormat::kCsv) {
     table.PrintCsv(out);
     return;
   }
-  if (changes.empty()) {
-    out << "No content changes between revisions " << from.revision() << " and "
-        << to.revision() << ".\n";
+  if (diff.changes().empty()) {
+    out << "No content changes between revisions " << from << " and " << to
+        << ".\n";
     return;
   }
-  out << changes.size() << (changes.size() == 1 ? " field" : " fields")
-      << " changed from revision " << from.revision() << " to " << to.revision()
-      << ":\n";
+  const size_t n = diff.changes().size();
+  out << n << (n == 1 ? " field" : " fields") << " changed from revision "
+      << from << " to " << to << ":\n";
   table.PrintAligned(out, "  ");
 }
 

@@ -6,12 +6,11 @@
 #define ITP_CLIENT_PLAN_VIEWS_H_
 
 #include <ostream>
-#include <vector>
 
 #include "client/output.h"
-#include "client/plan_diff.h"
 #include "itp/v1/plan.pb.h"
 #include "itp/v1/plan_service.pb.h"
+#include "itp/v1/review_service.pb.h"
 
 namespace itp::client {
 
@@ -35,11 +34,11 @@ void PrintPlanChange(std::ostream& out, OutputFormat format,
 void PrintRevisions(std::ostream& out, OutputFormat format,
                     const itp::v1::ListPlanRevisionsResponse& response);
 
-// One row per changed field: path, value in `from`, value in `to`.
+// One row per changed field (as the server compared the two revisions):
+// path, old value, new value. JSON: {"from", "to", "changes": [{"path",
+// "old", "new"}]}.
 void PrintPlanDiff(std::ostream& out, OutputFormat format,
-                   const itp::v1::PlanRevision& from,
-                   const itp::v1::PlanRevision& to,
-                   const std::vector<FieldChange>& changes);
+                   const itp::v1::ComparePlanRevisionsResponse& diff);
 
 }  // namespace itp::client
 

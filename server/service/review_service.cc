@@ -404,6 +404,14 @@ grpc::Status ReviewServiceImpl::ComparePlanRevisions(
   const int from =
       request->from_revision() == 0 ? to - 1 : request->from_revision();
   FieldViolations violations;
+  if (request->from_revision() == 0 && to == 1) {
+    return call.Finish(domain::ErrorWithInfo(
+        absl::StatusCode::kFailedPrecondition,
+        absl::StrCat(request->plan(),
+                     " has a single submitted revision; there is no earlier "
+                     "one to compare with."),
+        "NOTHING_TO_COMPARE", request->plan()));
+  }
   if (from < 1 || from > plan->revision()) {
     violations.Add("from_revision",
                    absl::StrCat("must be a revision from 1 to ",

@@ -282,7 +282,13 @@ class UsageTest(CliTestCase):
             ["benchmark", "plan"], ["benchmark", "compare"],
             ["benchmark", "pathways"], ["benchmark", "reports"],
             ["keys", "create"], ["keys", "list"], ["keys", "revoke"],
-            ["audit", "list"]]
+            ["audit", "list"], ["rubric"], ["reviews", "start"],
+            ["reviews", "get"], ["reviews", "list"], ["reviews", "comment"],
+            ["reviews", "reply"], ["reviews", "comments"],
+            ["reviews", "resolve"], ["reviews", "score"],
+            ["reviews", "complete"], ["jobs", "create"], ["jobs", "list"],
+            ["jobs", "get"], ["jobs", "run"], ["jobs", "runs"],
+            ["jobs", "results"], ["jobs", "cancel"]]
         for command in commands:
             result = self.itp(*command, "--help", connect=False)
             self.assert_exit(result, EXIT_OK)
@@ -454,8 +460,17 @@ class PlanCommandsTest(CliTestCase):
         self.assert_exit(result, EXIT_OK)
         self.assertIn("No content changes between revisions 1 and 1.",
                       result.stdout)
+        # The server checks the revision numbers.
         result = self.itp("plans", "diff", INDIA_STEEL_NAME, "--from", "1",
                           "--to", "2")
+        self.assert_exit(result, EXIT_VALIDATION)
+        self.assertIn("to_revision: must be a revision from 1 to 1",
+                      result.stderr)
+        # By default the latest revision and the one before: there is none.
+        result = self.itp("plans", "diff", INDIA_STEEL_NAME)
+        self.assert_exit(result, EXIT_CONFLICT)
+        self.assertIn("has a single submitted revision", result.stderr)
+        result = self.itp("plans", "diff", "countries/IND/plans/cement-2050")
         self.assert_exit(result, EXIT_NOT_FOUND)
 
     def test_update_a_draft_reads_the_etag(self):
@@ -637,6 +652,405 @@ class AdminCommandsTest(CliTestCase):
         states = {k["name"]: k["state"]
                   for k in json.loads(listed.stdout)["api_keys"]}
         self.assertEqual(states[partner["name"]], "REVOKED")
+
+
+# The field a reviewer comments on: India's 2030 steel intensity.
+INTENSITY_2030 = "sectors[0].points[1].intensity_tco2_per_t"
+
+
+class ReviewCommandsTest(CliTestCase):
+    """The secretariat's review of a plan, through `itp` as reviewers and
+    partners use it: keys from `itp keys create -o json`, then plans,
+    reviews, comments, scores, decisions and benchmarks."""
+
+    def setUp(self):
+        super().setUp()
+        self.start_server()
+
+    def key_file(self, role, name, *extra):
+        """Creates a key with the admin key; returns a file holding it."""
+        result = self.itp("keys", "create", "--role", role, "--name", name,
+                          *extra, "-o", "json")
+        self.assert_exit(result, EXIT_OK)
+        created = json.loads(result.stdout)
+        self.assertEqual(created["api_key"]["role"], role)
+        return self.write_text("%s-%s.key" % (role.lower(), uuid.uuid4().hex),
+                               created["secret"])
+
+    def reviewer_key(self):
+        return self.key_file("REVIEWER", "LeadIT secretariat, Stockholm")
+
+    def india_partner_key(self):
+        return self.key_file("PARTNER", "Ministry of Steel, India",
+                             "--country", "IND")
+
+    def criteria(self, key_file):
+        result = self.itp("rubric", "-o", "json", key_file=key_file)
+        self.assert_exit(result, EXIT_OK)
+        return [c["id"] for c in json.loads(result.stdout)["criteria"]]
+
+    def score_every_criterion(self, review, score, key_file):
+        args = []
+        for criterion in self.criteria(key_file):
+            args += ["--criterion", criterion, "--score", str(score),
+                     "--evidence", "Evidence for %s in the plan" % criterion]
+        result = self.itp("reviews", "score", review, *args,
+                          key_file=key_file)
+        self.assert_exit(result, EXIT_OK)
+        return result
+
+    def start_review(self, key_file):
+        """Starts a review of the India plan; returns its name."""
+        result = self.itp("reviews", "start", "IND/steel-2070", "-o", "json",
+                          key_file=key_file)
+        self.assert_exit(result, EXIT_OK)
+        return json.loads(result.stdout)["name"]
+
+    def test_rubric_lists_eight_criteria(self):
+        result = self.itp("rubric", key_file=self.reviewer_key())
+        self.assert_exit(result, EXIT_OK)
+        self.assertRegex(result.stdout, r"(?m)^\s+ID\s+TITLE\s+GUIDANCE$")
+        self.assertRegex(result.stdout, r"(?m)^\s+ambition\s+Ambition\s+\S")
+        result = self.itp("rubric", "-o", "csv")
+        self.assert_exit(result, EXIT_OK)
+        rows = list(csv.DictReader(io.StringIO(result.stdout, newline="")))
+        self.assertEqual(len(rows), 8)
+        self.assertEqual(rows[0]["id"], "ambition")
+
+    def test_reviewer_journey(self):
+        reviewer = self.reviewer_key()
+        partner = self.india_partner_key()
+
+        # The partner drafts and submits the India steel plan.
+        self.assert_exit(self.itp(
+            "plans", "create", "--file",
+            self.write_json("india-steel.json", INDIA_STEEL),
+            key_file=partner), EXIT_OK)
+        self.assert_exit(self.itp("plans", "submit", "IND/steel-2070",
+                                  key_file=partner), EXIT_OK)
+
+        # The reviewer finds it and reads it.
+        result = self.itp("plans", "list", "--filter", "state = SUBMITTED",
+                          key_file=reviewer)
+        self.assert_exit(result, EXIT_OK)
+        self.assertRegex(result.stdout,
+                         r"(?m)^" + re.escape(INDIA_STEEL_NAME) +
+                         r"\s+IND\s+India green steel roadmap\s+SUBMITTED"
+                         r"\s+1\s+IRON_AND_STEEL\s")
+        result = self.itp("plans", "get", "IND/steel-2070", key_file=reviewer)
+        self.assert_exit(result, EXIT_OK)
+        self.assertRegex(result.stdout, r"State\s+SUBMITTED, revision 1")
+        self.assertRegex(result.stdout, r"(?m)^\s+2030\s+255\.0\s+2\.200\s")
+
+        # First review: a comment on the 2030 intensity, scores, changes
+        # requested.
+        result = self.itp("reviews", "start", "IND/steel-2070",
+                          key_file=reviewer)
+        self.assert_exit(result, EXIT_OK)
+        started = re.search(r"Started (\S+) of (\S+) \(OPEN", result.stdout)
+        self.assertIsNotNone(started, result.stdout)
+        first = started.group(1)
+        self.assertRegex(first, "^" + re.escape(INDIA_STEEL_NAME) +
+                         r"/reviews/\d+$")
+        self.assertEqual(started.group(2), INDIA_STEEL_NAME + "/revisions/1")
+        # The short name works for reviews too.
+        first_short = "IND/steel-2070/reviews/" + first.rsplit("/", 1)[1]
+
+        body = ("2.2 t/t in 2030 is above every TPI pathway; what would it "
+                "take to reach 1.9?")
+        result = self.itp("reviews", "comment", first_short, "--field",
+                          INTENSITY_2030, "--body", body, key_file=reviewer)
+        self.assert_exit(result, EXIT_OK)
+        added = re.search(r"Added comment (\S+) on " +
+                          re.escape(INTENSITY_2030) + r"\.", result.stdout)
+        self.assertIsNotNone(added, result.stdout)
+        comment = added.group(1)
+        self.assertTrue(comment.startswith(first + "/comments/"), comment)
+
+        criteria = self.criteria(reviewer)
+        self.assertEqual(len(criteria), 8)
+        result = self.score_every_criterion(first_short, 2, reviewer)
+        self.assertIn("Scored %s: 16 of 32 (every criterion scored)." % first,
+                      result.stdout)
+
+        result = self.itp("reviews", "complete", first_short, "--decision",
+                          "request-changes", "--summary",
+                          "Lower the 2030 intensity; see the comment.",
+                          key_file=reviewer)
+        self.assert_exit(result, EXIT_OK)
+        self.assertIn("Completed %s: REQUEST_CHANGES" % first, result.stdout)
+        self.assertIn("%s is now CHANGES_REQUESTED." % INDIA_STEEL_NAME,
+                      result.stdout)
+
+        # The partner reads the comment and revises the plan.
+        result = self.itp("reviews", "comments", first_short, key_file=partner)
+        self.assert_exit(result, EXIT_OK)
+        self.assertIn("1 thread on %s, 1 unresolved." % first, result.stdout)
+        self.assertIn("%s  (unresolved)" % comment, result.stdout)
+        self.assertRegex(result.stdout,
+                         r"(?m)^\s+Field\s+" + re.escape(INTENSITY_2030) + "$")
+        self.assertIn("> " + body, result.stdout)
+
+        revised = copy.deepcopy(INDIA_STEEL["plan"])
+        revised["sectors"][0]["points"][1]["intensity_tco2_per_t"] = 1.9
+        result = self.itp("plans", "update", "IND/steel-2070", "--file",
+                          self.write_json("india-steel-v2.json",
+                                          {"sectors": revised["sectors"]}),
+                          "--mask", "sectors", key_file=partner)
+        self.assert_exit(result, EXIT_OK)
+        result = self.itp("plans", "submit", "IND/steel-2070",
+                          key_file=partner)
+        self.assert_exit(result, EXIT_OK)
+        self.assertIn("SUBMITTED, revision 2.", result.stdout)
+
+        # Second review: the change is shown, the comment resolved, approved.
+        result = self.itp("reviews", "start", "IND/steel-2070",
+                          key_file=reviewer)
+        self.assert_exit(result, EXIT_OK)
+        second = re.search(r"Started (\S+) of ", result.stdout).group(1)
+        self.assertNotEqual(second, first)
+        change_row = (r"(?m)^\s+" + re.escape(INTENSITY_2030) +
+                      r"\s+2\.2\s+1\.9$")
+        self.assertRegex(result.stdout, change_row)
+
+        result = self.itp("reviews", "get", second, key_file=reviewer)
+        self.assert_exit(result, EXIT_OK)
+        self.assertRegex(result.stdout, r"State\s+OPEN")
+        self.assertRegex(result.stdout, r"Plan revision\s+" +
+                         re.escape(INDIA_STEEL_NAME + "/revisions/2"))
+        self.assertIn("1 field changed since %s/revisions/1:"
+                      % INDIA_STEEL_NAME, result.stdout)
+        self.assertRegex(result.stdout,
+                         r"(?m)^\s+FIELD\s+REVISION 1\s+REVISION 2$")
+        self.assertRegex(result.stdout, change_row)
+        review = json.loads(self.itp("reviews", "get", second, "-o", "json",
+                                     key_file=reviewer).stdout)
+        self.assertEqual(review["changes_since_previous"],
+                         [{"path": INTENSITY_2030, "old_value": "2.2",
+                           "new_value": "1.9"}])
+
+        result = self.itp("plans", "diff", "IND/steel-2070", key_file=reviewer)
+        self.assert_exit(result, EXIT_OK)
+        self.assertIn("1 field changed from revision 1 to 2:", result.stdout)
+        self.assertRegex(result.stdout, change_row)
+        result = self.itp("plans", "diff", "IND/steel-2070", "-o", "csv",
+                          key_file=reviewer)
+        self.assertEqual(
+            list(csv.reader(io.StringIO(result.stdout, newline=""))),
+            [["path", "old", "new"], [INTENSITY_2030, "2.2", "1.9"]])
+
+        result = self.itp("reviews", "resolve", comment, key_file=reviewer)
+        self.assert_exit(result, EXIT_OK)
+        self.assertIn("Resolved %s on %s." % (comment, INTENSITY_2030),
+                      result.stdout)
+        comments = json.loads(self.itp("reviews", "comments", first, "-o",
+                                       "json", key_file=reviewer).stdout)
+        self.assertEqual([(c["name"], c["resolved"])
+                          for c in comments["comments"]], [(comment, True)])
+
+        self.score_every_criterion(second, 3, reviewer)
+        result = self.itp("reviews", "complete", second, "--decision",
+                          "approve", "--summary",
+                          "The 2030 intensity is now 1.9 t/t.",
+                          key_file=reviewer)
+        self.assert_exit(result, EXIT_OK)
+        self.assertIn("Completed %s: APPROVE, score 24 of 32." % second,
+                      result.stdout)
+        self.assertIn("%s is now APPROVED." % INDIA_STEEL_NAME, result.stdout)
+
+        result = self.itp("reviews", "list", "IND/steel-2070", "-o", "csv",
+                          key_file=reviewer)
+        self.assert_exit(result, EXIT_OK)
+        rows = list(csv.DictReader(io.StringIO(result.stdout, newline="")))
+        self.assertEqual([(r["name"], r["state"], r["decision"])
+                          for r in rows],
+                         [(second, "COMPLETED", "APPROVE"),
+                          (first, "COMPLETED", "REQUEST_CHANGES")])
+
+        # The benchmark of the approved revision, for a spreadsheet.
+        result = self.itp("benchmark", "plan", "IND/steel-2070", "-o", "csv",
+                          key_file=reviewer)
+        self.assert_exit(result, EXIT_OK)
+        rows = list(csv.DictReader(io.StringIO(result.stdout, newline="")))
+        self.assertTrue(rows, result.stdout)
+        row = next(r for r in rows if r["pathway"] ==
+                   "pathways/tpi-steel-2022-1p5c" and r["year"] == "2030")
+        self.assertEqual(row["plan_revision"],
+                         INDIA_STEEL_NAME + "/revisions/2")
+        self.assertEqual(row["plan_intensity"], "1.9")
+
+    def test_comment_on_a_field_the_revision_lacks_exits_5(self):
+        self.submit_india_plan()
+        reviewer = self.reviewer_key()
+        review = self.start_review(reviewer)
+        missing = "sectors[0].points[9].intensity_tco2_per_t"
+        result = self.itp("reviews", "comment", review, "--field", missing,
+                          "--body", "Where is this point?", key_file=reviewer)
+        self.assert_exit(result, EXIT_VALIDATION)
+        self.assertIn("1 field is invalid", result.stderr)
+        self.assertRegex(result.stderr,
+                         r"(?m)^  comment\.anchor: .*" + re.escape(missing))
+
+    def test_partner_cannot_decide_a_review_exits_4(self):
+        self.submit_india_plan()
+        review = self.start_review(self.reviewer_key())
+        result = self.itp("reviews", "complete", review, "--decision",
+                          "approve", "--summary", "Self-approved",
+                          key_file=self.india_partner_key())
+        self.assert_exit(result, EXIT_PERMISSION)
+        self.assertIn("Permission denied", result.stderr)
+
+    def test_scores_from_a_file_and_the_review_as_csv(self):
+        self.submit_india_plan()
+        reviewer = self.reviewer_key()
+        review = self.start_review(reviewer)
+        scores = [{"criterion_id": c, "score": 1, "evidence": "Thin, see p. 3"}
+                  for c in self.criteria(reviewer)[:3]]
+        result = self.itp("reviews", "score", review, "--file",
+                          self.write_json("scores.json", scores),
+                          key_file=reviewer)
+        self.assert_exit(result, EXIT_OK)
+        self.assertIn("3 of 32 (not scored yet: implementation,",
+                      result.stdout)
+
+        result = self.itp("reviews", "get", review, "-o", "csv",
+                          key_file=reviewer)
+        self.assert_exit(result, EXIT_OK)
+        rows = list(csv.DictReader(io.StringIO(result.stdout, newline="")))
+        self.assertEqual(len(rows), 8)
+        self.assertEqual((rows[0]["criterion_id"], rows[0]["score"],
+                          rows[0]["evidence"]),
+                         ("ambition", "1", "Thin, see p. 3"))
+        self.assertEqual(rows[7]["score"], "")
+
+        # Requesting changes needs an unresolved comment: a conflict.
+        self.score_every_criterion(review, 2, reviewer)
+        result = self.itp("reviews", "complete", review, "--decision",
+                          "request-changes", "--summary", "Please revise.",
+                          key_file=reviewer)
+        self.assert_exit(result, EXIT_CONFLICT)
+        self.assertIn("unresolved comment", result.stderr)
+
+    def test_score_flags_must_come_in_triples_exits_2(self):
+        result = self.itp("reviews", "score", "IND/steel-2070/reviews/1",
+                          "--criterion", "ambition", "--score", "2",
+                          key_file=self.reviewer_key())
+        self.assert_exit(result, EXIT_USAGE)
+        self.assertIn("(got 1 --criterion, 1 --score, 0 --evidence)",
+                      result.stderr)
+
+    def test_replies_form_a_thread_and_list_filters(self):
+        self.submit_india_plan()
+        reviewer = self.reviewer_key()
+        review = self.start_review(reviewer)
+        result = self.itp("reviews", "comment", review, "--body",
+                          "Please state the MRV arrangements.", "-o", "json",
+                          key_file=reviewer)
+        self.assert_exit(result, EXIT_OK)
+        comment = json.loads(result.stdout)["name"]
+        short = "IND/" + comment.split("/", 3)[3]
+        result = self.itp("reviews", "reply", short, "--body",
+                          "And the reporting cadence.", key_file=reviewer)
+        self.assert_exit(result, EXIT_OK)
+        self.assertRegex(result.stdout, r"Added reply \S+ in reply to " +
+                         re.escape(comment) + r"\.")
+        result = self.itp("reviews", "comments", review, key_file=reviewer)
+        self.assertIn("1 thread on %s, 1 unresolved." % review, result.stdout)
+        self.assertRegex(result.stdout, r"(?m)^    Reply \S+  \(unresolved\)$")
+
+        result = self.itp("reviews", "list", "--state", "open", "--mine",
+                          "-o", "json", key_file=reviewer)
+        self.assert_exit(result, EXIT_OK)
+        self.assertEqual([r["name"] for r in
+                          json.loads(result.stdout)["reviews"]], [review])
+        # Another reviewer's --mine is empty; COMPLETED has none yet.
+        result = self.itp("reviews", "list", "--all", "--mine",
+                          key_file=self.reviewer_key())
+        self.assertIn("No reviews found.", result.stdout)
+        result = self.itp("reviews", "list", "--state", "COMPLETED",
+                          key_file=reviewer)
+        self.assertIn("No reviews found.", result.stdout)
+
+
+class JobCommandsTest(CliTestCase):
+    """Benchmark jobs run with a BENCHMARK_RUNNER key."""
+
+    def setUp(self):
+        super().setUp()
+        self.start_server()
+
+    def runner_key(self):
+        result = self.itp("keys", "create", "--role", "BENCHMARK_RUNNER",
+                          "--name", "Nightly benchmark job", "-o", "json")
+        self.assert_exit(result, EXIT_OK)
+        return self.write_text("runner.key",
+                               json.loads(result.stdout)["secret"])
+
+    def test_create_run_wait_and_results_as_csv(self):
+        self.submit_india_plan()
+        self.assert_exit(self.itp(
+            "plans", "create", "--file",
+            self.write_json("brazil.json", BRAZIL_STEEL_PLAN),
+            "--parent", "BRA", "--id", "steel-2050"), EXIT_OK)
+        self.assert_exit(self.itp("plans", "submit", BRAZIL_STEEL_NAME),
+                         EXIT_OK)
+        runner = self.runner_key()
+
+        result = self.itp("jobs", "create", "nightly-all", "--name",
+                          "Nightly benchmark of every submitted plan",
+                          key_file=runner)
+        self.assert_exit(result, EXIT_OK)
+        self.assertIn("Created benchmarkJobs/nightly-all", result.stdout)
+
+        result = self.itp("jobs", "run", "nightly-all", "--wait",
+                          key_file=runner)
+        self.assert_exit(result, EXIT_OK)
+        self.assertIn("Run benchmarkJobs/nightly-all/runs/", result.stdout)
+        self.assertIn(": SUCCEEDED", result.stdout)
+        self.assertIn("2 plans: 2 benchmarked, 0 failed", result.stdout)
+        self.assertIn("[2/2]", result.stdout)
+        run = re.search(r"Run (\S+): SUCCEEDED", result.stdout).group(1)
+
+        result = self.itp("jobs", "results", run, "-o", "csv",
+                          key_file=runner)
+        self.assert_exit(result, EXIT_OK)
+        rows = list(csv.DictReader(io.StringIO(result.stdout, newline="")))
+        self.assertEqual(sorted(r["plan"] for r in rows),
+                         [BRAZIL_STEEL_NAME, INDIA_STEEL_NAME])
+        for row in rows:
+            self.assertEqual(row["plan_revision"],
+                             row["plan"] + "/revisions/1")
+            self.assertTrue(row["report"].startswith(
+                row["plan"] + "/benchmarkReports/"), row)
+            self.assertEqual(row["error"], "")
+
+        # A second run compares with the first.
+        result = self.itp("jobs", "run", "benchmarkJobs/nightly-all", "--wait",
+                          "-o", "json", key_file=runner)
+        self.assert_exit(result, EXIT_OK)
+        report = json.loads(result.stdout)
+        self.assertEqual(report["run"]["state"], "SUCCEEDED")
+        self.assertEqual(report["run"]["changes"]["previous_run"], run)
+        self.assertEqual(len(report["results"]), 2)
+
+        result = self.itp("jobs", "get", "nightly-all", key_file=runner)
+        self.assert_exit(result, EXIT_OK)
+        self.assertIn("No changes since %s." % run, result.stdout)
+        result = self.itp("jobs", "runs", "nightly-all", "-o", "json",
+                          key_file=runner)
+        self.assertEqual(len(json.loads(result.stdout)["runs"]), 2)
+        result = self.itp("jobs", "list", "-o", "csv", key_file=runner)
+        rows = list(csv.DictReader(io.StringIO(result.stdout, newline="")))
+        self.assertEqual([r["name"] for r in rows],
+                         ["benchmarkJobs/nightly-all"])
+        # Nothing to cancel once the run has ended.
+        result = self.itp("jobs", "cancel", "nightly-all", key_file=runner)
+        self.assert_exit(result, EXIT_CONFLICT)
+
+    def test_partner_may_not_run_jobs_exits_4(self):
+        result = self.itp("jobs", "list",
+                          key_file=self.partner_key_file("BRA"))
+        self.assert_exit(result, EXIT_PERMISSION)
 
 
 class ConnectionTest(CliTestCase):
