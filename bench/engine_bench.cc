@@ -181,11 +181,11 @@ std::vector<Pathway> MakePathways() {
                   "National Pledges", 3, "TPI 2022", "2022-04-01", tpi,
                   {0.545, 0.545, 0.558, 0.570, 0.548, 0.527, 0.494}, 0, 0),
       MakePathway("iea-nze-steel-2022", steel, "Net Zero Emissions by 2050", 1,
-                  "IEA NZE 2022", "2022", iea, {1.90, 0.92, 0.43, 0.11},
-                  1.5, 396),
+                  "IEA NZE 2022", "2022", iea, {1.90, 0.92, 0.43, 0.11}, 1.5,
+                  396),
       MakePathway("iea-nze-cement-2022", cement, "Net Zero Emissions by 2050",
-                  1, "IEA NZE 2022", "2022", iea,
-                  {0.59, 0.45, 0.22, 0.03}, 1.5, 396),
+                  1, "IEA NZE 2022", "2022", iea, {0.59, 0.45, 0.22, 0.03}, 1.5,
+                  396),
   };
 }
 

@@ -5,8 +5,8 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
-#include "absl/strings/strip.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "google/protobuf/util/time_util.h"
 #include "server/domain/countries.h"
 #include "server/domain/plan_validation.h"
@@ -67,13 +67,13 @@ absl::StatusOr<std::string> ParseApiKeyName(absl::string_view name,
   constexpr absl::string_view kPrefix = "apiKeys/";
   absl::string_view id = name;
   bool ok = absl::ConsumePrefix(&id, kPrefix) && id.size() == 16;
-  for (char c : id) ok = ok && (absl::ascii_isdigit(c) || (c >= 'a' && c <= 'f'));
+  for (char c : id)
+    ok = ok && (absl::ascii_isdigit(c) || (c >= 'a' && c <= 'f'));
   if (!ok) {
-    return domain::InvalidField(
-        std::string(field),
-        absl::StrCat("'", name,
-                     "' is not an API key name such as "
-                     "apiKeys/3f9c2a1b7d4e8f60."));
+    return domain::InvalidField(std::string(field),
+                                absl::StrCat("'", name,
+                                             "' is not an API key name such as "
+                                             "apiKeys/3f9c2a1b7d4e8f60."));
   }
   return std::string(id);
 }

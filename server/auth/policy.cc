@@ -52,9 +52,9 @@ absl::Status CheckCall(const Principal& p, Operation operation,
         return Denied(p, "create, edit, submit, withdraw or delete plans");
       }
       if (!p.HasCountry(country)) {
-        return Denied(p, absl::StrCat("change plans of ", country,
-                                      "; it is limited to ",
-                                      absl::StrJoin(p.countries, ", ")));
+        return Denied(
+            p, absl::StrCat("change plans of ", country, "; it is limited to ",
+                            absl::StrJoin(p.countries, ", ")));
       }
       return absl::OkStatus();
     case Operation::kRunJobs:
@@ -119,8 +119,8 @@ std::optional<domain::FilterExpr> ReadableFilter(const Principal& p,
       }
       FilterExpr readable;
       readable.kind = FilterExpr::Kind::kOr;
-      readable.children.push_back(Compare(FilterField::kState, CompareOp::kEq,
-                                          Plan::APPROVED));
+      readable.children.push_back(
+          Compare(FilterField::kState, CompareOp::kEq, Plan::APPROVED));
       for (const std::string& own : p.countries) {
         FilterExpr c;
         c.field = FilterField::kCountry;

@@ -468,9 +468,9 @@ BenchmarkReport BenchmarkPlan(const Plan& plan,
     }
     if (views.empty()) {
       out->set_covered(false);
-      out->add_messages(absl::StrCat("None of the reference pathways used covers ",
-                                     itp::v1::Sector_Name(sector.sector()),
-                                     "."));
+      out->add_messages(
+          absl::StrCat("None of the reference pathways used covers ",
+                       itp::v1::Sector_Name(sector.sector()), "."));
       continue;
     }
     out->set_covered(true);

@@ -4,7 +4,8 @@
 //   1. intensity gap at checkpoint years        I_plan(t) - I_sc(t)
 //   2. TPI alignment label per checkpoint year  most stringent scenario of a
 //      family with I_plan(t) <= I_sc(t), else "Not Aligned"
-//   3. SDA target path                          I_target(t) = d p(t) + I_sc(2050)
+//   3. SDA target path                          I_target(t) = d p(t) +
+//   I_sc(2050)
 //      d = I_plan(t0) - I_sc(2050), p(t) = (I_sc(t) - I_sc(2050)) /
 //      (I_sc(t0) - I_sc(2050))
 //   4. PACTA alignment ratio at t0 + 5 and 2030 -(I_plan - I_target) / I_target
@@ -104,10 +105,11 @@ void ValidateOptions(const BenchmarkOptions& options, absl::string_view prefix,
 
 // Adds violations under `prefix` ("pathway") for a pathway an admin submits:
 // display_name, scenario, family, source and release_date (YYYY, YYYY-MM or
-// YYYY-MM-DD, at the precision the source gives) required; a sector; stringency_rank >= 1; at least two points with
-// strictly increasing years 1990-2100 and finite non-negative intensities
-// (intensity_tco2_per_t required, at most 100); temperature in (0, 10] and
-// budget in (0, 10000] Gt CO2 when set, and both or neither.
+// YYYY-MM-DD, at the precision the source gives) required; a sector;
+// stringency_rank >= 1; at least two points with strictly increasing years
+// 1990-2100 and finite non-negative intensities (intensity_tco2_per_t required,
+// at most 100); temperature in (0, 10] and budget in (0, 10000] Gt CO2 when
+// set, and both or neither.
 void ValidatePathway(const itp::v1::Pathway& pathway, absl::string_view prefix,
                      domain::FieldViolations* violations);
 

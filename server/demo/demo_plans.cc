@@ -124,9 +124,9 @@ absl::StatusOr<std::vector<DemoPlan>> DemoPlans() {
     auto parsed =
         google::protobuf::util::JsonStringToMessage(source.json, &demo.plan);
     if (!parsed.ok()) {
-      return absl::InternalError(absl::StrCat("Demo plan ", demo.parent, "/",
-                                              demo.plan_id, " does not parse: ",
-                                              parsed.ToString()));
+      return absl::InternalError(
+          absl::StrCat("Demo plan ", demo.parent, "/", demo.plan_id,
+                       " does not parse: ", parsed.ToString()));
     }
     plans.push_back(std::move(demo));
   }
@@ -138,17 +138,16 @@ absl::StatusOr<int> SeedDemoPlans(storage::PlanStore& store) {
   if (!demos.ok()) return demos.status();
   int added = 0;
   for (DemoPlan& demo : *demos) {
-    std::string name =
-        absl::StrCat(demo.parent, "/plans/", demo.plan_id);
+    std::string name = absl::StrCat(demo.parent, "/plans/", demo.plan_id);
     auto existing = store.GetPlan(name);
     if (existing.ok()) continue;
     if (!absl::IsNotFound(existing.status())) return existing.status();
     domain::FieldViolations violations;
     domain::ValidatePlanContent(demo.plan, "plan", &violations);
     if (!violations.empty()) {
-      return absl::InternalError(absl::StrCat(
-          "Demo plan ", name, " is invalid: ",
-          violations.ToStatus().message()));
+      return absl::InternalError(
+          absl::StrCat("Demo plan ", name,
+                       " is invalid: ", violations.ToStatus().message()));
     }
     demo.plan.set_name(name);
     storage::WriteContext ctx;
@@ -156,8 +155,8 @@ absl::StatusOr<int> SeedDemoPlans(storage::PlanStore& store) {
     auto created = store.CreatePlan(ctx, demo.plan);
     if (!created.ok()) return created.status();
     if (demo.submit) {
-      auto submitted = store.MutatePlan(
-          ctx, name, [](itp::v1::Plan& plan, int64_t now) {
+      auto submitted =
+          store.MutatePlan(ctx, name, [](itp::v1::Plan& plan, int64_t now) {
             return domain::ApplyAction(plan, domain::PlanAction::kSubmit, "",
                                        now);
           });

@@ -278,7 +278,9 @@ const CountryEntry* Find(absl::string_view code) {
 
 }  // namespace
 
-bool IsIsoAlpha3Country(absl::string_view code) { return Find(code) != nullptr; }
+bool IsIsoAlpha3Country(absl::string_view code) {
+  return Find(code) != nullptr;
+}
 
 absl::string_view CountryName(absl::string_view code) {
   const CountryEntry* e = Find(code);

@@ -6,6 +6,7 @@
 #define ITP_SERVER_DOMAIN_COUNTRIES_H_
 
 #include <cstddef>
+
 #include "absl/strings/string_view.h"
 
 namespace itp::domain {

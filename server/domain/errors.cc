@@ -20,11 +20,11 @@ bool FieldViolations::AddFrom(const absl::Status& status) {
 absl::Status FieldViolations::ToStatus() const {
   if (violations_.empty()) return absl::OkStatus();
   google::rpc::BadRequest bad_request;
-  std::string message = violations_.size() == 1
-                            ? "The request has an invalid field: "
-                            : absl::StrCat("The request has ",
-                                           violations_.size(),
-                                           " invalid fields: ");
+  std::string message =
+      violations_.size() == 1
+          ? "The request has an invalid field: "
+          : absl::StrCat("The request has ", violations_.size(),
+                         " invalid fields: ");
   for (size_t i = 0; i < violations_.size(); ++i) {
     auto* v = bad_request.add_field_violations();
     v->set_field(violations_[i].first);

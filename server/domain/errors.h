@@ -10,7 +10,6 @@
 #define ITP_SERVER_DOMAIN_ERRORS_H_
 
 #include <string>
-#include "absl/strings/string_view.h"
 #include <utility>
 #include <vector>
 

@@ -35,8 +35,8 @@ uint64_t QueryFingerprint(std::initializer_list<absl::string_view> parts) {
 // Tokens end with a checksum of the rest, so that a truncated or altered
 // token is rejected instead of silently moving the cursor.
 std::string EncodePageToken(uint64_t fingerprint, const PageCursor& cursor) {
-  std::string payload = absl::StrCat(kVersion, "|", absl::Hex(fingerprint),
-                                     "|", cursor.key, "|", cursor.name);
+  std::string payload = absl::StrCat(kVersion, "|", absl::Hex(fingerprint), "|",
+                                     cursor.key, "|", cursor.name);
   return absl::WebSafeBase64Escape(absl::StrCat(
       payload, "|", absl::Hex(QueryFingerprint({payload}), absl::kZeroPad16)));
 }
@@ -77,9 +77,8 @@ absl::StatusOr<PageCursor> DecodePageToken(absl::string_view token,
 
 absl::StatusOr<int> EffectivePageSize(int requested) {
   if (requested < 0) {
-    return InvalidField("page_size",
-                        absl::StrCat("must not be negative (got ", requested,
-                                     ")."));
+    return InvalidField("page_size", absl::StrCat("must not be negative (got ",
+                                                  requested, ")."));
   }
   if (requested == 0) return kDefaultPageSize;
   return requested > kMaxPageSize ? kMaxPageSize : requested;

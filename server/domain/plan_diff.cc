@@ -78,8 +78,8 @@ void DiffField(const Message& a, const Message& b, const FieldDescriptor* f,
   }
   // Scalars without presence always have a value: a change to false, 0 or
   // the first enum value is shown as such, not as a removal.
-  const bool always = f->cpp_type() != FieldDescriptor::CPPTYPE_MESSAGE &&
-                      !f->has_presence();
+  const bool always =
+      f->cpp_type() != FieldDescriptor::CPPTYPE_MESSAGE && !f->has_presence();
   const bool has_a = always || ra->HasField(a, f);
   const bool has_b = always || rb->HasField(b, f);
   if (!has_a && !has_b) return;

@@ -13,7 +13,7 @@ namespace {
 using itp::v1::Plan;
 
 constexpr absl::string_view kContentFields[] = {
-    "display_name", "summary",  "submitting_body", "sectors", "targets",
+    "display_name", "summary",  "submitting_body", "sectors",   "targets",
     "projects",     "policies", "finance",         "governance"};
 
 std::string StateName(PlanState s) { return Plan::State_Name(s); }
@@ -94,11 +94,10 @@ absl::StatusOr<PlanState> NextState(PlanState from, PlanAction action) {
       }
       break;
   }
-  return ErrorWithInfo(
-      absl::StatusCode::kFailedPrecondition,
-      absl::StrCat("Cannot ", PlanActionName(action), " a plan in state ",
-                   StateName(from), "."),
-      "INVALID_PLAN_STATE");
+  return ErrorWithInfo(absl::StatusCode::kFailedPrecondition,
+                       absl::StrCat("Cannot ", PlanActionName(action),
+                                    " a plan in state ", StateName(from), "."),
+                       "INVALID_PLAN_STATE");
 }
 
 bool ContentEditable(PlanState state) {

@@ -13,10 +13,9 @@
 #ifndef ITP_SERVER_DOMAIN_PLAN_LIFECYCLE_H_
 #define ITP_SERVER_DOMAIN_PLAN_LIFECYCLE_H_
 
-#include "absl/strings/string_view.h"
-
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "google/protobuf/field_mask.pb.h"
 #include "itp/v1/plan.pb.h"
 

@@ -34,8 +34,8 @@ absl::Status FilterError(size_t pos, absl::string_view what) {
 }
 
 bool IsWordChar(char c) {
-  return std::isalnum(static_cast<unsigned char>(c)) || c == '_' ||
-         c == '.' || c == ':' || c == '+';
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' ||
+         c == ':' || c == '+';
 }
 
 absl::StatusOr<std::vector<Token>> Tokenize(absl::string_view s) {
@@ -49,7 +49,7 @@ absl::StatusOr<std::vector<Token>> Tokenize(absl::string_view s) {
       tokens.push_back({Token::Kind::kLParen, "(", i++});
     } else if (c == ')') {
       tokens.push_back({Token::Kind::kRParen, ")", i++});
-    } else if (c == '=' ) {
+    } else if (c == '=') {
       tokens.push_back({Token::Kind::kOp, "=", i++});
     } else if (c == '!' || c == '<' || c == '>') {
       size_t start = i++;
@@ -57,9 +57,10 @@ absl::StatusOr<std::vector<Token>> Tokenize(absl::string_view s) {
       if (i < s.size() && s[i] == '=') op.push_back(s[i++]);
       if (op == "!") return FilterError(start, "'!' must be followed by '='.");
       tokens.push_back({Token::Kind::kOp, op, start});
-    } else if (c == '-' && (i + 1 >= s.size() || !IsWordChar(s[i + 1]) ||
-                            std::isalpha(static_cast<unsigned char>(s[i + 1])) ||
-                            s[i + 1] == '(')) {
+    } else if (c == '-' &&
+               (i + 1 >= s.size() || !IsWordChar(s[i + 1]) ||
+                std::isalpha(static_cast<unsigned char>(s[i + 1])) ||
+                s[i + 1] == '(')) {
       tokens.push_back({Token::Kind::kMinus, "-", i++});
     } else if (c == '"' || c == '\'') {
       size_t start = i++;
@@ -80,8 +81,7 @@ absl::StatusOr<std::vector<Token>> Tokenize(absl::string_view s) {
       // Quote the whole UTF-8 sequence: the message travels in a proto3
       // string, which must stay valid UTF-8.
       unsigned char lead = static_cast<unsigned char>(c);
-      size_t length = lead < 0x80 ? 1 : lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3
-                                                                        : 2;
+      size_t length = lead < 0x80 ? 1 : lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2;
       std::string quoted(s.substr(i, length));
       bool valid = quoted.size() == length && (length == 1 || lead >= 0xC2);
       for (size_t k = 1; valid && k < length; ++k) {
@@ -111,10 +111,8 @@ constexpr FieldSpec kPlanFields[] = {
 };
 
 constexpr FieldSpec kAuditFields[] = {
-    {"api_key", FilterField::kApiKey},
-    {"method", FilterField::kMethod},
-    {"resource", FilterField::kResource},
-    {"code", FilterField::kCode},
+    {"api_key", FilterField::kApiKey},    {"method", FilterField::kMethod},
+    {"resource", FilterField::kResource}, {"code", FilterField::kCode},
     {"time", FilterField::kTime},
 };
 
@@ -184,8 +182,8 @@ class Parser {
     auto expr = Expression(0);
     if (!expr.ok()) return expr;
     if (Peek().kind != Token::Kind::kEnd) {
-      return FilterError(Peek().pos, absl::StrCat("unexpected '", Peek().text,
-                                                  "'."));
+      return FilterError(Peek().pos,
+                         absl::StrCat("unexpected '", Peek().text, "'."));
     }
     return expr;
   }
@@ -289,10 +287,10 @@ class Parser {
     }
     std::optional<FilterField> field = schema_.Find(field_token.text);
     if (!field) {
-      return FilterError(field_token.pos,
-                         absl::StrCat("unknown field '", field_token.text,
-                                      "'; filterable fields are ",
-                                      schema_.Names(), "."));
+      return FilterError(
+          field_token.pos,
+          absl::StrCat("unknown field '", field_token.text,
+                       "'; filterable fields are ", schema_.Names(), "."));
     }
     ++pos_;
     const Token op_token = Peek();
@@ -305,9 +303,9 @@ class Parser {
     const Token value = Peek();
     if (value.kind != Token::Kind::kWord &&
         value.kind != Token::Kind::kString) {
-      return FilterError(value.pos, absl::StrCat("expected a value after '",
-                                                 field_token.text, " ",
-                                                 op_token.text, "'."));
+      return FilterError(
+          value.pos, absl::StrCat("expected a value after '", field_token.text,
+                                  " ", op_token.text, "'."));
     }
     ++pos_;
     if (++comparisons_ > kMaxFilterComparisons) {
@@ -325,10 +323,11 @@ class Parser {
            : op == "<=" ? CompareOp::kLe
            : op == ">"  ? CompareOp::kGt
                         : CompareOp::kGe;
-    if (!IsOrdered(*field) && e.op != CompareOp::kEq && e.op != CompareOp::kNe) {
-      return FilterError(op_token.pos,
-                         absl::StrCat("'", field_token.text,
-                                      "' supports only = and !=."));
+    if (!IsOrdered(*field) && e.op != CompareOp::kEq &&
+        e.op != CompareOp::kNe) {
+      return FilterError(
+          op_token.pos,
+          absl::StrCat("'", field_token.text, "' supports only = and !=."));
     }
     switch (*field) {
       case FilterField::kState: {
@@ -370,9 +369,9 @@ class Parser {
         break;
       case FilterField::kRevision:
         if (!absl::SimpleAtoi(value.text, &e.int_value) || e.int_value < 0) {
-          return FilterError(value.pos,
-                             absl::StrCat("'", value.text,
-                                          "' is not a revision number."));
+          return FilterError(
+              value.pos,
+              absl::StrCat("'", value.text, "' is not a revision number."));
         }
         break;
       case FilterField::kApiKey:
@@ -407,11 +406,10 @@ class Parser {
         absl::Time t;
         std::string err;
         if (!absl::ParseTime(absl::RFC3339_full, value.text, &t, &err)) {
-          return FilterError(
-              value.pos,
-              absl::StrCat("'", value.text,
-                           "' is not an RFC 3339 time such as "
-                           "\"2026-01-01T00:00:00Z\"."));
+          return FilterError(value.pos,
+                             absl::StrCat("'", value.text,
+                                          "' is not an RFC 3339 time such as "
+                                          "\"2026-01-01T00:00:00Z\"."));
         }
         e.int_value = absl::ToUnixMicros(t);
         break;
@@ -431,9 +429,9 @@ class Parser {
 std::string FilterExpr::DebugString() const {
   switch (kind) {
     case Kind::kCompare:
-      return absl::StrCat(FieldName(field), " ", OpName(op), " ",
-                          IsString(field) ? string_value
-                              : absl::StrCat(int_value));
+      return absl::StrCat(
+          FieldName(field), " ", OpName(op), " ",
+          IsString(field) ? string_value : absl::StrCat(int_value));
     case Kind::kNot:
       return absl::StrCat("NOT ", children[0].DebugString());
     case Kind::kAnd:
@@ -453,9 +451,9 @@ namespace {
 absl::StatusOr<std::optional<FilterExpr>> ParseFilter(absl::string_view filter,
                                                       Schema schema) {
   if (filter.size() > kMaxFilterLength) {
-    return InvalidField("filter", absl::StrCat("must be at most ",
-                                               kMaxFilterLength,
-                                               " characters."));
+    return InvalidField(
+        "filter",
+        absl::StrCat("must be at most ", kMaxFilterLength, " characters."));
   }
   if (absl::StripAsciiWhitespace(filter).empty()) {
     return std::optional<FilterExpr>();
@@ -472,14 +470,14 @@ absl::StatusOr<std::optional<FilterExpr>> ParseFilter(absl::string_view filter,
 
 absl::StatusOr<std::optional<FilterExpr>> ParsePlanFilter(
     absl::string_view filter) {
-  return ParseFilter(filter, Schema{std::begin(kPlanFields),
-                                    std::end(kPlanFields)});
+  return ParseFilter(filter,
+                     Schema{std::begin(kPlanFields), std::end(kPlanFields)});
 }
 
 absl::StatusOr<std::optional<FilterExpr>> ParseAuditFilter(
     absl::string_view filter) {
-  return ParseFilter(filter, Schema{std::begin(kAuditFields),
-                                    std::end(kAuditFields)});
+  return ParseFilter(filter,
+                     Schema{std::begin(kAuditFields), std::end(kAuditFields)});
 }
 
 absl::StatusOr<PlanOrder> ParsePlanOrder(absl::string_view order_by) {

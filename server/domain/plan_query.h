@@ -29,10 +29,10 @@
 #include <cstdint>
 #include <optional>
 #include <string>
-#include "absl/strings/string_view.h"
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 
 namespace itp::domain {
 
@@ -85,8 +85,8 @@ absl::StatusOr<std::optional<FilterExpr>> ParsePlanFilter(
 
 // Parses a ListAuditEvents filter: the same grammar over the fields
 //   api_key, method, resource  = | !=   exact string
-//   code                       = | !=   canonical code name, e.g. PERMISSION_DENIED
-//   time                       all ops  RFC 3339 time
+//   code                       = | !=   canonical code name, e.g.
+//   PERMISSION_DENIED time                       all ops  RFC 3339 time
 absl::StatusOr<std::optional<FilterExpr>> ParseAuditFilter(
     absl::string_view filter);
 

@@ -118,16 +118,16 @@ class Validator {
     if (value == 0) {
       Add(p, absl::StrCat("is required (", what, ")."));
     } else if (!is_valid(value)) {
-      Add(p, absl::StrCat("has an unknown value ", static_cast<int>(value),
-                          "."));
+      Add(p,
+          absl::StrCat("has an unknown value ", static_cast<int>(value), "."));
     }
   }
 
   template <typename E>
   void EnumKnown(const Path& p, E value, bool (*is_valid)(int)) {
     if (!is_valid(value)) {
-      Add(p, absl::StrCat("has an unknown value ", static_cast<int>(value),
-                          "."));
+      Add(p,
+          absl::StrCat("has an unknown value ", static_cast<int>(value), "."));
     }
   }
 
@@ -149,10 +149,9 @@ class Validator {
 
   void Point(const Path& p, const PathwayPoint& pt) {
     Year(p.Field("year"), pt.year(), true);
-    bool production_ok =
-        pt.has_production_mt() &&
-        Quantity(p.Field("production_mt"), pt.production_mt(),
-                 kMaxProductionMt, "Mt");
+    bool production_ok = pt.has_production_mt() &&
+                         Quantity(p.Field("production_mt"), pt.production_mt(),
+                                  kMaxProductionMt, "Mt");
     bool intensity_ok =
         pt.has_intensity_tco2_per_t() &&
         Quantity(p.Field("intensity_tco2_per_t"), pt.intensity_tco2_per_t(),
@@ -281,8 +280,7 @@ class Validator {
 
   void PolicyEntry(const Path& p, const PolicyInstrument& po) {
     EnumKnown(p.Field("type"), po.type(), PolicyInstrument::Type_IsValid);
-    EnumKnown(p.Field("status"), po.status(),
-              PolicyInstrument::Status_IsValid);
+    EnumKnown(p.Field("status"), po.status(), PolicyInstrument::Status_IsValid);
     Text(p.Field("name"), po.name(), kMaxShortTextChars, true);
     Text(p.Field("description"), po.description(), kMaxLongTextChars, false);
     Year(p.Field("start_year"), po.start_year(), false);
@@ -291,20 +289,18 @@ class Validator {
 
   void Finance(const Path& p, const FinanceNeeds& f) {
     constexpr double kMaxUsd = 1e14;
-    bool total = f.has_total_need_usd() &&
-                 Quantity(p.Field("total_need_usd"), f.total_need_usd(),
-                          kMaxUsd, "USD");
-    bool domestic = f.has_domestic_usd() &&
-                    Quantity(p.Field("domestic_usd"), f.domestic_usd(),
-                             kMaxUsd, "USD");
-    bool international =
-        f.has_international_usd() &&
-        Quantity(p.Field("international_usd"), f.international_usd(), kMaxUsd,
-                 "USD");
-    bool conditional =
-        f.has_conditional_usd() &&
-        Quantity(p.Field("conditional_usd"), f.conditional_usd(), kMaxUsd,
-                 "USD");
+    bool total =
+        f.has_total_need_usd() &&
+        Quantity(p.Field("total_need_usd"), f.total_need_usd(), kMaxUsd, "USD");
+    bool domestic =
+        f.has_domestic_usd() &&
+        Quantity(p.Field("domestic_usd"), f.domestic_usd(), kMaxUsd, "USD");
+    bool international = f.has_international_usd() &&
+                         Quantity(p.Field("international_usd"),
+                                  f.international_usd(), kMaxUsd, "USD");
+    bool conditional = f.has_conditional_usd() &&
+                       Quantity(p.Field("conditional_usd"), f.conditional_usd(),
+                                kMaxUsd, "USD");
     double parts = (domestic ? f.domestic_usd() : 0) +
                    (international ? f.international_usd() : 0);
     if (total && (domestic || international) &&
@@ -323,8 +319,8 @@ class Validator {
   }
 
   void GovernanceEntry(const Path& p, const Governance& g) {
-    Text(p.Field("lead_institution"), g.lead_institution(),
-         kMaxShortTextChars, false);
+    Text(p.Field("lead_institution"), g.lead_institution(), kMaxShortTextChars,
+         false);
     Text(p.Field("mrv_arrangements"), g.mrv_arrangements(), kMaxLongTextChars,
          false);
     EnumKnown(p.Field("reporting_cadence"), g.reporting_cadence(),
@@ -345,8 +341,7 @@ void ValidatePlanContent(const Plan& plan, absl::string_view prefix,
                          FieldViolations* violations) {
   Validator v(violations);
   Path root(prefix);
-  v.Text(root.Field("display_name"), plan.display_name(), kMaxTitleChars,
-         true);
+  v.Text(root.Field("display_name"), plan.display_name(), kMaxTitleChars, true);
   v.Text(root.Field("summary"), plan.summary(), kMaxSummaryChars, false);
   v.Text(root.Field("submitting_body"), plan.submitting_body(),
          kMaxShortTextChars, false);
@@ -393,7 +388,8 @@ void ValidateRequestId(absl::string_view id, absl::string_view field,
   for (size_t i = 0; ok && i < id.size(); ++i) {
     char c = id[i];
     bool dash_position = i == 8 || i == 13 || i == 18 || i == 23;
-    ok = dash_position ? c == '-' : std::isxdigit(static_cast<unsigned char>(c));
+    ok =
+        dash_position ? c == '-' : std::isxdigit(static_cast<unsigned char>(c));
   }
   if (!ok) {
     violations->Add(std::string(field),

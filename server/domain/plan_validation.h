@@ -14,9 +14,8 @@
 #ifndef ITP_SERVER_DOMAIN_PLAN_VALIDATION_H_
 #define ITP_SERVER_DOMAIN_PLAN_VALIDATION_H_
 
-#include "absl/strings/string_view.h"
-
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 #include "itp/v1/plan.pb.h"
 #include "server/domain/errors.h"
 

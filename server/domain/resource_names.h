@@ -10,9 +10,9 @@
 #define ITP_SERVER_DOMAIN_RESOURCE_NAMES_H_
 
 #include <string>
-#include "absl/strings/string_view.h"
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 
 namespace itp::domain {
 

@@ -90,8 +90,10 @@ Rubric CurrentRubric() {
 absl::StatusOr<Rubric> FindRubric(absl::string_view name) {
   if (name.empty() || name == kRubricName) return CurrentRubric();
   return ErrorWithInfo(absl::StatusCode::kNotFound,
-                       absl::StrCat("Rubric ", name, " does not exist; the "
-                                    "current rubric is ", kRubricName, "."),
+                       absl::StrCat("Rubric ", name,
+                                    " does not exist; the "
+                                    "current rubric is ",
+                                    kRubricName, "."),
                        "RUBRIC_NOT_FOUND", name);
 }
 
@@ -110,10 +112,10 @@ void ValidateScores(
     const std::string path = absl::StrCat(prefix, "[", i, "]");
     if (known.count(s.criterion_id()) == 0) {
       std::vector<std::string> ids(known.begin(), known.end());
-      violations->Add(path + ".criterion_id",
-                      absl::StrCat("'", s.criterion_id(),
-                                   "' is not a criterion of ", rubric.name(),
-                                   " (", absl::StrJoin(ids, ", "), ")."));
+      violations->Add(
+          path + ".criterion_id",
+          absl::StrCat("'", s.criterion_id(), "' is not a criterion of ",
+                       rubric.name(), " (", absl::StrJoin(ids, ", "), ")."));
     } else if (!seen.insert(s.criterion_id()).second) {
       violations->Add(path + ".criterion_id",
                       absl::StrCat(s.criterion_id(), " is scored twice."));
@@ -181,8 +183,7 @@ absl::Status ApplyScores(
 
 absl::Status ApplyCompletion(Review& review, Review::Decision decision,
                              absl::string_view summary, absl::string_view etag,
-                             int unresolved_comments,
-                             int64_t now_unix_micros) {
+                             int unresolved_comments, int64_t now_unix_micros) {
   absl::Status s = CheckReviewEtag(review, etag);
   if (s.ok()) s = CheckOpen(review);
   if (!s.ok()) return s;

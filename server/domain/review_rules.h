@@ -53,9 +53,9 @@ void RollUp(itp::v1::Review& review, const itp::v1::Rubric& rubric);
 
 // Completes an open review with `decision` and `summary` at `now`:
 // FAILED_PRECONDITION (reason REVIEW_NOT_OPEN) unless OPEN; ABORTED on a
-// stale etag; INVALID_ARGUMENT for an unspecified decision; FAILED_PRECONDITION (reason REVIEW_INCOMPLETE) naming the
-// unscored criteria, or (reason NO_UNRESOLVED_COMMENTS) for REQUEST_CHANGES
-// without an unresolved comment.
+// stale etag; INVALID_ARGUMENT for an unspecified decision; FAILED_PRECONDITION
+// (reason REVIEW_INCOMPLETE) naming the unscored criteria, or (reason
+// NO_UNRESOLVED_COMMENTS) for REQUEST_CHANGES without an unresolved comment.
 absl::Status ApplyCompletion(itp::v1::Review& review,
                              itp::v1::Review::Decision decision,
                              absl::string_view summary, absl::string_view etag,

@@ -34,9 +34,9 @@ absl::Status JobRunner::Start() {
     absl::MutexLock lock(&mu_);
     for (const BenchmarkJobRun& run : *unfinished) {
       queue_.emplace_back(run.name(), true);
-      Log(LogLevel::kInfo, absl::StrCat("resuming ", run.name(), " (",
-                                        BenchmarkJobRun::State_Name(run.state()),
-                                        ")"));
+      Log(LogLevel::kInfo,
+          absl::StrCat("resuming ", run.name(), " (",
+                       BenchmarkJobRun::State_Name(run.state()), ")"));
     }
   }
   for (int i = 0; i < std::max(1, options_.workers); ++i) {
@@ -86,13 +86,14 @@ void JobRunner::Execute(const std::string& run_name, bool resumed) {
   auto fail = [&](const absl::Status& status) {
     Log(LogLevel::kError,
         absl::StrCat(run_name, " failed: ", status.ToString()));
-    jobs_.SetRunState(run_name, BenchmarkJobRun::FAILED, status.message(),
-                      nullptr, false)
+    jobs_
+        .SetRunState(run_name, BenchmarkJobRun::FAILED, status.message(),
+                     nullptr, false)
         .IgnoreError();
     Progress();
   };
-  auto run = jobs_.SetRunState(run_name, BenchmarkJobRun::RUNNING, "",
-                               nullptr, resumed);
+  auto run = jobs_.SetRunState(run_name, BenchmarkJobRun::RUNNING, "", nullptr,
+                               resumed);
   if (!run.ok()) return fail(run.status());
   if (run->state() != BenchmarkJobRun::RUNNING) return;  // finished already
   Progress();

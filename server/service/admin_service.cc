@@ -46,8 +46,7 @@ grpc::Status AdminServiceImpl::CreateApiKey(
   key.clear_state();
   key.clear_create_time();
   key.clear_revoke_time();
-  auto stored = keys_.CreateKey(call.Write(), key,
-                                issued->salt, issued->hash);
+  auto stored = keys_.CreateKey(call.Write(), key, issued->salt, issued->hash);
   if (!stored.ok()) return call.Finish(stored.status());
   // A retried request returns the key created the first time; its secret was
   // shown then and cannot be shown again.

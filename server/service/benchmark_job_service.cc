@@ -27,8 +27,7 @@ constexpr char kListJobs[] = "/itp.v1.BenchmarkJobService/ListBenchmarkJobs";
 constexpr char kRunJob[] = "/itp.v1.BenchmarkJobService/RunBenchmarkJob";
 constexpr char kCancelJob[] = "/itp.v1.BenchmarkJobService/CancelBenchmarkJob";
 constexpr char kGetRun[] = "/itp.v1.BenchmarkJobService/GetBenchmarkJobRun";
-constexpr char kListRuns[] =
-    "/itp.v1.BenchmarkJobService/ListBenchmarkJobRuns";
+constexpr char kListRuns[] = "/itp.v1.BenchmarkJobService/ListBenchmarkJobRuns";
 constexpr char kStreamResults[] =
     "/itp.v1.BenchmarkJobService/StreamBenchmarkJobResults";
 
@@ -47,8 +46,9 @@ absl::Status CheckJobName(absl::string_view name, absl::string_view field) {
       !domain::IdProblem(id, "id").empty()) {
     return domain::InvalidField(
         std::string(field),
-        absl::StrCat("'", name,
-                     "' is not a job name such as benchmarkJobs/nightly-steel."));
+        absl::StrCat(
+            "'", name,
+            "' is not a job name such as benchmarkJobs/nightly-steel."));
   }
   return absl::OkStatus();
 }
@@ -68,8 +68,7 @@ absl::Status CheckRunName(absl::string_view name, absl::string_view field) {
 }
 
 bool Finished(BenchmarkJobRun::State state) {
-  return state != BenchmarkJobRun::PENDING &&
-         state != BenchmarkJobRun::RUNNING;
+  return state != BenchmarkJobRun::PENDING && state != BenchmarkJobRun::RUNNING;
 }
 
 }  // namespace
@@ -94,7 +93,8 @@ grpc::Status BenchmarkJobServiceImpl::CreateBenchmarkJob(
   }
   auto filter = domain::ParsePlanFilter(job.filter());
   if (!filter.ok()) {
-    for (const auto& v : domain::BadRequestOf(filter.status()).field_violations()) {
+    for (const auto& v :
+         domain::BadRequestOf(filter.status()).field_violations()) {
       violations.Add("benchmark_job.filter", v.description());
     }
   }
@@ -125,8 +125,7 @@ grpc::Status BenchmarkJobServiceImpl::CreateBenchmarkJob(
 grpc::Status BenchmarkJobServiceImpl::GetBenchmarkJob(
     grpc::ServerContext* context,
     const itp::v1::GetBenchmarkJobRequest* request, BenchmarkJob* response) {
-  CallGuard call(guard_, *context, kGetJob, CallGuard::kRead,
-                 request->name());
+  CallGuard call(guard_, *context, kGetJob, CallGuard::kRead, request->name());
   absl::Status s = Admit(call);
   if (s.ok()) s = CheckJobName(request->name(), "name");
   if (!s.ok()) return call.Finish(s);
@@ -193,8 +192,8 @@ grpc::Status BenchmarkJobServiceImpl::RunBenchmarkJob(
   }
   storage::PlanListQuery query;
   query.country = domain::kAnyCountry;
-  query.filter = auth::RestrictToReadable(call.principal(),
-                                          domain::kAnyCountry, combined);
+  query.filter =
+      auth::RestrictToReadable(call.principal(), domain::kAnyCountry, combined);
   query.page_size = domain::kMaxPageSize;
   std::vector<std::string> plans;
   while (true) {
@@ -231,10 +230,10 @@ grpc::Status BenchmarkJobServiceImpl::CancelBenchmarkJob(
         "NO_RUN_IN_PROGRESS", request->name()));
   }
   return call.Finish(
-      jobs_.SetRunState(run->name(), BenchmarkJobRun::CANCELLED,
-                        absl::StrCat("Cancelled by ",
-                                     call.principal().ApiKeyName(), "."),
-                        nullptr, false),
+      jobs_.SetRunState(
+          run->name(), BenchmarkJobRun::CANCELLED,
+          absl::StrCat("Cancelled by ", call.principal().ApiKeyName(), "."),
+          nullptr, false),
       response);
 }
 

@@ -40,11 +40,10 @@ absl::Status CheckPathwayName(absl::string_view name, absl::string_view field) {
   absl::string_view id = name;
   if (!absl::ConsumePrefix(&id, "pathways/") ||
       !domain::IdProblem(id, "id").empty()) {
-    return domain::InvalidField(
-        std::string(field),
-        absl::StrCat("'", name,
-                     "' is not a pathway name such as "
-                     "pathways/tpi-steel-2022-1p5c."));
+    return domain::InvalidField(std::string(field),
+                                absl::StrCat("'", name,
+                                             "' is not a pathway name such as "
+                                             "pathways/tpi-steel-2022-1p5c."));
   }
   return absl::OkStatus();
 }
@@ -74,8 +73,7 @@ struct Subject {
 grpc::Status BenchmarkServiceImpl::ListPathways(
     grpc::ServerContext* context, const itp::v1::ListPathwaysRequest* request,
     itp::v1::ListPathwaysResponse* response) {
-  CallGuard call(guard_, *context, kListPathways, CallGuard::kRead,
-                 "pathways");
+  CallGuard call(guard_, *context, kListPathways, CallGuard::kRead, "pathways");
   absl::Status s = call.Authenticate();
   if (s.ok()) s = call.Authorize(Operation::kReadReference, "");
   if (!s.ok()) return call.Finish(s);
@@ -125,8 +123,8 @@ grpc::Status BenchmarkServiceImpl::CreatePathway(
   if (s.ok()) s = call.Authorize(Operation::kAdministrate, "");
   if (!s.ok()) return call.Finish(s);
   FieldViolations violations;
-  std::string id_problem = domain::IdProblem(request->pathway_id(),
-                                             "pathway_id");
+  std::string id_problem =
+      domain::IdProblem(request->pathway_id(), "pathway_id");
   if (!id_problem.empty()) violations.Add("pathway_id", id_problem);
   benchmark::ValidatePathway(request->pathway(), "pathway", &violations);
   if (!violations.empty()) return call.Finish(violations.ToStatus());
@@ -281,9 +279,9 @@ grpc::Status BenchmarkServiceImpl::ComparePlans(
   }
   const int year = request->year() == 0 ? kDefaultCompareYear : request->year();
   if (year < domain::kMinYear || year > domain::kMaxYear) {
-    violations.Add("year", absl::StrCat("year ", year, " is outside ",
-                                        domain::kMinYear, "-",
-                                        domain::kMaxYear, "."));
+    violations.Add("year",
+                   absl::StrCat("year ", year, " is outside ", domain::kMinYear,
+                                "-", domain::kMaxYear, "."));
   }
   if (!request->pathway().empty()) {
     violations.AddFrom(CheckPathwayName(request->pathway(), "pathway"));
@@ -297,9 +295,9 @@ grpc::Status BenchmarkServiceImpl::ComparePlans(
     if (!pathway.ok()) return call.Finish(pathway.status());
     if (pathway->sector() != request->sector()) {
       return call.Finish(domain::InvalidField(
-          "pathway", absl::StrCat(request->pathway(), " is a ",
-                                  itp::v1::Sector_Name(pathway->sector()),
-                                  " pathway.")));
+          "pathway",
+          absl::StrCat(request->pathway(), " is a ",
+                       itp::v1::Sector_Name(pathway->sector()), " pathway.")));
     }
     reference = *std::move(pathway);
   } else {
@@ -330,8 +328,8 @@ grpc::Status BenchmarkServiceImpl::ComparePlans(
   both.children = {has_sector, submitted};
   storage::PlanListQuery query;
   query.country = domain::kAnyCountry;
-  query.filter = auth::RestrictToReadable(call.principal(),
-                                          domain::kAnyCountry, both);
+  query.filter =
+      auth::RestrictToReadable(call.principal(), domain::kAnyCountry, both);
   query.page_size = domain::kMaxPageSize;
   std::vector<itp::v1::PlanComparison> rows;
   while (true) {

@@ -33,11 +33,10 @@ storage::WriteContext CallGuard::Write() const {
 }
 
 grpc::Status CallGuard::Finish(const absl::Status& outcome) {
-  const bool denied = absl::IsUnauthenticated(outcome) ||
-                      absl::IsPermissionDenied(outcome);
+  const bool denied =
+      absl::IsUnauthenticated(outcome) || absl::IsPermissionDenied(outcome);
   if (denied || (kind_ == kMutation && !outcome.ok())) {
-    absl::Status recorded =
-        deps_.audit.Record(Write(), resource_, outcome);
+    absl::Status recorded = deps_.audit.Record(Write(), resource_, outcome);
     if (!recorded.ok()) {
       Log(LogLevel::kError,
           absl::StrCat("audit record of ", method_, " on ", resource_,

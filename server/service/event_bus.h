@@ -38,8 +38,8 @@ class EventBus {
       uint64_t seen;
     } args{&sequence_, seen};
     mu_.AwaitWithTimeout(
-        absl::Condition(+[](Args* a) { return *a->sequence != a->seen; },
-                        &args),
+        absl::Condition(
+            +[](Args* a) { return *a->sequence != a->seen; }, &args),
         timeout);
     return sequence_;
   }

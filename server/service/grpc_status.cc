@@ -18,10 +18,10 @@ grpc::Status ToGrpcStatus(const absl::Status& status) {
         any->set_value(std::string(payload));
       });
   // absl::StatusCode and grpc::StatusCode share the canonical numbering.
-  return grpc::Status(static_cast<grpc::StatusCode>(status.code()),
-                      std::string(status.message()),
-                      proto.details_size() > 0 ? proto.SerializeAsString()
-                                               : std::string());
+  return grpc::Status(
+      static_cast<grpc::StatusCode>(status.code()),
+      std::string(status.message()),
+      proto.details_size() > 0 ? proto.SerializeAsString() : std::string());
 }
 
 }  // namespace itp::service

@@ -19,7 +19,8 @@ class LoggingInterceptor : public grpc::experimental::Interceptor {
   explicit LoggingInterceptor(grpc::experimental::ServerRpcInfo* info)
       : info_(info), start_(absl::Now()) {}
 
-  void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
+  void Intercept(
+      grpc::experimental::InterceptorBatchMethods* methods) override {
     if (methods->QueryInterceptionHookPoint(
             InterceptionHookPoints::PRE_SEND_STATUS)) {
       grpc::Status status = methods->GetSendStatus();
@@ -27,10 +28,10 @@ class LoggingInterceptor : public grpc::experimental::Interceptor {
                              ? info_->server_context()->peer()
                              : "";
       Log(status.ok() ? LogLevel::kInfo : LogLevel::kWarning,
-          absl::StrFormat("rpc %s code=%s latency_ms=%.3f peer=%s",
-                          info_->method(), std::string(domain::CanonicalCodeName(status.error_code())),
-                          absl::ToDoubleMilliseconds(absl::Now() - start_),
-                          peer));
+          absl::StrFormat(
+              "rpc %s code=%s latency_ms=%.3f peer=%s", info_->method(),
+              std::string(domain::CanonicalCodeName(status.error_code())),
+              absl::ToDoubleMilliseconds(absl::Now() - start_), peer));
     }
     methods->Proceed();
   }

@@ -40,8 +40,7 @@ storage::PlanMutation Action(PlanAction action, const std::string& etag) {
 
 // Authenticates, parses `name` as a plan name (field `field`) and authorizes
 // `operation` on its country. The parsed name on success.
-absl::StatusOr<domain::PlanName> Admit(CallGuard& call,
-                                       const std::string& name,
+absl::StatusOr<domain::PlanName> Admit(CallGuard& call, const std::string& name,
                                        absl::string_view field,
                                        Operation operation) {
   absl::Status s = call.Authenticate();
@@ -80,18 +79,17 @@ grpc::Status PlanServiceImpl::CreatePlan(
   Plan plan = request->plan();
   domain::ClearOutputOnlyFields(plan);
   plan.set_name(domain::PlanName{*country, request->plan_id()}.ToString());
-  return call.Finish(store_.CreatePlan(call.Write(), plan),
-                     response);
+  return call.Finish(store_.CreatePlan(call.Write(), plan), response);
 }
 
 grpc::Status PlanServiceImpl::GetPlan(grpc::ServerContext* context,
                                       const itp::v1::GetPlanRequest* request,
                                       Plan* response) {
-  CallGuard call(guard_, *context, kGetPlan, CallGuard::kRead,
-                 request->name());
+  CallGuard call(guard_, *context, kGetPlan, CallGuard::kRead, request->name());
   auto name = Admit(call, request->name(), "name", Operation::kReadPlan);
   if (!name.ok()) return call.Finish(name.status());
-  return call.Finish(ReadPlanAs(call, store_, request->name(), name->country), response);
+  return call.Finish(ReadPlanAs(call, store_, request->name(), name->country),
+                     response);
 }
 
 grpc::Status PlanServiceImpl::ListPlans(
@@ -118,13 +116,12 @@ grpc::Status PlanServiceImpl::ListPlans(
 
   // Only plans the caller may read are listed (and counted): the caller's
   // filter is combined with the visibility rule of its role.
-  std::optional<domain::FilterExpr> combined = auth::RestrictToReadable(
-      call.principal(), *country, *std::move(filter));
+  std::optional<domain::FilterExpr> combined =
+      auth::RestrictToReadable(call.principal(), *country, *std::move(filter));
   // Tokens are bound to the parsed query (visibility included), so that a
   // token cannot be replayed by a caller who sees other plans.
   const uint64_t fingerprint = domain::QueryFingerprint(
-      {"ListPlans", request->parent(),
-       combined ? combined->DebugString() : "",
+      {"ListPlans", request->parent(), combined ? combined->DebugString() : "",
        absl::StrCat(static_cast<int>(order->field), order->descending)});
   storage::PlanListQuery query;
   query.country = *country;
@@ -157,16 +154,16 @@ grpc::Status PlanServiceImpl::UpdatePlan(
   if (!name.ok()) return call.Finish(name.status());
 
   auto mutation = [request](Plan& plan, int64_t) {
-    absl::Status applied = domain::ApplyUpdate(plan, request->plan(),
-                                               request->update_mask());
+    absl::Status applied =
+        domain::ApplyUpdate(plan, request->plan(), request->update_mask());
     if (!applied.ok()) return applied;
     FieldViolations violations;
     domain::ValidatePlanContent(plan, "plan", &violations);
     return violations.ToStatus();
   };
-  return call.Finish(store_.MutatePlan(call.Write(),
-                                       request->plan().name(), mutation),
-                     response);
+  return call.Finish(
+      store_.MutatePlan(call.Write(), request->plan().name(), mutation),
+      response);
 }
 
 grpc::Status PlanServiceImpl::DeletePlan(
@@ -177,8 +174,7 @@ grpc::Status PlanServiceImpl::DeletePlan(
   auto name = Admit(call, request->name(), "name", Operation::kWritePlan);
   if (!name.ok()) return call.Finish(name.status());
   return call.Finish(store_.DeletePlan(
-      call.Write(), request->name(),
-      [request](const Plan& plan) {
+      call.Write(), request->name(), [request](const Plan& plan) {
         return domain::CheckDeletion(plan, request->etag());
       }));
 }
@@ -212,13 +208,12 @@ grpc::Status PlanServiceImpl::WithdrawPlan(
                        &violations);
   if (!violations.empty()) return call.Finish(violations.ToStatus());
   auto withdraw = [request](Plan& plan, int64_t now) {
-    absl::Status applied = domain::ApplyAction(plan, PlanAction::kWithdraw,
-                                               request->etag(), now);
+    absl::Status applied =
+        domain::ApplyAction(plan, PlanAction::kWithdraw, request->etag(), now);
     if (applied.ok()) plan.set_withdrawal_reason(request->reason());
     return applied;
   };
-  return call.Finish(store_.MutatePlan(call.Write(),
-                                       request->name(), withdraw),
+  return call.Finish(store_.MutatePlan(call.Write(), request->name(), withdraw),
                      response);
 }
 

@@ -161,15 +161,14 @@ grpc::Status ReviewServiceImpl::StartReview(
     }
     return review;
   };
-  return call.Finish(
-      reviews_.StartReview(
-          call.Write(), request->parent(),
-          [etag](Plan& p, int64_t now) {
-            return domain::ApplyAction(p, domain::PlanAction::kStartReview,
-                                       etag, now);
-          },
-          make_review),
-      response);
+  return call.Finish(reviews_.StartReview(
+                         call.Write(), request->parent(),
+                         [etag](Plan& p, int64_t now) {
+                           return domain::ApplyAction(
+                               p, domain::PlanAction::kStartReview, etag, now);
+                         },
+                         make_review),
+                     response);
 }
 
 grpc::Status ReviewServiceImpl::GetReview(
@@ -250,20 +249,19 @@ grpc::Status ReviewServiceImpl::ScoreReview(
   FieldViolations violations;
   domain::ValidateScores(request->scores(), rubric, "scores", &violations);
   if (!violations.empty()) return call.Finish(violations.ToStatus());
-  return call.Finish(
-      reviews_.MutateReview(
-          call.Write(), request->name(),
-          [&](Review& review, int, int64_t) {
-            return domain::ApplyScores(review, request->scores(),
-                                       request->etag(), rubric);
-          },
-          nullptr),
-      response);
+  return call.Finish(reviews_.MutateReview(
+                         call.Write(), request->name(),
+                         [&](Review& review, int, int64_t) {
+                           return domain::ApplyScores(review, request->scores(),
+                                                      request->etag(), rubric);
+                         },
+                         nullptr),
+                     response);
 }
 
 grpc::Status ReviewServiceImpl::CompleteReview(
-    grpc::ServerContext* context,
-    const itp::v1::CompleteReviewRequest* request, Review* response) {
+    grpc::ServerContext* context, const itp::v1::CompleteReviewRequest* request,
+    Review* response) {
   CallGuard call(guard_, *context, kCompleteReview, CallGuard::kMutation,
                  request->name(), request->request_id());
   absl::Status s = call.Authenticate();
@@ -294,8 +292,8 @@ grpc::Status ReviewServiceImpl::CompleteReview(
           call.Write(), request->name(),
           [request](Review& review, int unresolved, int64_t now) {
             return domain::ApplyCompletion(review, request->decision(),
-                                           request->summary(),
-                                           request->etag(), unresolved, now);
+                                           request->summary(), request->etag(),
+                                           unresolved, now);
           },
           &decide),
       response);
@@ -336,8 +334,7 @@ grpc::Status ReviewServiceImpl::CreateComment(
   input.set_body(comment.body());
   input.set_reply_to(comment.reply_to());
   return call.Finish(
-      reviews_.CreateComment(call.Write(), request->parent(), input),
-      response);
+      reviews_.CreateComment(call.Write(), request->parent(), input), response);
 }
 
 grpc::Status ReviewServiceImpl::ListComments(
@@ -368,8 +365,8 @@ grpc::Status ReviewServiceImpl::ListComments(
 }
 
 grpc::Status ReviewServiceImpl::ResolveComment(
-    grpc::ServerContext* context,
-    const itp::v1::ResolveCommentRequest* request, Comment* response) {
+    grpc::ServerContext* context, const itp::v1::ResolveCommentRequest* request,
+    Comment* response) {
   CallGuard call(guard_, *context, kResolveComment, CallGuard::kMutation,
                  request->name());
   absl::Status s = call.Authenticate();
@@ -448,7 +445,8 @@ grpc::Status ReviewServiceImpl::WatchPlanEvents(
                                             /*allow_wildcard=*/true, "parent");
   if (!country.ok()) return call.Finish(country.status());
   s = call.Authorize(Operation::kReadPlan, *country);
-  if (s.ok() && IsPartner(call.principal()) && *country != domain::kAnyCountry &&
+  if (s.ok() && IsPartner(call.principal()) &&
+      *country != domain::kAnyCountry &&
       !call.principal().HasCountry(*country)) {
     s = call.AuthorizeRead(*country, std::nullopt);
   }

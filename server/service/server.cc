@@ -24,9 +24,9 @@
 #include "grpcpp/server_builder.h"
 #include "server/auth/api_key_secret.h"
 #include "server/auth/authenticator.h"
+#include "server/benchmark/reference_pathways.h"
 #include "server/common/log.h"
 #include "server/demo/demo_plans.h"
-#include "server/benchmark/reference_pathways.h"
 #include "server/service/admin_service.h"
 #include "server/service/benchmark_job_service.h"
 #include "server/service/benchmark_service.h"
@@ -59,13 +59,13 @@ absl::StatusOr<std::string> ReadFile(const std::string& path,
 bool IsLoopback(absl::string_view address) {
   absl::string_view host = address.substr(0, address.rfind(':'));
   return host == "localhost" || host == "[::1]" ||
-         absl::StartsWith(host, "127.") ||
-         absl::StartsWith(address, "unix:");
+         absl::StartsWith(host, "127.") || absl::StartsWith(address, "unix:");
 }
 
 absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> Credentials(
     const ServerConfig& config) {
-  const bool tls = !config.tls_cert_file.empty() || !config.tls_key_file.empty();
+  const bool tls =
+      !config.tls_cert_file.empty() || !config.tls_key_file.empty();
   if (!tls) {
     if (!config.tls_client_ca_file.empty()) {
       return absl::InvalidArgumentError(
@@ -125,8 +125,8 @@ absl::Status WriteSecretFile(const std::string& path,
   }
   bool ok = fchmod(fd, 0600) == 0;
   std::string line = secret + "\n";
-  ok = ok && write(fd, line.data(), line.size()) ==
-                 static_cast<ssize_t>(line.size());
+  ok = ok &&
+       write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size());
   ok = fsync(fd) == 0 && ok;
   ok = close(fd) == 0 && ok;
   if (!ok) {
@@ -279,8 +279,8 @@ absl::StatusOr<std::unique_ptr<ItpServer>> ItpServer::Start(
     Log(LogLevel::kInfo, absl::StrCat("demo data: ", *seeded,
                                       " plans added (existing plans kept)"));
   }
-  auto server = std::make_unique<ServerImpl>(*std::move(stores), now,
-                                             config.job_workers);
+  auto server =
+      std::make_unique<ServerImpl>(*std::move(stores), now, config.job_workers);
   absl::Status built = server->Build(config);
   if (!built.ok()) return built;
   return std::unique_ptr<ItpServer>(std::move(server));
@@ -302,11 +302,11 @@ absl::Status RunServer(const ServerConfig& config,
       config.listen_address.substr(0, config.listen_address.rfind(':'));
   const bool tls = !config.tls_cert_file.empty();
   Log(LogLevel::kInfo,
-      absl::StrCat("itp-server listening on ", host, ":", (*server)->port(),
-                   tls ? (config.tls_client_ca_file.empty() ? " (TLS)"
-                                                            : " (mutual TLS)")
-                       : " (plaintext)",
-                   ", database ", config.db_path));
+      absl::StrCat(
+          "itp-server listening on ", host, ":", (*server)->port(),
+          tls ? (config.tls_client_ca_file.empty() ? " (TLS)" : " (mutual TLS)")
+              : " (plaintext)",
+          ", database ", config.db_path));
   if (!port_file.empty()) {
     std::string tmp = port_file + ".tmp";
     {

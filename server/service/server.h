@@ -1,7 +1,7 @@
 // Assembles and runs itp-server: storage, API-key authentication, handlers,
-// TLS, health checking, reflection, per-RPC logging and graceful shutdown. main() only turns flags
-// into a ServerConfig and calls RunServer; tests call ItpServer::Start on
-// port 0 and read the bound port.
+// TLS, health checking, reflection, per-RPC logging and graceful shutdown.
+// main() only turns flags into a ServerConfig and calls RunServer; tests call
+// ItpServer::Start on port 0 and read the bound port.
 //
 //   ServerConfig config;
 //   config.listen_address = "127.0.0.1:0";

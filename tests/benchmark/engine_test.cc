@@ -116,8 +116,8 @@ Pathway IeaNzeSteel() {
   Pathway p = MakePathway(
       kNze, "IEA Net Zero by 2050, crude steel", "Net Zero Emissions by 2050",
       1, "IEA NZE 2022",
-      "IEA NZE scenario, WEF Net-Zero Industry Tracker 2022 data sheet",
-      "2022", {{2020, 1.90}, {2030, 0.92}, {2040, 0.43}, {2050, 0.11}});
+      "IEA NZE scenario, WEF Net-Zero Industry Tracker 2022 data sheet", "2022",
+      {{2020, 1.90}, {2030, 0.92}, {2040, 0.43}, {2050, 0.11}});
   p.set_scenario_temperature_c(1.5);
   p.set_global_budget_gtco2(396);
   return p;
@@ -552,8 +552,9 @@ TEST(BenchmarkEdgeCaseTest, SectorWithoutPathwayIsNotCovered) {
   const SectorBenchmark& cement = report.sectors(0);
   EXPECT_EQ(cement.sector(), itp::v1::CEMENT);
   EXPECT_FALSE(cement.covered());
-  EXPECT_THAT(cement.messages(),
-              ElementsAre("None of the reference pathways used covers CEMENT."));
+  EXPECT_THAT(
+      cement.messages(),
+      ElementsAre("None of the reference pathways used covers CEMENT."));
   EXPECT_THAT(cement.pathways(), IsEmpty());
   EXPECT_THAT(cement.labels(), IsEmpty());
   EXPECT_THAT(report.pathway_releases(), IsEmpty());
@@ -913,9 +914,9 @@ TEST(ValidatePathwayTest, ReleaseDateMustBeACalendarDate) {
                            "2023-02-29", "2022-4-01", "2022-00"}) {
     Pathway p = IeaNzeSteel();
     p.set_release_date(date);
-    EXPECT_THAT(
-        PathwayViolations(p),
-        ElementsAre(Pair("pathway.release_date", HasSubstr("YYYY, YYYY-MM or YYYY-MM-DD"))))
+    EXPECT_THAT(PathwayViolations(p),
+                ElementsAre(Pair("pathway.release_date",
+                                 HasSubstr("YYYY, YYYY-MM or YYYY-MM-DD"))))
         << date;
   }
   // Sources give dates at different precisions.

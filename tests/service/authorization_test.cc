@@ -25,8 +25,8 @@
 #include "gtest/gtest.h"
 #include "itp/v1/admin_service.grpc.pb.h"
 #include "itp/v1/benchmark_service.grpc.pb.h"
-#include "itp/v1/review_service.grpc.pb.h"
 #include "itp/v1/plan_service.grpc.pb.h"
+#include "itp/v1/review_service.grpc.pb.h"
 #include "server/domain/plan_lifecycle.h"
 #include "server/service/server.h"
 #include "server/storage/sqlite.h"
@@ -76,9 +76,9 @@ enum class Rpc {
 };
 
 const std::vector<Caller> kCallers = {
-    Caller::kNoKey,    Caller::kBadKey,  Caller::kRevokedKey,
+    Caller::kNoKey,      Caller::kBadKey,       Caller::kRevokedKey,
     Caller::kPartnerOwn, Caller::kPartnerOther, Caller::kReviewer,
-    Caller::kRunner,   Caller::kAdmin};
+    Caller::kRunner,     Caller::kAdmin};
 
 const std::vector<Plan::State> kStates = {
     Plan::DRAFT,    Plan::SUBMITTED, Plan::IN_REVIEW, Plan::CHANGES_REQUESTED,
@@ -194,8 +194,7 @@ StatusCode Expected(Rpc rpc, Caller c, Plan::State state) {
       return StatusCode::OK;
     case Rpc::kGetPlan:
     case Rpc::kListPlanRevisions:
-      return MayRead(c, state) ? StatusCode::OK
-                               : StatusCode::PERMISSION_DENIED;
+      return MayRead(c, state) ? StatusCode::OK : StatusCode::PERMISSION_DENIED;
     case Rpc::kGetPlanRevision:
       if (!MayRead(c, state)) return StatusCode::PERMISSION_DENIED;
       // A plan that was never submitted has no revision 1.
@@ -211,8 +210,7 @@ StatusCode Expected(Rpc rpc, Caller c, Plan::State state) {
     case Rpc::kWithdrawPlan:
       if (!MayWrite(c)) return StatusCode::PERMISSION_DENIED;
       return state == Plan::SUBMITTED || state == Plan::IN_REVIEW ||
-                     state == Plan::CHANGES_REQUESTED ||
-                     state == Plan::APPROVED
+                     state == Plan::CHANGES_REQUESTED || state == Plan::APPROVED
                  ? StatusCode::OK
                  : StatusCode::FAILED_PRECONDITION;
     case Rpc::kCreateApiKey:
@@ -229,11 +227,9 @@ StatusCode Expected(Rpc rpc, Caller c, Plan::State state) {
     case Rpc::kBenchmarkPlan:
       // Partners benchmark their own plans only, drafts included.
       if (c == Caller::kPartnerOther) return StatusCode::PERMISSION_DENIED;
-      return MayRead(c, state) ? StatusCode::OK
-                               : StatusCode::PERMISSION_DENIED;
+      return MayRead(c, state) ? StatusCode::OK : StatusCode::PERMISSION_DENIED;
     case Rpc::kListBenchmarkReports:
-      return MayRead(c, state) ? StatusCode::OK
-                               : StatusCode::PERMISSION_DENIED;
+      return MayRead(c, state) ? StatusCode::OK : StatusCode::PERMISSION_DENIED;
     case Rpc::kStartReview:
       if (c != Caller::kReviewer && c != Caller::kAdmin) {
         return StatusCode::PERMISSION_DENIED;
@@ -246,8 +242,7 @@ StatusCode Expected(Rpc rpc, Caller c, Plan::State state) {
       if (c == Caller::kRunner || c == Caller::kPartnerOther) {
         return StatusCode::PERMISSION_DENIED;
       }
-      return MayRead(c, state) ? StatusCode::OK
-                               : StatusCode::PERMISSION_DENIED;
+      return MayRead(c, state) ? StatusCode::OK : StatusCode::PERMISSION_DENIED;
     case Rpc::kComparePlanRevisions:
       if (!MayRead(c, state)) return StatusCode::PERMISSION_DENIED;
       // A plan never submitted has no revision 1 to compare.
@@ -285,8 +280,7 @@ class World {
     keys_[Caller::kReviewer] =
         NewKey(itp::v1::REVIEWER, {}, "LeadIT secretariat reviewer").secret();
     keys_[Caller::kRunner] =
-        NewKey(itp::v1::BENCHMARK_RUNNER, {}, "Nightly benchmark job")
-            .secret();
+        NewKey(itp::v1::BENCHMARK_RUNNER, {}, "Nightly benchmark job").secret();
     auto revoked = NewKey(itp::v1::PARTNER, {"IND"}, "Retired India upload");
     keys_[Caller::kRevokedKey] = revoked.secret();
     grpc::ClientContext context;
@@ -426,12 +420,11 @@ void PrintTo(const Cell& cell, std::ostream* os) {
 }
 
 std::string CellName(const ::testing::TestParamInfo<Cell>& info) {
-  std::string state =
-      absl::StrReplaceAll(absl::AsciiStrToLower(Plan::State_Name(info.param.state)),
-                          {{"_", ""}});
+  std::string state = absl::StrReplaceAll(
+      absl::AsciiStrToLower(Plan::State_Name(info.param.state)), {{"_", ""}});
   state[0] = absl::ascii_toupper(state[0]);
-  return absl::StrCat(RpcName(info.param.rpc), "_", CallerName(info.param.caller),
-                      "_", state);
+  return absl::StrCat(RpcName(info.param.rpc), "_",
+                      CallerName(info.param.caller), "_", state);
 }
 
 class AuthorizationTest : public ::testing::TestWithParam<Cell> {
@@ -445,9 +438,8 @@ class AuthorizationTest : public ::testing::TestWithParam<Cell> {
   // Runs the cell's RPC as its caller and returns the status code.
   StatusCode Run(const Cell& cell) {
     static int counter = 0;
-    const std::string plan_id =
-        absl::StrCat("steel-", absl::AsciiStrToLower(RpcName(cell.rpc)), "-",
-                     ++counter);
+    const std::string plan_id = absl::StrCat(
+        "steel-", absl::AsciiStrToLower(RpcName(cell.rpc)), "-", ++counter);
     grpc::ClientContext context;
     world_->Authorize(&context, cell.caller);
     switch (cell.rpc) {
@@ -457,21 +449,24 @@ class AuthorizationTest : public ::testing::TestWithParam<Cell> {
         request.set_plan_id(plan_id);
         *request.mutable_plan() = testing::IndiaSteelPlan();
         Plan response;
-        return world_->plans().CreatePlan(&context, request, &response)
+        return world_->plans()
+            .CreatePlan(&context, request, &response)
             .error_code();
       }
       case Rpc::kGetPlan: {
         itp::v1::GetPlanRequest request;
         request.set_name(world_->MakePlan(plan_id, cell.state).name());
         Plan response;
-        return world_->plans().GetPlan(&context, request, &response)
+        return world_->plans()
+            .GetPlan(&context, request, &response)
             .error_code();
       }
       case Rpc::kListPlans: {
         itp::v1::ListPlansRequest request;
         request.set_parent("countries/IND");
         itp::v1::ListPlansResponse response;
-        return world_->plans().ListPlans(&context, request, &response)
+        return world_->plans()
+            .ListPlans(&context, request, &response)
             .error_code();
       }
       case Rpc::kUpdatePlan: {
@@ -481,21 +476,24 @@ class AuthorizationTest : public ::testing::TestWithParam<Cell> {
         request.mutable_plan()->set_summary("Revised after consultation");
         request.mutable_update_mask()->add_paths("summary");
         Plan response;
-        return world_->plans().UpdatePlan(&context, request, &response)
+        return world_->plans()
+            .UpdatePlan(&context, request, &response)
             .error_code();
       }
       case Rpc::kDeletePlan: {
         itp::v1::DeletePlanRequest request;
         request.set_name(world_->MakePlan(plan_id, cell.state).name());
         google::protobuf::Empty response;
-        return world_->plans().DeletePlan(&context, request, &response)
+        return world_->plans()
+            .DeletePlan(&context, request, &response)
             .error_code();
       }
       case Rpc::kSubmitPlan: {
         itp::v1::SubmitPlanRequest request;
         request.set_name(world_->MakePlan(plan_id, cell.state).name());
         Plan response;
-        return world_->plans().SubmitPlan(&context, request, &response)
+        return world_->plans()
+            .SubmitPlan(&context, request, &response)
             .error_code();
       }
       case Rpc::kWithdrawPlan: {
@@ -503,7 +501,8 @@ class AuthorizationTest : public ::testing::TestWithParam<Cell> {
         request.set_name(world_->MakePlan(plan_id, cell.state).name());
         request.set_reason("Superseded by the updated national roadmap");
         Plan response;
-        return world_->plans().WithdrawPlan(&context, request, &response)
+        return world_->plans()
+            .WithdrawPlan(&context, request, &response)
             .error_code();
       }
       case Rpc::kGetPlanRevision: {
@@ -511,14 +510,16 @@ class AuthorizationTest : public ::testing::TestWithParam<Cell> {
         request.set_name(absl::StrCat(
             world_->MakePlan(plan_id, cell.state).name(), "/revisions/1"));
         itp::v1::PlanRevision response;
-        return world_->plans().GetPlanRevision(&context, request, &response)
+        return world_->plans()
+            .GetPlanRevision(&context, request, &response)
             .error_code();
       }
       case Rpc::kListPlanRevisions: {
         itp::v1::ListPlanRevisionsRequest request;
         request.set_parent(world_->MakePlan(plan_id, cell.state).name());
         itp::v1::ListPlanRevisionsResponse response;
-        return world_->plans().ListPlanRevisions(&context, request, &response)
+        return world_->plans()
+            .ListPlanRevisions(&context, request, &response)
             .error_code();
       }
       case Rpc::kCreateApiKey: {
@@ -526,13 +527,15 @@ class AuthorizationTest : public ::testing::TestWithParam<Cell> {
         request.mutable_api_key()->set_role(itp::v1::REVIEWER);
         request.mutable_api_key()->set_display_name("Secretariat reviewer");
         itp::v1::CreateApiKeyResponse response;
-        return world_->admin().CreateApiKey(&context, request, &response)
+        return world_->admin()
+            .CreateApiKey(&context, request, &response)
             .error_code();
       }
       case Rpc::kListApiKeys: {
         itp::v1::ListApiKeysRequest request;
         itp::v1::ListApiKeysResponse response;
-        return world_->admin().ListApiKeys(&context, request, &response)
+        return world_->admin()
+            .ListApiKeys(&context, request, &response)
             .error_code();
       }
       case Rpc::kRevokeApiKey: {
@@ -541,22 +544,24 @@ class AuthorizationTest : public ::testing::TestWithParam<Cell> {
         itp::v1::RevokeApiKeyRequest request;
         request.set_name("apiKeys/00000000deadbeef");
         itp::v1::ApiKey response;
-        StatusCode code =
-            world_->admin().RevokeApiKey(&context, request, &response)
-                .error_code();
+        StatusCode code = world_->admin()
+                              .RevokeApiKey(&context, request, &response)
+                              .error_code();
         return code == StatusCode::NOT_FOUND ? StatusCode::OK : code;
       }
       case Rpc::kListAuditEvents: {
         itp::v1::ListAuditEventsRequest request;
         itp::v1::ListAuditEventsResponse response;
-        return world_->admin().ListAuditEvents(&context, request, &response)
+        return world_->admin()
+            .ListAuditEvents(&context, request, &response)
             .error_code();
       }
       case Rpc::kListPathways: {
         itp::v1::ListPathwaysRequest request;
         request.set_sector(itp::v1::IRON_AND_STEEL);
         itp::v1::ListPathwaysResponse response;
-        return world_->benchmarks().ListPathways(&context, request, &response)
+        return world_->benchmarks()
+            .ListPathways(&context, request, &response)
             .error_code();
       }
       case Rpc::kCreatePathway: {
@@ -577,14 +582,16 @@ class AuthorizationTest : public ::testing::TestWithParam<Cell> {
           point->set_intensity_tco2_per_t(intensity);
         }
         itp::v1::Pathway response;
-        return world_->benchmarks().CreatePathway(&context, request, &response)
+        return world_->benchmarks()
+            .CreatePathway(&context, request, &response)
             .error_code();
       }
       case Rpc::kBenchmarkPlan: {
         itp::v1::BenchmarkPlanRequest request;
         request.set_name(world_->MakePlan(plan_id, cell.state).name());
         itp::v1::BenchmarkReport response;
-        return world_->benchmarks().BenchmarkPlan(&context, request, &response)
+        return world_->benchmarks()
+            .BenchmarkPlan(&context, request, &response)
             .error_code();
       }
       case Rpc::kListBenchmarkReports: {
@@ -599,27 +606,31 @@ class AuthorizationTest : public ::testing::TestWithParam<Cell> {
         itp::v1::ComparePlansRequest request;
         request.set_sector(itp::v1::IRON_AND_STEEL);
         itp::v1::ComparePlansResponse response;
-        return world_->benchmarks().ComparePlans(&context, request, &response)
+        return world_->benchmarks()
+            .ComparePlans(&context, request, &response)
             .error_code();
       }
       case Rpc::kGetRubric: {
         itp::v1::GetRubricRequest request;
         itp::v1::Rubric response;
-        return world_->reviews().GetRubric(&context, request, &response)
+        return world_->reviews()
+            .GetRubric(&context, request, &response)
             .error_code();
       }
       case Rpc::kStartReview: {
         itp::v1::StartReviewRequest request;
         request.set_parent(world_->MakePlan(plan_id, cell.state).name());
         itp::v1::Review response;
-        return world_->reviews().StartReview(&context, request, &response)
+        return world_->reviews()
+            .StartReview(&context, request, &response)
             .error_code();
       }
       case Rpc::kListReviews: {
         itp::v1::ListReviewsRequest request;
         request.set_parent(world_->MakePlan(plan_id, cell.state).name());
         itp::v1::ListReviewsResponse response;
-        return world_->reviews().ListReviews(&context, request, &response)
+        return world_->reviews()
+            .ListReviews(&context, request, &response)
             .error_code();
       }
       case Rpc::kComparePlanRevisions: {
@@ -649,12 +660,10 @@ TEST_P(AuthorizationTest, CallGetsTheExpectedCode) {
 std::vector<Cell> AllCells() {
   std::vector<Cell> cells;
   const std::vector<Rpc> plan_rpcs = {
-      Rpc::kGetPlan,          Rpc::kUpdatePlan,
-      Rpc::kDeletePlan,       Rpc::kSubmitPlan,
-      Rpc::kWithdrawPlan,     Rpc::kGetPlanRevision,
-      Rpc::kListPlanRevisions, Rpc::kBenchmarkPlan,
-      Rpc::kListBenchmarkReports, Rpc::kStartReview,
-      Rpc::kListReviews,      Rpc::kComparePlanRevisions};
+      Rpc::kGetPlan,           Rpc::kUpdatePlan,    Rpc::kDeletePlan,
+      Rpc::kSubmitPlan,        Rpc::kWithdrawPlan,  Rpc::kGetPlanRevision,
+      Rpc::kListPlanRevisions, Rpc::kBenchmarkPlan, Rpc::kListBenchmarkReports,
+      Rpc::kStartReview,       Rpc::kListReviews,   Rpc::kComparePlanRevisions};
   for (Rpc rpc : plan_rpcs) {
     for (Caller caller : kCallers) {
       for (Plan::State state : kStates) cells.push_back({rpc, caller, state});
@@ -681,8 +690,7 @@ TEST_F(VisibilityTest, ListsReturnExactlyTheReadablePlans) {
   for (Plan::State state : kStates) {
     for (int i = 0; i < 3; ++i) {
       Plan plan = world_->MakePlan(
-          absl::StrCat("visible-", static_cast<int>(state), "-", i),
-          state);
+          absl::StrCat("visible-", static_cast<int>(state), "-", i), state);
       india[plan.name()] = state;
     }
   }
@@ -745,9 +753,9 @@ TEST_F(VisibilityTest, DeniedAttemptsAndChangesAreAudited) {
     request.set_name(plan.name());
     request.set_request_id("3b241101-e2bb-4255-8caf-4136c566a962");
     Plan response;
-    EXPECT_EQ(world_->plans().SubmitPlan(&context, request, &response)
-                  .error_code(),
-              StatusCode::PERMISSION_DENIED);
+    EXPECT_EQ(
+        world_->plans().SubmitPlan(&context, request, &response).error_code(),
+        StatusCode::PERMISSION_DENIED);
   }
   {
     grpc::ClientContext context;
@@ -756,8 +764,7 @@ TEST_F(VisibilityTest, DeniedAttemptsAndChangesAreAudited) {
     request.set_name(plan.name());
     request.set_request_id("9c5b94b1-35ad-49bb-b118-8e8fc24abf80");
     Plan response;
-    EXPECT_TRUE(
-        world_->plans().SubmitPlan(&context, request, &response).ok());
+    EXPECT_TRUE(world_->plans().SubmitPlan(&context, request, &response).ok());
   }
   grpc::ClientContext context;
   world_->Authorize(&context, Caller::kAdmin);

@@ -941,8 +941,9 @@ TEST_F(BenchmarkServiceTest, CementPlanAgainstSteelPathwaysIsNotCovered) {
   const SectorBenchmark& cement = report.sectors(0);
   EXPECT_EQ(cement.sector(), itp::v1::CEMENT);
   EXPECT_FALSE(cement.covered());
-  EXPECT_THAT(cement.messages(),
-              ElementsAre("None of the reference pathways used covers CEMENT."));
+  EXPECT_THAT(
+      cement.messages(),
+      ElementsAre("None of the reference pathways used covers CEMENT."));
   EXPECT_THAT(cement.pathways(), IsEmpty());
   EXPECT_THAT(cement.labels(), IsEmpty());
   EXPECT_THAT(report.pathway_releases(), IsEmpty());

@@ -28,10 +28,10 @@ namespace itp::service {
 namespace {
 
 using ::google::protobuf::util::MessageDifferencer;
+using itp::v1::Plan;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::UnorderedElementsAre;
-using itp::v1::Plan;
 
 constexpr char kIndiaSteel[] = "countries/IND/plans/steel-2070";
 
@@ -181,8 +181,7 @@ class PlanServiceTest : public ::testing::Test {
 
 TEST_F(PlanServiceTest, CreatesThePlanOfTheIssueJsonAndReadsItBack) {
   Plan created;
-  grpc::Status status =
-      Create(testing::IndiaSteelCreateRequest(), &created);
+  grpc::Status status = Create(testing::IndiaSteelCreateRequest(), &created);
   ASSERT_TRUE(status.ok()) << status.error_message();
   EXPECT_EQ(created.name(), kIndiaSteel);
   EXPECT_EQ(created.country(), "IND");
@@ -202,8 +201,7 @@ TEST_F(PlanServiceTest, CreatesThePlanOfTheIssueJsonAndReadsItBack) {
 TEST_F(PlanServiceTest, InvalidPlanReportsEveryViolatedFieldInTheTrailer) {
   itp::v1::CreatePlanRequest request = testing::IndiaSteelCreateRequest();
   request.set_parent("countries/XYZ");
-  request.mutable_plan()->mutable_sectors(0)->mutable_points(3)->set_year(
-      2200);
+  request.mutable_plan()->mutable_sectors(0)->mutable_points(3)->set_year(2200);
   request.mutable_plan()
       ->mutable_sectors(0)
       ->mutable_points(1)
@@ -211,13 +209,12 @@ TEST_F(PlanServiceTest, InvalidPlanReportsEveryViolatedFieldInTheTrailer) {
   Plan plan;
   grpc::Status status = Create(request, &plan);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_THAT(ViolatedFields(status),
-              ElementsAre("parent",
-                          "plan.sectors[0].points[1].intensity_tco2_per_t",
-                          "plan.sectors[0].points[3].year"));
+  EXPECT_THAT(
+      ViolatedFields(status),
+      ElementsAre("parent", "plan.sectors[0].points[1].intensity_tco2_per_t",
+                  "plan.sectors[0].points[3].year"));
   EXPECT_THAT(status.error_message(), HasSubstr("year 2200 is outside"));
-  EXPECT_EQ(Get(kIndiaSteel, &plan).error_code(),
-            grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(Get(kIndiaSteel, &plan).error_code(), grpc::StatusCode::NOT_FOUND);
 }
 
 TEST_F(PlanServiceTest, RetriedCreateReturnsTheFirstResult) {
@@ -273,8 +270,7 @@ TEST_F(PlanServiceTest, UpdateOnlyReplacesMaskedFieldsAndValidatesResult) {
   bad.mutable_sectors(0)->set_base_year(2025);
   grpc::Status status = Update(bad, {"sectors"}, &updated);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_THAT(ViolatedFields(status),
-              ElementsAre("plan.sectors[0].base_year"));
+  EXPECT_THAT(ViolatedFields(status), ElementsAre("plan.sectors[0].base_year"));
 
   status = Update(bad, {"state"}, &updated);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
@@ -380,16 +376,14 @@ TEST_F(PlanServiceTest, WithdrawRecordsReasonAndDeleteNeedsDraft) {
   delete_request.set_etag(draft.etag());
   ASSERT_TRUE(stub_->DeletePlan(&delete_draft, delete_request, &empty).ok());
   Plan gone;
-  EXPECT_EQ(Get(draft.name(), &gone).error_code(),
-            grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(Get(draft.name(), &gone).error_code(), grpc::StatusCode::NOT_FOUND);
 }
 
 TEST_F(PlanServiceTest, FilterWithSqlTextIsRejectedAndTablesStayIntact) {
   MustCreate("IND", "steel-2070", testing::IndiaSteelPlan());
   MustCreate("IDN", "cement-2060", testing::IndonesiaCementPlan());
   for (const char* filter :
-       {"state = SUBMITTED; DROP TABLE plans",
-        "country = \"IND' OR '1'='1\"",
+       {"state = SUBMITTED; DROP TABLE plans", "country = \"IND' OR '1'='1\"",
         "state = DRAFT) OR 1=1 --",
         "name = 'x' UNION SELECT content FROM plans"}) {
     itp::v1::ListPlansRequest request;
@@ -431,8 +425,7 @@ TEST_F(PlanServiceTest, FiltersByStateSectorCountryAndTime) {
   EXPECT_THAT(names("update_time >= \"2000-01-01T00:00:00Z\" AND revision "
                     ">= 1"),
               ElementsAre(kIndiaSteel));
-  EXPECT_THAT(names("update_time < \"2000-01-01T00:00:00Z\""),
-              ElementsAre());
+  EXPECT_THAT(names("update_time < \"2000-01-01T00:00:00Z\""), ElementsAre());
 
   itp::v1::ListPlansRequest per_country;
   per_country.set_parent("countries/IND");
@@ -469,9 +462,8 @@ TEST_F(PlanServiceTest, ListRejectsBadPageSizeParentOrderAndForeignToken) {
 
 TEST_F(PlanServiceTest, ThousandPlansPaginateEveryPlanExactlyOnce) {
   // 1,000 plans over ten LeadIT countries and two sectors.
-  const std::vector<std::string> countries = {"IND", "IDN", "BRA", "VNM",
-                                              "ZAF", "SWE", "DEU", "GBR",
-                                              "KEN", "EGY"};
+  const std::vector<std::string> countries = {
+      "IND", "IDN", "BRA", "VNM", "ZAF", "SWE", "DEU", "GBR", "KEN", "EGY"};
   std::set<std::string> expected;
   for (int i = 0; i < 1000; ++i) {
     const std::string& country = countries[i % countries.size()];
@@ -529,8 +521,8 @@ TEST_F(PlanServiceTest, OversizedRequestIsRejected) {
   itp::v1::CreatePlanRequest request = testing::IndiaSteelCreateRequest();
   for (int i = 0; i < 400; ++i) {
     auto* project = request.mutable_plan()->add_projects();
-    project->set_name(absl::StrCat("Electric arc furnace line ", i,
-                                   std::string(200, ' ')));
+    project->set_name(
+        absl::StrCat("Electric arc furnace line ", i, std::string(200, ' ')));
   }
   Plan plan;
   grpc::Status status = Create(request, &plan);
@@ -545,8 +537,7 @@ TEST_F(PlanServiceTest, HealthServiceReportsServing) {
   grpc::ClientContext context;
   Authorize(&context);
   ASSERT_TRUE(health->Check(&context, request, &response).ok());
-  EXPECT_EQ(response.status(),
-            grpc::health::v1::HealthCheckResponse::SERVING);
+  EXPECT_EQ(response.status(), grpc::health::v1::HealthCheckResponse::SERVING);
 
   request.set_service("itp.v1.NoSuchService");
   grpc::ClientContext unknown;

@@ -42,7 +42,8 @@ void MakeCa(const testing::TempDir& dir, const std::string& name) {
 void MakeCert(const testing::TempDir& dir, const std::string& name,
               const std::string& ca, const std::string& usage) {
   std::string command = absl::StrCat(
-      "cd ", dir.path(), " && printf 'subjectAltName=DNS:localhost,IP:127.0.0.1",
+      "cd ", dir.path(),
+      " && printf 'subjectAltName=DNS:localhost,IP:127.0.0.1",
       "\\nextendedKeyUsage=", usage, "\\n' > ", name,
       ".ext && openssl req -newkey rsa:2048 -nodes -subj '/CN=", name,
       "' -keyout ", name, ".key -out ", name,

@@ -204,7 +204,8 @@ class SqlitePlanStoreTest : public ::testing::Test {
   Plan Create(const std::string& name, Plan plan,
               const std::string& request_id = "") {
     plan.set_name(name);
-    absl::StatusOr<Plan> created = store_->CreatePlan(Ctx("CreatePlan", request_id), plan);
+    absl::StatusOr<Plan> created =
+        store_->CreatePlan(Ctx("CreatePlan", request_id), plan);
     EXPECT_TRUE(created.ok()) << name << ": " << created.status();
     return created.value_or(Plan());
   }
@@ -335,7 +336,8 @@ TEST_F(SqlitePlanStoreTest, CreatePlanStoresDraftWithClockTimesAndEtag) {
   Plan input = IndiaSteelPlan();
   input.set_name(kIndiaSteel);
 
-  absl::StatusOr<Plan> created = store_->CreatePlan(Ctx("CreatePlan", ""), input);
+  absl::StatusOr<Plan> created =
+      store_->CreatePlan(Ctx("CreatePlan", ""), input);
 
   ASSERT_TRUE(created.ok()) << created.status();
   EXPECT_EQ(created->name(), kIndiaSteel);
@@ -405,9 +407,12 @@ TEST_F(SqlitePlanStoreTest, CreatePlanWithTakenNameIsAlreadyExists) {
 
   ExpectError(store_->CreatePlan(Ctx("CreatePlan", ""), second).status(),
               absl::StatusCode::kAlreadyExists, "PLAN_ALREADY_EXISTS");
-  ExpectError(store_->CreatePlan(Ctx("CreatePlan", "9e3b1c2d-7a6f-4e5d-8c9b-0a1b2c3d4e5f"), second)
-                  .status(),
-              absl::StatusCode::kAlreadyExists, "PLAN_ALREADY_EXISTS");
+  ExpectError(
+      store_
+          ->CreatePlan(
+              Ctx("CreatePlan", "9e3b1c2d-7a6f-4e5d-8c9b-0a1b2c3d4e5f"), second)
+          .status(),
+      absl::StatusCode::kAlreadyExists, "PLAN_ALREADY_EXISTS");
 
   EXPECT_THAT(Get(kIndiaSteel), EqualsProto(first));
 }
@@ -416,7 +421,8 @@ TEST_F(SqlitePlanStoreTest, CreatePlanWithMalformedNameIsInvalidArgument) {
   Plan plan = SteelPlan("IND", 2.5);
   plan.set_name("countries/XYZ/plans/steel-2070");
 
-  ExpectInvalidField(store_->CreatePlan(Ctx("CreatePlan", ""), plan).status(), "name");
+  ExpectInvalidField(store_->CreatePlan(Ctx("CreatePlan", ""), plan).status(),
+                     "name");
   ExpectError(store_->GetPlan("countries/XYZ/plans/steel-2070").status(),
               absl::StatusCode::kNotFound, "PLAN_NOT_FOUND");
 }
@@ -430,7 +436,8 @@ TEST_F(SqlitePlanStoreTest, CreatePlanRetriedWithSameRequestIdReturnsFirst) {
 
   Plan input = IndiaSteelPlan();
   input.set_name(kIndiaSteel);
-  absl::StatusOr<Plan> retried = store_->CreatePlan(Ctx("CreatePlan", kCreateRequestId), input);
+  absl::StatusOr<Plan> retried =
+      store_->CreatePlan(Ctx("CreatePlan", kCreateRequestId), input);
 
   ASSERT_TRUE(retried.ok()) << retried.status();
   EXPECT_THAT(*retried, EqualsProto(first));
@@ -448,7 +455,8 @@ TEST_F(SqlitePlanStoreTest, CreatePlanReplayReturnsFirstResponseAfterChanges) {
 
   Plan input = IndiaSteelPlan();
   input.set_name(kIndiaSteel);
-  absl::StatusOr<Plan> retried = store_->CreatePlan(Ctx("CreatePlan", kCreateRequestId), input);
+  absl::StatusOr<Plan> retried =
+      store_->CreatePlan(Ctx("CreatePlan", kCreateRequestId), input);
 
   ASSERT_TRUE(retried.ok()) << retried.status();
   EXPECT_THAT(*retried, EqualsProto(first));
@@ -461,7 +469,8 @@ TEST_F(SqlitePlanStoreTest, RequestIdReusedForAnotherPlanIsInvalidArgument) {
 
   Plan other = IndonesiaCementPlan();
   other.set_name(kIndonesiaCement);
-  absl::Status status = store_->CreatePlan(Ctx("CreatePlan", kCreateRequestId), other).status();
+  absl::Status status =
+      store_->CreatePlan(Ctx("CreatePlan", kCreateRequestId), other).status();
 
   ExpectInvalidField(status, "request_id");
   ExpectError(store_->GetPlan(kIndonesiaCement).status(),
@@ -480,8 +489,8 @@ TEST_F(SqlitePlanStoreTest, SubmitRetriedWithSameRequestIdDoesNotSubmitTwice) {
   ASSERT_EQ(first.revision(), 1);
   Advance(absl::Minutes(1));
 
-  absl::StatusOr<Plan> retried =
-      store_->MutatePlan(Ctx("SubmitPlan", kSubmitRequestId), kIndiaSteel, submit);
+  absl::StatusOr<Plan> retried = store_->MutatePlan(
+      Ctx("SubmitPlan", kSubmitRequestId), kIndiaSteel, submit);
 
   ASSERT_TRUE(retried.ok()) << retried.status();
   EXPECT_THAT(*retried, EqualsProto(first));
@@ -502,7 +511,9 @@ TEST_F(SqlitePlanStoreTest, SubmitReplayReturnsFirstResponseAfterReview) {
   Plan in_review =
       Mutate(kIndiaSteel, "StartPlanReview", Do(PlanAction::kStartReview));
 
-  absl::StatusOr<Plan> retried = store_->MutatePlan(Ctx("SubmitPlan", kSubmitRequestId), kIndiaSteel, Do(PlanAction::kSubmit));
+  absl::StatusOr<Plan> retried =
+      store_->MutatePlan(Ctx("SubmitPlan", kSubmitRequestId), kIndiaSteel,
+                         Do(PlanAction::kSubmit));
 
   ASSERT_TRUE(retried.ok()) << retried.status();
   EXPECT_THAT(*retried, EqualsProto(first));
@@ -518,21 +529,22 @@ TEST_F(SqlitePlanStoreTest, MutateRequestIdReusedElsewhereIsInvalidArgument) {
 
   // The same id for the same method on another plan.
   ExpectInvalidField(store_
-                         ->MutatePlan(Ctx("SubmitPlan", kSubmitRequestId), kVietnamSteel, Do(PlanAction::kSubmit))
+                         ->MutatePlan(Ctx("SubmitPlan", kSubmitRequestId),
+                                      kVietnamSteel, Do(PlanAction::kSubmit))
                          .status(),
                      "request_id");
   // The same id for another method on the same plan.
-  ExpectInvalidField(
-      store_
-          ->MutatePlan(Ctx("WithdrawPlan", kSubmitRequestId), kIndiaSteel, Do(PlanAction::kWithdraw))
-          .status(),
-      "request_id");
+  ExpectInvalidField(store_
+                         ->MutatePlan(Ctx("WithdrawPlan", kSubmitRequestId),
+                                      kIndiaSteel, Do(PlanAction::kWithdraw))
+                         .status(),
+                     "request_id");
   // The id of the CreatePlan call.
-  ExpectInvalidField(
-      store_
-          ->MutatePlan(Ctx("StartPlanReview", kCreateRequestId), kIndiaSteel, Do(PlanAction::kStartReview))
-          .status(),
-      "request_id");
+  ExpectInvalidField(store_
+                         ->MutatePlan(Ctx("StartPlanReview", kCreateRequestId),
+                                      kIndiaSteel, Do(PlanAction::kStartReview))
+                         .status(),
+                     "request_id");
 
   EXPECT_THAT(Get(kIndiaSteel), EqualsProto(submitted));
   EXPECT_THAT(Get(kVietnamSteel), EqualsProto(vietnam));
@@ -600,7 +612,9 @@ TEST_F(SqlitePlanStoreTest, FailedMutationLeavesStoredPlanUnchanged) {
   ASSERT_TRUE(before.SerializeToString(&before_bytes));
   Advance(absl::Hours(1));
 
-  absl::StatusOr<Plan> result = store_->MutatePlan(Ctx("UpdatePlan", ""), kIndiaSteel, [](Plan& plan, int64_t now) -> absl::Status {
+  absl::StatusOr<Plan> result = store_->MutatePlan(
+      Ctx("UpdatePlan", ""), kIndiaSteel,
+      [](Plan& plan, int64_t now) -> absl::Status {
         // Change everything the store indexes, then fail.
         plan.set_summary("Half-applied change");
         plan.clear_sectors();
@@ -633,10 +647,10 @@ TEST_F(SqlitePlanStoreTest, DomainErrorOfMutationIsReturnedAsIs) {
   Plan before = Get(kIndiaSteel);
 
   // A DRAFT cannot be approved.
-  absl::Status status =
-      store_
-          ->MutatePlan(Ctx("ApprovePlan", ""), kIndiaSteel, Do(PlanAction::kApprove))
-          .status();
+  absl::Status status = store_
+                            ->MutatePlan(Ctx("ApprovePlan", ""), kIndiaSteel,
+                                         Do(PlanAction::kApprove))
+                            .status();
 
   ExpectError(status, absl::StatusCode::kFailedPrecondition,
               "INVALID_PLAN_STATE");
@@ -645,7 +659,8 @@ TEST_F(SqlitePlanStoreTest, DomainErrorOfMutationIsReturnedAsIs) {
 
 TEST_F(SqlitePlanStoreTest, MutatePlanOfAbsentPlanIsNotFound) {
   bool called = false;
-  absl::StatusOr<Plan> result = store_->MutatePlan(Ctx("UpdatePlan", ""), kBrazilSteel, [&called](Plan&, int64_t) {
+  absl::StatusOr<Plan> result = store_->MutatePlan(
+      Ctx("UpdatePlan", ""), kBrazilSteel, [&called](Plan&, int64_t) {
         called = true;
         return absl::OkStatus();
       });
@@ -817,9 +832,10 @@ TEST_F(SqlitePlanStoreTest, ListPlanRevisionsPagesNewestFirstWithBefore) {
 TEST_F(SqlitePlanStoreTest, DeletePlanCheckErrorAbortsDeletion) {
   Plan created = Create(kIndiaSteel, IndiaSteelPlan());
 
-  absl::Status status = store_->DeletePlan(Ctx("DeletePlan", ""), kIndiaSteel, [](const Plan& plan) {
-    return domain::CheckDeletion(plan, "0123456789abcdef");
-  });
+  absl::Status status = store_->DeletePlan(
+      Ctx("DeletePlan", ""), kIndiaSteel, [](const Plan& plan) {
+        return domain::CheckDeletion(plan, "0123456789abcdef");
+      });
 
   ExpectError(status, absl::StatusCode::kAborted, "ETAG_MISMATCH");
   EXPECT_THAT(Get(kIndiaSteel), EqualsProto(created));
@@ -829,9 +845,9 @@ TEST_F(SqlitePlanStoreTest, DeletePlanOfSubmittedPlanRefusedByCheck) {
   Create(kIndiaSteel, IndiaSteelPlan());
   Plan submitted = Submit(kIndiaSteel);
 
-  absl::Status status = store_->DeletePlan(Ctx("DeletePlan", ""), kIndiaSteel, [](const Plan& plan) {
-    return domain::CheckDeletion(plan, "");
-  });
+  absl::Status status = store_->DeletePlan(
+      Ctx("DeletePlan", ""), kIndiaSteel,
+      [](const Plan& plan) { return domain::CheckDeletion(plan, ""); });
 
   ExpectError(status, absl::StatusCode::kFailedPrecondition,
               "INVALID_PLAN_STATE");
@@ -843,8 +859,8 @@ TEST_F(SqlitePlanStoreTest, DeletePlanChecksTheStoredPlan) {
   Plan created = Create(kIndiaSteel, IndiaSteelPlan());
   Plan checked;
 
-  absl::Status status =
-      store_->DeletePlan(Ctx("DeletePlan", ""), kIndiaSteel, [&checked](const Plan& plan) {
+  absl::Status status = store_->DeletePlan(
+      Ctx("DeletePlan", ""), kIndiaSteel, [&checked](const Plan& plan) {
         checked = plan;
         return domain::CheckDeletion(plan, plan.etag());
       });
@@ -860,7 +876,9 @@ TEST_F(SqlitePlanStoreTest, DeletePlanRemovesPlanAndRevisions) {
   SendBack(kIndiaSteel);
   Submit(kIndiaSteel);
 
-  absl::Status status = store_->DeletePlan(Ctx("DeletePlan", ""), kIndiaSteel, [](const Plan&) { return absl::OkStatus(); });
+  absl::Status status =
+      store_->DeletePlan(Ctx("DeletePlan", ""), kIndiaSteel,
+                         [](const Plan&) { return absl::OkStatus(); });
 
   ASSERT_TRUE(status.ok()) << status;
   ExpectError(store_->GetPlan(kIndiaSteel).status(),
@@ -880,11 +898,11 @@ TEST_F(SqlitePlanStoreTest, DeletePlanRemovesPlanAndRevisions) {
 TEST_F(SqlitePlanStoreTest, DeletePlanOfAbsentPlanIsNotFound) {
   bool checked = false;
 
-  absl::Status status =
-      store_->DeletePlan(Ctx("DeletePlan", ""), kBrazilSteel, [&checked](const Plan&) {
-        checked = true;
-        return absl::OkStatus();
-      });
+  absl::Status status = store_->DeletePlan(Ctx("DeletePlan", ""), kBrazilSteel,
+                                           [&checked](const Plan&) {
+                                             checked = true;
+                                             return absl::OkStatus();
+                                           });
 
   ExpectError(status, absl::StatusCode::kNotFound, "PLAN_NOT_FOUND");
   EXPECT_FALSE(checked);
@@ -894,7 +912,8 @@ TEST_F(SqlitePlanStoreTest, DeletedNameCanBeCreatedAgainAsNewPlan) {
   Create(kIndiaSteel, IndiaSteelPlan());
   Submit(kIndiaSteel);
   ASSERT_TRUE(store_
-                  ->DeletePlan(Ctx("DeletePlan", ""), kIndiaSteel, [](const Plan&) { return absl::OkStatus(); })
+                  ->DeletePlan(Ctx("DeletePlan", ""), kIndiaSteel,
+                               [](const Plan&) { return absl::OkStatus(); })
                   .ok());
   Advance(Days(30));
 
@@ -1317,7 +1336,8 @@ TEST_F(SqlitePlanStoreTest, EverythingSurvivesCloseAndReopen) {
   // The request log survives too: the retry is still recognised.
   Plan retry = SteelPlan("BRA", 1.9);
   retry.set_name(kBrazilSteel);
-  absl::StatusOr<Plan> replayed = store_->CreatePlan(Ctx("CreatePlan", kCreateRequestId), retry);
+  absl::StatusOr<Plan> replayed =
+      store_->CreatePlan(Ctx("CreatePlan", kCreateRequestId), retry);
   ASSERT_TRUE(replayed.ok()) << replayed.status();
   EXPECT_THAT(*replayed, EqualsProto(Get(kBrazilSteel)));
   // And the store keeps working.
@@ -1438,7 +1458,8 @@ TEST_F(SqlitePlanStoreTest, StoreWithoutClockUsesWallClock) {
 
   Plan plan = SteelPlan("SWE", 0.9);
   plan.set_name(kSwedenSteel);
-  absl::StatusOr<Plan> created = (*store)->CreatePlan(Ctx("CreatePlan", ""), plan);
+  absl::StatusOr<Plan> created =
+      (*store)->CreatePlan(Ctx("CreatePlan", ""), plan);
 
   const int64_t after = absl::ToUnixMicros(absl::Now());
   ASSERT_TRUE(created.ok()) << created.status();
@@ -1460,7 +1481,8 @@ TEST_F(SqlitePlanStoreTest, ConcurrentMutationsLoseNoUpdate) {
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([this, t, &statuses, &etags] {
       for (int i = 0; i < kPerThread; ++i) {
-        absl::StatusOr<Plan> plan = store_->MutatePlan(Ctx("UpdatePlan", ""), kIndiaSteel, [t, i](Plan& plan, int64_t) {
+        absl::StatusOr<Plan> plan = store_->MutatePlan(
+            Ctx("UpdatePlan", ""), kIndiaSteel, [t, i](Plan& plan, int64_t) {
               auto* policy = plan.add_policies();
               policy->set_type(itp::v1::PolicyInstrument::SUBSIDY);
               policy->set_name(absl::StrCat(
@@ -1576,11 +1598,12 @@ TEST_F(SqlitePlanStoreTest, PlanTextWithSqlRoundTripsAndTablesStayIntact) {
   ASSERT_TRUE(revision.ok()) << revision.status();
   EXPECT_EQ(revision->plan().display_name(), "Robert'); DROP TABLE plans;--");
   // The hostile request id was stored as a value and still replays.
-  absl::StatusOr<Plan> replayed =
-      store_->CreatePlan(Ctx("CreatePlan", "'); DROP TABLE request_log;--"), hostile);
+  absl::StatusOr<Plan> replayed = store_->CreatePlan(
+      Ctx("CreatePlan", "'); DROP TABLE request_log;--"), hostile);
   ExpectInvalidField(replayed.status(), "request_id");
   hostile.set_name(kBrazilSteel);
-  replayed = store_->CreatePlan(Ctx("CreatePlan", "'); DROP TABLE request_log;--"), hostile);
+  replayed = store_->CreatePlan(
+      Ctx("CreatePlan", "'); DROP TABLE request_log;--"), hostile);
   ASSERT_TRUE(replayed.ok()) << replayed.status();
   EXPECT_THAT(*replayed, EqualsProto(created));
   // The tables still accept new plans.
@@ -1629,10 +1652,11 @@ TEST_F(SqlitePlanStoreTest, WritesSucceedAfterManyDistinctFilterShapes) {
 
       Plan plan = IndiaSteelPlan();
       plan.set_name(kIndiaSteel);
-      absl::StatusOr<Plan> created =
-          store.CreatePlan(Ctx("CreatePlan", "7c9e6679-7425-40de-944b-e07fc1f90ae7"), plan);
+      absl::StatusOr<Plan> created = store.CreatePlan(
+          Ctx("CreatePlan", "7c9e6679-7425-40de-944b-e07fc1f90ae7"), plan);
       ASSERT_TRUE(created.ok()) << created.status();
-      absl::StatusOr<Plan> submitted = store.MutatePlan(Ctx("SubmitPlan", ""), kIndiaSteel, Do(PlanAction::kSubmit));
+      absl::StatusOr<Plan> submitted = store.MutatePlan(
+          Ctx("SubmitPlan", ""), kIndiaSteel, Do(PlanAction::kSubmit));
       ASSERT_TRUE(submitted.ok()) << submitted.status();
       absl::StatusOr<Plan> got = store.GetPlan(kIndiaSteel);
       ASSERT_TRUE(got.ok()) << got.status();
