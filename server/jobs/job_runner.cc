@@ -33,6 +33,7 @@ absl::Status JobRunner::Start() {
   {
     absl::MutexLock lock(&mu_);
     for (const BenchmarkJobRun& run : *unfinished) {
+      if (!active_.insert(run.name()).second) continue;
       queue_.emplace_back(run.name(), true);
       Log(LogLevel::kInfo,
           absl::StrCat("resuming ", run.name(), " (",
@@ -47,6 +48,7 @@ absl::Status JobRunner::Start() {
 
 void JobRunner::Enqueue(const std::string& run_name) {
   absl::MutexLock lock(&mu_);
+  if (!active_.insert(run_name).second) return;
   queue_.emplace_back(run_name, false);
 }
 
@@ -79,6 +81,8 @@ void JobRunner::Work() {
       queue_.pop_front();
     }
     Execute(next.first, next.second);
+    absl::MutexLock lock(&mu_);
+    active_.erase(next.first);
   }
 }
 
@@ -151,7 +155,8 @@ BenchmarkJobResult JobRunner::BenchmarkOne(const itp::v1::BenchmarkJob& job,
     result.set_error(std::string(error));
     *result.mutable_finish_time() =
         google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(
-            absl::ToUnixMicros(absl::Now()));
+            options_.now_unix_micros ? options_.now_unix_micros()
+                                     : absl::ToUnixMicros(absl::Now()));
     return result;
   };
   auto plan = plans_.GetPlan(item.plan);

@@ -19,6 +19,7 @@
 #include <thread>
 #include <vector>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
 #include "itp/v1/benchmark_job.pb.h"
@@ -34,6 +35,8 @@ struct JobRunnerOptions {
   // Called after every recorded result and state change (e.g. to wake
   // streams); may be empty.
   std::function<void()> on_progress;
+  // The clock of results' finish times; absl::Now when empty.
+  std::function<int64_t()> now_unix_micros;
 };
 
 // Thread-safe. The stores must outlive the runner.
@@ -47,7 +50,9 @@ class JobRunner {
   // the workers. The store's error if it cannot list them.
   absl::Status Start();
 
-  // Queues a run created with JobStore::CreateRun.
+  // Queues a run created with JobStore::CreateRun. A run already queued or
+  // being executed is not queued again (a retried RunBenchmarkJob, or a run
+  // both created and found unfinished at start-up).
   void Enqueue(const std::string& run_name);
 
   // Stops the workers after the plan each is working on; unfinished runs
@@ -72,6 +77,8 @@ class JobRunner {
   absl::Mutex mu_;
   // Run names with whether they are resumptions.
   std::deque<std::pair<std::string, bool>> queue_ ABSL_GUARDED_BY(mu_);
+  // Runs queued or being executed.
+  absl::flat_hash_set<std::string> active_ ABSL_GUARDED_BY(mu_);
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   std::vector<std::thread> workers_;
 };

@@ -93,8 +93,9 @@ grpc::Status BenchmarkJobServiceImpl::CreateBenchmarkJob(
   }
   auto filter = domain::ParsePlanFilter(job.filter());
   if (!filter.ok()) {
-    for (const auto& v :
-         domain::BadRequestOf(filter.status()).field_violations()) {
+    // A named copy: the loop must not run over a destroyed temporary.
+    const google::rpc::BadRequest bad = domain::BadRequestOf(filter.status());
+    for (const auto& v : bad.field_violations()) {
       violations.Add("benchmark_job.filter", v.description());
     }
   }
@@ -229,12 +230,20 @@ grpc::Status BenchmarkJobServiceImpl::CancelBenchmarkJob(
         absl::StrCat(request->name(), " has no unfinished run to cancel."),
         "NO_RUN_IN_PROGRESS", request->name()));
   }
-  return call.Finish(
-      jobs_.SetRunState(
-          run->name(), BenchmarkJobRun::CANCELLED,
-          absl::StrCat("Cancelled by ", call.principal().ApiKeyName(), "."),
-          nullptr, false),
-      response);
+  auto cancelled = jobs_.SetRunState(
+      run->name(), BenchmarkJobRun::CANCELLED,
+      absl::StrCat("Cancelled by ", call.principal().ApiKeyName(), "."),
+      nullptr, false);
+  // The run may have finished between the check above and the write.
+  if (cancelled.ok() && cancelled->state() != BenchmarkJobRun::CANCELLED) {
+    return call.Finish(domain::ErrorWithInfo(
+        absl::StatusCode::kFailedPrecondition,
+        absl::StrCat(run->name(), " finished (",
+                     BenchmarkJobRun::State_Name(cancelled->state()),
+                     ") before it could be cancelled."),
+        "NO_RUN_IN_PROGRESS", request->name()));
+  }
+  return call.Finish(std::move(cancelled), response);
 }
 
 grpc::Status BenchmarkJobServiceImpl::GetBenchmarkJobRun(

@@ -168,7 +168,7 @@ class ServerImpl : public ItpServer {
       : stores_(std::move(stores)),
         authenticator_(*stores_.keys, now),
         runner_(*stores_.plans, *stores_.benchmarks, *stores_.jobs,
-                {job_workers, [this] { events_.Notify(); }}),
+                {job_workers, [this] { events_.Notify(); }, now}),
         guard_{authenticator_, *stores_.audit, events_},
         plan_service_(*stores_.plans, guard_),
         admin_service_(*stores_.keys, *stores_.audit, guard_, now),

@@ -78,7 +78,8 @@ class JobStore {
       absl::string_view run_name) = 0;
 
   // Records a plan's result (succeeded when `result.error` is empty) and
-  // updates the run's counts, atomically.
+  // updates the run's counts, atomically. Nothing changes once the run has
+  // finished (e.g. was cancelled while the plan was being benchmarked).
   virtual absl::Status RecordResult(
       absl::string_view run_name,
       const itp::v1::BenchmarkJobResult& result) = 0;

@@ -128,8 +128,14 @@ class SqliteDb {
   }
 
   // As Read, in an IMMEDIATE transaction committed only when `fn` succeeds.
+  //
+  // Writers of this process queue on a mutex rather than in SQLite's busy
+  // handler, which sleeps and retries: a steady writer (a benchmark job)
+  // would otherwise keep interactive writes waiting. The busy timeout still
+  // covers other processes (backups, the sqlite3 shell).
   template <typename T, typename Fn>
   absl::StatusOr<T> Write(Fn&& fn) {
+    absl::MutexLock writer(&write_mu_);
     Lease lease(*this);
     try {
       SQLite::Transaction txn(lease.connection->db(),
@@ -196,6 +202,8 @@ class SqliteDb {
   explicit SqliteDb(std::function<int64_t()> now) : now_(std::move(now)) {}
 
   std::function<int64_t()> now_;
+  // Held for the whole of each write transaction.
+  absl::Mutex write_mu_;
   absl::Mutex mu_;
   std::vector<std::unique_ptr<Connection>> free_ ABSL_GUARDED_BY(mu_);
 };

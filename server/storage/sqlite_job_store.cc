@@ -252,6 +252,9 @@ class SqliteJobStore : public JobStore {
         ->Write<bool>([&](Connection& c) -> absl::StatusOr<bool> {
           auto run = LoadRun(c, run_name);
           if (!run.ok()) return run.status();
+          // A finished (cancelled) run keeps the results it had: the plan a
+          // worker was on when it was cancelled is not added afterwards.
+          if (!Unfinished(run->state())) return true;
           {
             ScopedStatement s = c.Prepare(
                 "UPDATE benchmark_job_items SET done = 1, content = ? WHERE "
