@@ -75,6 +75,19 @@ absl::StatusOr<PageCursor> DecodePageToken(absl::string_view token,
   return cursor;
 }
 
+absl::StatusOr<std::optional<PageCursor>> CursorFromToken(
+    absl::string_view token, uint64_t fingerprint) {
+  if (token.empty()) return std::optional<PageCursor>();
+  auto cursor = DecodePageToken(token, fingerprint);
+  if (!cursor.ok()) return cursor.status();
+  return std::optional<PageCursor>(*std::move(cursor));
+}
+
+std::string NextPageToken(uint64_t fingerprint,
+                          const std::optional<PageCursor>& next) {
+  return next ? EncodePageToken(fingerprint, *next) : std::string();
+}
+
 absl::StatusOr<int> EffectivePageSize(int requested) {
   if (requested < 0) {
     return InvalidField("page_size", absl::StrCat("must not be negative (got ",

@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <initializer_list>
+#include <optional>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -38,6 +39,15 @@ std::string EncodePageToken(uint64_t fingerprint, const PageCursor& cursor);
 // issued for a different query.
 absl::StatusOr<PageCursor> DecodePageToken(absl::string_view token,
                                            uint64_t fingerprint);
+
+// The cursor a List request's `token` continues from: nullopt for an empty
+// token (the first page); INVALID_ARGUMENT as DecodePageToken otherwise.
+absl::StatusOr<std::optional<PageCursor>> CursorFromToken(
+    absl::string_view token, uint64_t fingerprint);
+
+// The next_page_token of a List response: empty on the last page.
+std::string NextPageToken(uint64_t fingerprint,
+                          const std::optional<PageCursor>& next);
 
 // The effective page size: kDefaultPageSize for 0, at most kMaxPageSize;
 // INVALID_ARGUMENT naming "page_size" when negative.

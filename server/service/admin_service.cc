@@ -65,19 +65,13 @@ grpc::Status AdminServiceImpl::ListApiKeys(
   if (!page_size.ok()) return call.Finish(page_size.status());
   const uint64_t fingerprint = domain::QueryFingerprint(
       {"ListApiKeys", request->show_inactive() ? "all" : "active"});
-  std::optional<domain::PageCursor> after;
-  if (!request->page_token().empty()) {
-    auto cursor = domain::DecodePageToken(request->page_token(), fingerprint);
-    if (!cursor.ok()) return call.Finish(cursor.status());
-    after = *std::move(cursor);
-  }
+  auto cursor = domain::CursorFromToken(request->page_token(), fingerprint);
+  if (!cursor.ok()) return call.Finish(cursor.status());
+  const std::optional<domain::PageCursor> after = *std::move(cursor);
   auto page = keys_.ListKeys(*page_size, after, request->show_inactive());
   if (!page.ok()) return call.Finish(page.status());
   for (auto& key : page->keys) *response->add_api_keys() = std::move(key);
-  if (page->next) {
-    response->set_next_page_token(
-        domain::EncodePageToken(fingerprint, *page->next));
-  }
+  response->set_next_page_token(domain::NextPageToken(fingerprint, page->next));
   return call.Finish(absl::OkStatus());
 }
 
@@ -109,21 +103,15 @@ grpc::Status AdminServiceImpl::ListAuditEvents(
   if (!violations.empty()) return call.Finish(violations.ToStatus());
   const uint64_t fingerprint = domain::QueryFingerprint(
       {"ListAuditEvents", *filter ? (*filter)->DebugString() : ""});
-  std::optional<domain::PageCursor> after;
-  if (!request->page_token().empty()) {
-    auto cursor = domain::DecodePageToken(request->page_token(), fingerprint);
-    if (!cursor.ok()) return call.Finish(cursor.status());
-    after = *std::move(cursor);
-  }
+  auto cursor = domain::CursorFromToken(request->page_token(), fingerprint);
+  if (!cursor.ok()) return call.Finish(cursor.status());
+  const std::optional<domain::PageCursor> after = *std::move(cursor);
   auto page = audit_.List(*filter, *page_size, after);
   if (!page.ok()) return call.Finish(page.status());
   for (auto& event : page->events) {
     *response->add_audit_events() = std::move(event);
   }
-  if (page->next) {
-    response->set_next_page_token(
-        domain::EncodePageToken(fingerprint, *page->next));
-  }
+  response->set_next_page_token(domain::NextPageToken(fingerprint, page->next));
   return call.Finish(absl::OkStatus());
 }
 

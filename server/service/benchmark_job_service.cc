@@ -144,21 +144,15 @@ grpc::Status BenchmarkJobServiceImpl::ListBenchmarkJobs(
   auto page_size = domain::EffectivePageSize(request->page_size());
   if (!page_size.ok()) return call.Finish(page_size.status());
   const uint64_t fingerprint = domain::QueryFingerprint({"ListBenchmarkJobs"});
-  std::optional<domain::PageCursor> after;
-  if (!request->page_token().empty()) {
-    auto cursor = domain::DecodePageToken(request->page_token(), fingerprint);
-    if (!cursor.ok()) return call.Finish(cursor.status());
-    after = *std::move(cursor);
-  }
+  auto cursor = domain::CursorFromToken(request->page_token(), fingerprint);
+  if (!cursor.ok()) return call.Finish(cursor.status());
+  const std::optional<domain::PageCursor> after = *std::move(cursor);
   auto page = jobs_.ListJobs(*page_size, after);
   if (!page.ok()) return call.Finish(page.status());
   for (BenchmarkJob& job : page->jobs) {
     *response->add_benchmark_jobs() = std::move(job);
   }
-  if (page->next) {
-    response->set_next_page_token(
-        domain::EncodePageToken(fingerprint, *page->next));
-  }
+  response->set_next_page_token(domain::NextPageToken(fingerprint, page->next));
   return call.Finish(absl::OkStatus());
 }
 
@@ -270,21 +264,15 @@ grpc::Status BenchmarkJobServiceImpl::ListBenchmarkJobRuns(
   if (!page_size.ok()) return call.Finish(page_size.status());
   const uint64_t fingerprint =
       domain::QueryFingerprint({"ListBenchmarkJobRuns", request->parent()});
-  std::optional<domain::PageCursor> after;
-  if (!request->page_token().empty()) {
-    auto cursor = domain::DecodePageToken(request->page_token(), fingerprint);
-    if (!cursor.ok()) return call.Finish(cursor.status());
-    after = *std::move(cursor);
-  }
+  auto cursor = domain::CursorFromToken(request->page_token(), fingerprint);
+  if (!cursor.ok()) return call.Finish(cursor.status());
+  const std::optional<domain::PageCursor> after = *std::move(cursor);
   auto page = jobs_.ListRuns(request->parent(), *page_size, after);
   if (!page.ok()) return call.Finish(page.status());
   for (BenchmarkJobRun& run : page->runs) {
     *response->add_runs() = std::move(run);
   }
-  if (page->next) {
-    response->set_next_page_token(
-        domain::EncodePageToken(fingerprint, *page->next));
-  }
+  response->set_next_page_token(domain::NextPageToken(fingerprint, page->next));
   return call.Finish(absl::OkStatus());
 }
 

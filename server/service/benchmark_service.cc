@@ -86,19 +86,13 @@ grpc::Status BenchmarkServiceImpl::ListPathways(
   if (!violations.empty()) return call.Finish(violations.ToStatus());
   const uint64_t fingerprint = domain::QueryFingerprint(
       {"ListPathways", absl::StrCat(request->sector())});
-  std::optional<domain::PageCursor> after;
-  if (!request->page_token().empty()) {
-    auto cursor = domain::DecodePageToken(request->page_token(), fingerprint);
-    if (!cursor.ok()) return call.Finish(cursor.status());
-    after = *std::move(cursor);
-  }
+  auto cursor = domain::CursorFromToken(request->page_token(), fingerprint);
+  if (!cursor.ok()) return call.Finish(cursor.status());
+  const std::optional<domain::PageCursor> after = *std::move(cursor);
   auto page = benchmarks_.ListPathways(request->sector(), *page_size, after);
   if (!page.ok()) return call.Finish(page.status());
   for (Pathway& p : page->pathways) *response->add_pathways() = std::move(p);
-  if (page->next) {
-    response->set_next_page_token(
-        domain::EncodePageToken(fingerprint, *page->next));
-  }
+  response->set_next_page_token(domain::NextPageToken(fingerprint, page->next));
   return call.Finish(absl::OkStatus());
 }
 
@@ -246,21 +240,15 @@ grpc::Status BenchmarkServiceImpl::ListBenchmarkReports(
   if (!plan.ok()) return call.Finish(plan.status());
   const uint64_t fingerprint =
       domain::QueryFingerprint({"ListBenchmarkReports", request->parent()});
-  std::optional<domain::PageCursor> after;
-  if (!request->page_token().empty()) {
-    auto cursor = domain::DecodePageToken(request->page_token(), fingerprint);
-    if (!cursor.ok()) return call.Finish(cursor.status());
-    after = *std::move(cursor);
-  }
+  auto cursor = domain::CursorFromToken(request->page_token(), fingerprint);
+  if (!cursor.ok()) return call.Finish(cursor.status());
+  const std::optional<domain::PageCursor> after = *std::move(cursor);
   auto page = benchmarks_.ListReports(request->parent(), *page_size, after);
   if (!page.ok()) return call.Finish(page.status());
   for (BenchmarkReport& r : page->reports) {
     *response->add_benchmark_reports() = std::move(r);
   }
-  if (page->next) {
-    response->set_next_page_token(
-        domain::EncodePageToken(fingerprint, *page->next));
-  }
+  response->set_next_page_token(domain::NextPageToken(fingerprint, page->next));
   return call.Finish(absl::OkStatus());
 }
 

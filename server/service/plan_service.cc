@@ -128,18 +128,13 @@ grpc::Status PlanServiceImpl::ListPlans(
   query.filter = std::move(combined);
   query.order = *order;
   query.page_size = *page_size;
-  if (!request->page_token().empty()) {
-    auto cursor = domain::DecodePageToken(request->page_token(), fingerprint);
-    if (!cursor.ok()) return call.Finish(cursor.status());
-    query.after = *std::move(cursor);
-  }
+  auto cursor = domain::CursorFromToken(request->page_token(), fingerprint);
+  if (!cursor.ok()) return call.Finish(cursor.status());
+  query.after = *std::move(cursor);
   auto page = store_.ListPlans(query);
   if (!page.ok()) return call.Finish(page.status());
   for (Plan& plan : page->plans) *response->add_plans() = std::move(plan);
-  if (page->next) {
-    response->set_next_page_token(
-        domain::EncodePageToken(fingerprint, *page->next));
-  }
+  response->set_next_page_token(domain::NextPageToken(fingerprint, page->next));
   response->set_total_size(static_cast<int32_t>(page->total_size));
   return call.Finish(absl::OkStatus());
 }
@@ -251,21 +246,16 @@ grpc::Status PlanServiceImpl::ListPlanRevisions(
 
   const uint64_t fingerprint =
       domain::QueryFingerprint({"ListPlanRevisions", request->parent()});
+  auto cursor = domain::CursorFromToken(request->page_token(), fingerprint);
+  if (!cursor.ok()) return call.Finish(cursor.status());
   std::optional<int64_t> before;
-  if (!request->page_token().empty()) {
-    auto cursor = domain::DecodePageToken(request->page_token(), fingerprint);
-    if (!cursor.ok()) return call.Finish(cursor.status());
-    before = cursor->key;
-  }
+  if (*cursor) before = (*cursor)->key;
   auto page = store_.ListPlanRevisions(request->parent(), *page_size, before);
   if (!page.ok()) return call.Finish(page.status());
   for (auto& revision : page->revisions) {
     *response->add_revisions() = std::move(revision);
   }
-  if (page->next) {
-    response->set_next_page_token(
-        domain::EncodePageToken(fingerprint, *page->next));
-  }
+  response->set_next_page_token(domain::NextPageToken(fingerprint, page->next));
   return call.Finish(absl::OkStatus());
 }
 

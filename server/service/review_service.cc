@@ -219,18 +219,13 @@ grpc::Status ReviewServiceImpl::ListReviews(
   const uint64_t fingerprint = domain::QueryFingerprint(
       {"ListReviews", request->parent(), absl::StrCat(query.state),
        query.reviewer, call.principal().key_id});
-  if (!request->page_token().empty()) {
-    auto cursor = domain::DecodePageToken(request->page_token(), fingerprint);
-    if (!cursor.ok()) return call.Finish(cursor.status());
-    query.after = *std::move(cursor);
-  }
+  auto cursor = domain::CursorFromToken(request->page_token(), fingerprint);
+  if (!cursor.ok()) return call.Finish(cursor.status());
+  query.after = *std::move(cursor);
   auto page = reviews_.ListReviews(query);
   if (!page.ok()) return call.Finish(page.status());
   for (Review& r : page->reviews) *response->add_reviews() = std::move(r);
-  if (page->next) {
-    response->set_next_page_token(
-        domain::EncodePageToken(fingerprint, *page->next));
-  }
+  response->set_next_page_token(domain::NextPageToken(fingerprint, page->next));
   return call.Finish(absl::OkStatus());
 }
 
@@ -348,19 +343,13 @@ grpc::Status ReviewServiceImpl::ListComments(
   if (!page_size.ok()) return call.Finish(page_size.status());
   const uint64_t fingerprint =
       domain::QueryFingerprint({"ListComments", request->parent()});
-  std::optional<domain::PageCursor> after;
-  if (!request->page_token().empty()) {
-    auto cursor = domain::DecodePageToken(request->page_token(), fingerprint);
-    if (!cursor.ok()) return call.Finish(cursor.status());
-    after = *std::move(cursor);
-  }
+  auto cursor = domain::CursorFromToken(request->page_token(), fingerprint);
+  if (!cursor.ok()) return call.Finish(cursor.status());
+  const std::optional<domain::PageCursor> after = *std::move(cursor);
   auto page = reviews_.ListComments(request->parent(), *page_size, after);
   if (!page.ok()) return call.Finish(page.status());
   for (Comment& c : page->comments) *response->add_comments() = std::move(c);
-  if (page->next) {
-    response->set_next_page_token(
-        domain::EncodePageToken(fingerprint, *page->next));
-  }
+  response->set_next_page_token(domain::NextPageToken(fingerprint, page->next));
   return call.Finish(absl::OkStatus());
 }
 
