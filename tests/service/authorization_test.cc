@@ -10,7 +10,6 @@
 //   No, bad or revoked key: UNAUTHENTICATED. A hidden or missing plan is
 //   PERMISSION_DENIED for a caller who may not read every plan of its country.
 
-#include <fstream>
 #include <map>
 #include <memory>
 #include <set>
@@ -20,23 +19,21 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
-#include "grpcpp/create_channel.h"
-#include "grpcpp/security/credentials.h"
 #include "gtest/gtest.h"
 #include "itp/v1/admin_service.grpc.pb.h"
 #include "itp/v1/benchmark_service.grpc.pb.h"
 #include "itp/v1/plan_service.grpc.pb.h"
 #include "itp/v1/review_service.grpc.pb.h"
 #include "server/domain/plan_lifecycle.h"
-#include "server/service/server.h"
 #include "server/storage/sqlite.h"
-#include "tests/testing/temp_dir.h"
+#include "tests/testing/server_harness.h"
 #include "tests/testing/test_plans.h"
 
 namespace itp::service {
 namespace {
 
 using grpc::StatusCode;
+using ::itp::testing::ServerHarness;
 using itp::v1::Plan;
 
 enum class Caller {
@@ -256,57 +253,50 @@ StatusCode Expected(Rpc rpc, Caller c, Plan::State state) {
 class World {
  public:
   World() {
-    ServerConfig config;
-    config.listen_address = "127.0.0.1:0";
-    config.db_path = dir_.File("itp.db");
-    auto server = ItpServer::Start(config);
-    EXPECT_TRUE(server.ok()) << server.status();
-    server_ = *std::move(server);
-    channel_ = grpc::CreateChannel(absl::StrCat("127.0.0.1:", server_->port()),
-                                   grpc::InsecureChannelCredentials());
-    plans_ = itp::v1::PlanService::NewStub(channel_);
-    admin_ = itp::v1::AdminService::NewStub(channel_);
-    benchmarks_ = itp::v1::BenchmarkService::NewStub(channel_);
-    reviews_ = itp::v1::ReviewService::NewStub(channel_);
-    std::ifstream in(dir_.File("itp-admin.key"));
-    std::getline(in, keys_[Caller::kAdmin]);
+    absl::Status started = harness_.Start();
+    EXPECT_TRUE(started.ok()) << started;
+    keys_[Caller::kAdmin] = harness_.admin_key();
     keys_[Caller::kBadKey] =
         "itp_0123456789abcdef_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
     keys_[Caller::kPartnerOwn] =
-        NewKey(itp::v1::PARTNER, {"IND"}, "Ministry of Steel, India").secret();
+        harness_
+            .CreateKey(itp::v1::PARTNER, {"IND"}, "Ministry of Steel, India")
+            .secret;
     keys_[Caller::kPartnerOther] =
-        NewKey(itp::v1::PARTNER, {"BRA"}, "Ministry of Industry, Brazil")
-            .secret();
+        harness_
+            .CreateKey(itp::v1::PARTNER, {"BRA"},
+                       "Ministry of Industry, Brazil")
+            .secret;
     keys_[Caller::kReviewer] =
-        NewKey(itp::v1::REVIEWER, {}, "LeadIT secretariat reviewer").secret();
+        harness_.CreateKey(itp::v1::REVIEWER, {}, "LeadIT secretariat reviewer")
+            .secret;
     keys_[Caller::kRunner] =
-        NewKey(itp::v1::BENCHMARK_RUNNER, {}, "Nightly benchmark job").secret();
-    auto revoked = NewKey(itp::v1::PARTNER, {"IND"}, "Retired India upload");
-    keys_[Caller::kRevokedKey] = revoked.secret();
+        harness_
+            .CreateKey(itp::v1::BENCHMARK_RUNNER, {}, "Nightly benchmark job")
+            .secret;
+    ServerHarness::Key revoked =
+        harness_.CreateKey(itp::v1::PARTNER, {"IND"}, "Retired India upload");
+    keys_[Caller::kRevokedKey] = revoked.secret;
     grpc::ClientContext context;
     Authorize(&context, Caller::kAdmin);
     itp::v1::RevokeApiKeyRequest revoke;
-    revoke.set_name(revoked.api_key().name());
+    revoke.set_name(revoked.name);
     itp::v1::ApiKey ignored;
-    EXPECT_TRUE(admin_->RevokeApiKey(&context, revoke, &ignored).ok());
+    EXPECT_TRUE(harness_.admin().RevokeApiKey(&context, revoke, &ignored).ok());
 
     storage::SqliteOptions options;
-    options.path = config.db_path;
+    options.path = harness_.db_path();
     options.pool_size = 1;
     auto stores = storage::OpenSqliteStores(options);
     EXPECT_TRUE(stores.ok()) << stores.status();
     stores_ = *std::move(stores);
   }
 
-  ~World() {
-    server_->Shutdown(absl::Seconds(5));
-    server_->Wait();
-  }
+  // The server stops before the stores of the test close.
+  ~World() { harness_.Stop(); }
 
   void Authorize(grpc::ClientContext* context, Caller c) {
-    if (c != Caller::kNoKey) {
-      context->AddMetadata("authorization", "Bearer " + keys_[c]);
-    }
+    if (c != Caller::kNoKey) ServerHarness::Authorize(context, keys_[c]);
   }
 
   // An India plan named `plan_id`, driven into `state` through the domain
@@ -364,48 +354,17 @@ class World {
     return result;
   }
 
-  itp::v1::PlanService::Stub& plans() { return *plans_; }
-  itp::v1::AdminService::Stub& admin() { return *admin_; }
-  itp::v1::BenchmarkService::Stub& benchmarks() { return *benchmarks_; }
-  itp::v1::ReviewService::Stub& reviews() { return *reviews_; }
-  const std::string& admin_key_name() {
-    if (admin_key_name_.empty()) {
-      grpc::ClientContext context;
-      Authorize(&context, Caller::kAdmin);
-      itp::v1::ListApiKeysRequest request;
-      itp::v1::ListApiKeysResponse response;
-      EXPECT_TRUE(admin_->ListApiKeys(&context, request, &response).ok());
-      admin_key_name_ = response.api_keys(0).name();
-    }
-    return admin_key_name_;
+  itp::v1::PlanService::Stub& plans() { return harness_.plans(); }
+  itp::v1::AdminService::Stub& admin() { return harness_.admin(); }
+  itp::v1::BenchmarkService::Stub& benchmarks() {
+    return harness_.benchmarks();
   }
+  itp::v1::ReviewService::Stub& reviews() { return harness_.reviews(); }
 
  private:
-  itp::v1::CreateApiKeyResponse NewKey(itp::v1::Role role,
-                                       std::vector<std::string> countries,
-                                       const std::string& display_name) {
-    grpc::ClientContext context;
-    Authorize(&context, Caller::kAdmin);
-    itp::v1::CreateApiKeyRequest request;
-    request.mutable_api_key()->set_role(role);
-    request.mutable_api_key()->set_display_name(display_name);
-    for (const auto& c : countries) request.mutable_api_key()->add_countries(c);
-    itp::v1::CreateApiKeyResponse response;
-    grpc::Status status = admin_->CreateApiKey(&context, request, &response);
-    EXPECT_TRUE(status.ok()) << status.error_message();
-    return response;
-  }
-
-  testing::TempDir dir_;
-  std::unique_ptr<ItpServer> server_;
-  std::shared_ptr<grpc::Channel> channel_;
-  std::unique_ptr<itp::v1::PlanService::Stub> plans_;
-  std::unique_ptr<itp::v1::AdminService::Stub> admin_;
-  std::unique_ptr<itp::v1::BenchmarkService::Stub> benchmarks_;
-  std::unique_ptr<itp::v1::ReviewService::Stub> reviews_;
+  ServerHarness harness_;
   std::map<Caller, std::string> keys_;
   storage::SqliteStores stores_;
-  std::string admin_key_name_;
 };
 
 struct Cell {

@@ -26,7 +26,6 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <fstream>
 #include <functional>
 #include <map>
 #include <memory>
@@ -42,10 +41,6 @@
 #include "gmock/gmock.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "google/protobuf/util/time_util.h"
-#include "google/rpc/error_details.pb.h"
-#include "google/rpc/status.pb.h"
-#include "grpcpp/create_channel.h"
-#include "grpcpp/security/credentials.h"
 #include "gtest/gtest.h"
 #include "itp/v1/admin_service.grpc.pb.h"
 #include "itp/v1/benchmark_job_service.grpc.pb.h"
@@ -54,7 +49,8 @@
 #include "itp/v1/review_service.grpc.pb.h"
 #include "server/service/server.h"
 #include "server/storage/sqlite.h"
-#include "tests/testing/temp_dir.h"
+#include "tests/testing/grpc_status.h"
+#include "tests/testing/server_harness.h"
 #include "tests/testing/test_plans.h"
 
 namespace itp::service {
@@ -63,6 +59,9 @@ namespace {
 using ::google::protobuf::util::MessageDifferencer;
 using ::google::protobuf::util::TimeUtil;
 using grpc::StatusCode;
+using ::itp::testing::ErrorReason;
+using ::itp::testing::ServerHarness;
+using ::itp::testing::ViolatedFields;
 using ::itp::v1::BenchmarkJob;
 using ::itp::v1::BenchmarkJobResult;
 using ::itp::v1::BenchmarkJobRun;
@@ -186,33 +185,6 @@ Plan BrazilSteelPlan() {
   return plan;
 }
 
-// The field paths of the BadRequest detail in a status's trailer.
-std::vector<std::string> ViolatedFields(const grpc::Status& status) {
-  google::rpc::Status details;
-  EXPECT_TRUE(details.ParseFromString(status.error_details()));
-  std::vector<std::string> fields;
-  for (const auto& any : details.details()) {
-    google::rpc::BadRequest bad_request;
-    if (any.UnpackTo(&bad_request)) {
-      for (const auto& v : bad_request.field_violations()) {
-        fields.push_back(v.field());
-      }
-    }
-  }
-  return fields;
-}
-
-// The ErrorInfo reason in a status's trailer, or "".
-std::string Reason(const grpc::Status& status) {
-  google::rpc::Status details;
-  details.ParseFromString(status.error_details());
-  for (const auto& any : details.details()) {
-    google::rpc::ErrorInfo info;
-    if (any.UnpackTo(&info)) return info.reason();
-  }
-  return "";
-}
-
 std::vector<int> Indices(const std::vector<BenchmarkJobResult>& results) {
   std::vector<int> indices;
   for (const auto& r : results) indices.push_back(r.index());
@@ -244,87 +216,39 @@ std::vector<LabelRow> LabelRows(const RunChanges& changes) {
 }
 
 // A caller: the secret sent as bearer token and the key's resource name.
-struct Key {
-  std::string secret;
-  std::string name;
-};
+using Key = ServerHarness::Key;
 
 class BenchmarkJobServiceTest : public ::testing::Test {
  protected:
   void SetUp() override { StartServer(1); }
 
-  void TearDown() override { StopServer(); }
-
   void StartServer(int job_workers) {
-    ServerConfig config;
-    config.listen_address = "127.0.0.1:0";
-    config.db_path = dir_.File("itp.db");
-    config.job_workers = job_workers;
-    auto server = ItpServer::Start(config);
-    ASSERT_TRUE(server.ok()) << server.status();
-    server_ = *std::move(server);
-    channel_ = grpc::CreateChannel(absl::StrCat("127.0.0.1:", server_->port()),
-                                   grpc::InsecureChannelCredentials());
-    plans_ = itp::v1::PlanService::NewStub(channel_);
-    reviews_ = itp::v1::ReviewService::NewStub(channel_);
-    admin_stub_ = itp::v1::AdminService::NewStub(channel_);
-    benchmarks_ = itp::v1::BenchmarkService::NewStub(channel_);
-    jobs_ = itp::v1::BenchmarkJobService::NewStub(channel_);
+    absl::Status started = harness_.Start([job_workers](ServerConfig& config) {
+      config.job_workers = job_workers;
+    });
+    ASSERT_TRUE(started.ok()) << started;
 
     if (!admin_.secret.empty()) return;  // keys exist already
-    std::ifstream in(dir_.File("itp-admin.key"));
-    std::getline(in, admin_.secret);
-    ASSERT_FALSE(admin_.secret.empty());
-    {
-      grpc::ClientContext context;
-      Authorize(&context, admin_);
-      itp::v1::ListApiKeysResponse keys;
-      ASSERT_TRUE(admin_stub_->ListApiKeys(&context, {}, &keys).ok());
-      ASSERT_EQ(keys.api_keys_size(), 1);
-      admin_.name = keys.api_keys(0).name();
-    }
-    runner_ = NewKey(itp::v1::BENCHMARK_RUNNER, {},
-                     "LeadIT secretariat - nightly benchmark job");
-    reviewer_ =
-        NewKey(itp::v1::REVIEWER, {}, "LeadIT secretariat - review desk");
-    india_ = NewKey(itp::v1::PARTNER, {"IND"},
-                    "Ministry of Steel, India - plan upload");
-    indonesia_ = NewKey(itp::v1::PARTNER, {"IDN"},
-                        "Ministry of Industry, Republic of Indonesia");
+    absl::StatusOr<Key> admin = harness_.AdminKey();
+    ASSERT_TRUE(admin.ok()) << admin.status();
+    admin_ = *admin;
+    runner_ = harness_.CreateKey(itp::v1::BENCHMARK_RUNNER, {},
+                                 "LeadIT secretariat - nightly benchmark job");
+    reviewer_ = harness_.CreateKey(itp::v1::REVIEWER, {},
+                                   "LeadIT secretariat - review desk");
+    india_ = harness_.CreateKey(itp::v1::PARTNER, {"IND"},
+                                "Ministry of Steel, India - plan upload");
+    indonesia_ =
+        harness_.CreateKey(itp::v1::PARTNER, {"IDN"},
+                           "Ministry of Industry, Republic of Indonesia");
   }
 
-  void StopServer() {
-    if (server_ == nullptr) return;
-    plans_.reset();
-    reviews_.reset();
-    admin_stub_.reset();
-    benchmarks_.reset();
-    jobs_.reset();
-    channel_.reset();
-    server_->Shutdown(absl::Seconds(5));
-    server_->Wait();
-    server_.reset();
-  }
+  void StopServer() { harness_.Stop(); }
 
   static void Authorize(grpc::ClientContext* context, const Key& key) {
-    context->AddMetadata("authorization", "Bearer " + key.secret);
+    ServerHarness::Authorize(context, key);
     context->set_deadline(std::chrono::system_clock::now() +
                           std::chrono::seconds(30));
-  }
-
-  Key NewKey(itp::v1::Role role, const std::vector<std::string>& countries,
-             const std::string& display_name) {
-    grpc::ClientContext context;
-    Authorize(&context, admin_);
-    itp::v1::CreateApiKeyRequest request;
-    request.mutable_api_key()->set_role(role);
-    request.mutable_api_key()->set_display_name(display_name);
-    for (const auto& c : countries) request.mutable_api_key()->add_countries(c);
-    itp::v1::CreateApiKeyResponse response;
-    grpc::Status status =
-        admin_stub_->CreateApiKey(&context, request, &response);
-    EXPECT_TRUE(status.ok()) << status.error_message();
-    return {response.secret(), response.api_key().name()};
   }
 
   // ---- Plans ----
@@ -341,14 +265,15 @@ class BenchmarkJobServiceTest : public ::testing::Test {
       request.set_parent(absl::StrCat("countries/", country));
       request.set_plan_id(plan_id);
       *request.mutable_plan() = content;
-      grpc::Status status = plans_->CreatePlan(&context, request, &plan);
+      grpc::Status status =
+          harness_.plans().CreatePlan(&context, request, &plan);
       EXPECT_TRUE(status.ok()) << plan_id << ": " << status.error_message();
     }
     grpc::ClientContext context;
     Authorize(&context, key);
     itp::v1::SubmitPlanRequest request;
     request.set_name(absl::StrCat("countries/", country, "/plans/", plan_id));
-    grpc::Status status = plans_->SubmitPlan(&context, request, &plan);
+    grpc::Status status = harness_.plans().SubmitPlan(&context, request, &plan);
     EXPECT_TRUE(status.ok()) << plan_id << ": " << status.error_message();
     EXPECT_EQ(plan.revision(), 1);
     return plan;
@@ -363,7 +288,7 @@ class BenchmarkJobServiceTest : public ::testing::Test {
     request.set_plan_id(plan_id);
     *request.mutable_plan() = content;
     Plan plan;
-    grpc::Status status = plans_->CreatePlan(&context, request, &plan);
+    grpc::Status status = harness_.plans().CreatePlan(&context, request, &plan);
     EXPECT_TRUE(status.ok()) << status.error_message();
     return plan;
   }
@@ -400,7 +325,7 @@ class BenchmarkJobServiceTest : public ::testing::Test {
     Authorize(&context, who);
     itp::v1::GetPlanRequest request;
     request.set_name(name);
-    return plans_->GetPlan(&context, request, plan);
+    return harness_.plans().GetPlan(&context, request, plan);
   }
 
   // ---- Jobs ----
@@ -412,7 +337,7 @@ class BenchmarkJobServiceTest : public ::testing::Test {
     itp::v1::CreateBenchmarkJobRequest request;
     request.set_benchmark_job_id(id);
     *request.mutable_benchmark_job() = job;
-    return jobs_->CreateBenchmarkJob(&context, request, created);
+    return harness_.jobs().CreateBenchmarkJob(&context, request, created);
   }
 
   BenchmarkJob MustCreateJob(const std::string& id,
@@ -433,7 +358,7 @@ class BenchmarkJobServiceTest : public ::testing::Test {
     Authorize(&context, who);
     itp::v1::GetBenchmarkJobRequest request;
     request.set_name(name);
-    return jobs_->GetBenchmarkJob(&context, request, job);
+    return harness_.jobs().GetBenchmarkJob(&context, request, job);
   }
 
   grpc::Status RunJob(const Key& who, const std::string& name,
@@ -444,7 +369,7 @@ class BenchmarkJobServiceTest : public ::testing::Test {
     itp::v1::RunBenchmarkJobRequest request;
     request.set_name(name);
     request.set_request_id(request_id);
-    return jobs_->RunBenchmarkJob(&context, request, run);
+    return harness_.jobs().RunBenchmarkJob(&context, request, run);
   }
 
   BenchmarkJobRun MustRunJob(const std::string& name,
@@ -461,7 +386,7 @@ class BenchmarkJobServiceTest : public ::testing::Test {
     Authorize(&context, who);
     itp::v1::CancelBenchmarkJobRequest request;
     request.set_name(name);
-    return jobs_->CancelBenchmarkJob(&context, request, run);
+    return harness_.jobs().CancelBenchmarkJob(&context, request, run);
   }
 
   grpc::Status GetRun(const Key& who, const std::string& name,
@@ -470,7 +395,7 @@ class BenchmarkJobServiceTest : public ::testing::Test {
     Authorize(&context, who);
     itp::v1::GetBenchmarkJobRunRequest request;
     request.set_name(name);
-    return jobs_->GetBenchmarkJobRun(&context, request, run);
+    return harness_.jobs().GetBenchmarkJobRun(&context, request, run);
   }
 
   BenchmarkJobRun MustGetRun(const std::string& name) {
@@ -489,12 +414,12 @@ class BenchmarkJobServiceTest : public ::testing::Test {
   // run has finished) or kWait passes.
   Streamed Stream(const Key& who, const std::string& run, int start_index) {
     grpc::ClientContext context;
-    context.AddMetadata("authorization", "Bearer " + who.secret);
+    ServerHarness::Authorize(&context, who);
     context.set_deadline(absl::ToChronoTime(absl::Now() + kWait));
     itp::v1::StreamBenchmarkJobResultsRequest request;
     request.set_name(run);
     request.set_start_index(start_index);
-    auto reader = jobs_->StreamBenchmarkJobResults(&context, request);
+    auto reader = harness_.jobs().StreamBenchmarkJobResults(&context, request);
     Streamed out;
     BenchmarkJobResult result;
     while (reader->Read(&result)) out.results.push_back(result);
@@ -536,7 +461,7 @@ class BenchmarkJobServiceTest : public ::testing::Test {
     {
       grpc::ClientContext context;
       Authorize(&context, reviewer_);
-      grpc::Status status = reviews_->GetRubric(&context, {}, &rubric);
+      grpc::Status status = harness_.reviews().GetRubric(&context, {}, &rubric);
       ASSERT_TRUE(status.ok()) << status.error_message();
     }
     ASSERT_EQ(rubric.criteria_size(), 8);
@@ -546,7 +471,8 @@ class BenchmarkJobServiceTest : public ::testing::Test {
       Authorize(&context, reviewer_);
       itp::v1::StartReviewRequest request;
       request.set_parent(plan);
-      grpc::Status status = reviews_->StartReview(&context, request, &review);
+      grpc::Status status =
+          harness_.reviews().StartReview(&context, request, &review);
       ASSERT_TRUE(status.ok()) << status.error_message();
     }
     {
@@ -563,7 +489,8 @@ class BenchmarkJobServiceTest : public ::testing::Test {
             ": assessed against the submitted crude steel pathway (2.54 t "
             "CO2/t in 2020, 2.2 in 2030, net zero by 2070)."));
       }
-      grpc::Status status = reviews_->ScoreReview(&context, request, &review);
+      grpc::Status status =
+          harness_.reviews().ScoreReview(&context, request, &review);
       ASSERT_TRUE(status.ok()) << status.error_message();
     }
     {
@@ -578,7 +505,7 @@ class BenchmarkJobServiceTest : public ::testing::Test {
           "it.");
       itp::v1::Comment comment;
       grpc::Status status =
-          reviews_->CreateComment(&context, request, &comment);
+          harness_.reviews().CreateComment(&context, request, &comment);
       ASSERT_TRUE(status.ok()) << status.error_message();
     }
     grpc::ClientContext context;
@@ -587,7 +514,8 @@ class BenchmarkJobServiceTest : public ::testing::Test {
     request.set_name(review.name());
     request.set_decision(Review::REQUEST_CHANGES);
     request.set_summary("Lower the 2030 intensity or explain the gap.");
-    grpc::Status status = reviews_->CompleteReview(&context, request, &review);
+    grpc::Status status =
+        harness_.reviews().CompleteReview(&context, request, &review);
     ASSERT_TRUE(status.ok()) << status.error_message();
   }
 
@@ -606,7 +534,8 @@ class BenchmarkJobServiceTest : public ::testing::Test {
       itp::v1::UpdatePlanRequest request;
       *request.mutable_plan() = plan;
       request.mutable_update_mask()->add_paths("sectors");
-      grpc::Status status = plans_->UpdatePlan(&context, request, &plan);
+      grpc::Status status =
+          harness_.plans().UpdatePlan(&context, request, &plan);
       ASSERT_TRUE(status.ok()) << status.error_message();
     }
     grpc::ClientContext context;
@@ -614,19 +543,12 @@ class BenchmarkJobServiceTest : public ::testing::Test {
     itp::v1::SubmitPlanRequest request;
     request.set_name(kIndiaSteel);
     request.set_etag(plan.etag());
-    grpc::Status status = plans_->SubmitPlan(&context, request, &plan);
+    grpc::Status status = harness_.plans().SubmitPlan(&context, request, &plan);
     ASSERT_TRUE(status.ok()) << status.error_message();
     ASSERT_EQ(plan.revision(), 2);
   }
 
-  testing::TempDir dir_;
-  std::unique_ptr<ItpServer> server_;
-  std::shared_ptr<grpc::Channel> channel_;
-  std::unique_ptr<itp::v1::PlanService::Stub> plans_;
-  std::unique_ptr<itp::v1::ReviewService::Stub> reviews_;
-  std::unique_ptr<itp::v1::AdminService::Stub> admin_stub_;
-  std::unique_ptr<itp::v1::BenchmarkService::Stub> benchmarks_;
-  std::unique_ptr<itp::v1::BenchmarkJobService::Stub> jobs_;
+  ServerHarness harness_;
   Key admin_;
   Key runner_;
   Key reviewer_;
@@ -677,7 +599,7 @@ TEST_F(BenchmarkJobServiceTest, CreateGetAndListJobs) {
     request.set_page_size(1);
     request.set_page_token(token);
     itp::v1::ListBenchmarkJobsResponse response;
-    status = jobs_->ListBenchmarkJobs(&context, request, &response);
+    status = harness_.jobs().ListBenchmarkJobs(&context, request, &response);
     ASSERT_TRUE(status.ok()) << status.error_message();
     for (const auto& job : response.benchmark_jobs()) {
       listed.push_back(job.name());
@@ -691,7 +613,7 @@ TEST_F(BenchmarkJobServiceTest, CreateGetAndListJobs) {
   status = CreateJob(runner_, "weekly-steel", steel, &got);
   EXPECT_EQ(status.error_code(), StatusCode::ALREADY_EXISTS)
       << status.error_message();
-  EXPECT_EQ(Reason(status), "JOB_ALREADY_EXISTS");
+  EXPECT_EQ(ErrorReason(status), "JOB_ALREADY_EXISTS");
 }
 
 TEST_F(BenchmarkJobServiceTest, GetJobChecksTheName) {
@@ -702,7 +624,7 @@ TEST_F(BenchmarkJobServiceTest, GetJobChecksTheName) {
 
   status = GetJob(runner_, "benchmarkJobs/nightly-steel", &job);
   EXPECT_EQ(status.error_code(), StatusCode::NOT_FOUND);
-  EXPECT_EQ(Reason(status), "JOB_NOT_FOUND");
+  EXPECT_EQ(ErrorReason(status), "JOB_NOT_FOUND");
 
   BenchmarkJobRun run;
   status = GetRun(runner_, "benchmarkJobs/nightly-steel/runs/1", &run);
@@ -765,7 +687,7 @@ TEST_F(BenchmarkJobServiceTest, CreateJobValidatesEveryField) {
   status = CreateJob(runner_, "nightly", unknown, &created);
   EXPECT_EQ(status.error_code(), StatusCode::NOT_FOUND)
       << status.error_message();
-  EXPECT_EQ(Reason(status), "PATHWAY_NOT_FOUND");
+  EXPECT_EQ(ErrorReason(status), "PATHWAY_NOT_FOUND");
 
   // Filter, in the ListPlans language: every violation is reported under
   // benchmark_job.filter.
@@ -784,7 +706,7 @@ TEST_F(BenchmarkJobServiceTest, CreateJobValidatesEveryField) {
   grpc::ClientContext context;
   Authorize(&context, runner_);
   itp::v1::ListBenchmarkJobsResponse listed;
-  ASSERT_TRUE(jobs_->ListBenchmarkJobs(&context, {}, &listed).ok());
+  ASSERT_TRUE(harness_.jobs().ListBenchmarkJobs(&context, {}, &listed).ok());
   EXPECT_THAT(listed.benchmark_jobs(), IsEmpty());
 }
 
@@ -849,7 +771,7 @@ TEST_F(BenchmarkJobServiceTest, RunStartsPendingAndSucceedsWithReportPerPlan) {
     request.set_name(r.report());
     itp::v1::BenchmarkReport report;
     grpc::Status status =
-        benchmarks_->GetBenchmarkReport(&context, request, &report);
+        harness_.benchmarks().GetBenchmarkReport(&context, request, &report);
     ASSERT_TRUE(status.ok()) << status.error_message();
     EXPECT_EQ(report.name(), r.report());
     EXPECT_EQ(report.plan_revision(), r.plan_revision());
@@ -933,7 +855,9 @@ TEST_F(BenchmarkJobServiceTest, JobFilterPathwaysAndYearsShapeTheRun) {
   itp::v1::GetBenchmarkReportRequest request;
   request.set_name(results[1].report());
   itp::v1::BenchmarkReport report;
-  ASSERT_TRUE(benchmarks_->GetBenchmarkReport(&context, request, &report).ok());
+  ASSERT_TRUE(harness_.benchmarks()
+                  .GetBenchmarkReport(&context, request, &report)
+                  .ok());
   ASSERT_EQ(report.sectors_size(), 1);
   EXPECT_FALSE(report.sectors(0).covered());
 }
@@ -981,7 +905,7 @@ TEST_F(BenchmarkJobServiceTest, SecondRunWhileFirstIsUnfinishedIsRefused) {
   grpc::Status status =
       RunJob(runner_, "benchmarkJobs/nightly-all-plans", &again);
   EXPECT_EQ(status.error_code(), StatusCode::FAILED_PRECONDITION);
-  EXPECT_EQ(Reason(status), "RUN_IN_PROGRESS");
+  EXPECT_EQ(ErrorReason(status), "RUN_IN_PROGRESS");
   EXPECT_THAT(status.error_message(), HasSubstr(large.name()));
 
   // Another job is queued behind it, and a retry of the same call returns
@@ -1041,7 +965,7 @@ TEST_F(BenchmarkJobServiceTest, CancelStopsTheRunAndKeepsFinishedReports) {
     request.set_name(r.report());
     itp::v1::BenchmarkReport report;
     grpc::Status got =
-        benchmarks_->GetBenchmarkReport(&context, request, &report);
+        harness_.benchmarks().GetBenchmarkReport(&context, request, &report);
     EXPECT_TRUE(got.ok()) << r.report() << ": " << got.error_message();
   }
   // It stays cancelled: the worker does not go on with the other plans.
@@ -1052,7 +976,7 @@ TEST_F(BenchmarkJobServiceTest, CancelStopsTheRunAndKeepsFinishedReports) {
   // Nothing left to cancel; the job may run again.
   status = CancelJob(runner_, "benchmarkJobs/nightly-all-plans", &cancelled);
   EXPECT_EQ(status.error_code(), StatusCode::FAILED_PRECONDITION);
-  EXPECT_EQ(Reason(status), "NO_RUN_IN_PROGRESS");
+  EXPECT_EQ(ErrorReason(status), "NO_RUN_IN_PROGRESS");
   BenchmarkJobRun next = MustRunJob("benchmarkJobs/nightly-all-plans");
   EXPECT_EQ(next.state(), BenchmarkJobRun::PENDING);
   EXPECT_NE(next.name(), large.name());
@@ -1064,7 +988,7 @@ TEST_F(BenchmarkJobServiceTest, CancelStopsTheRunAndKeepsFinishedReports) {
   MustCreateJob("cement-only", "Cement plans", "sector = CEMENT");
   status = CancelJob(runner_, "benchmarkJobs/cement-only", &cancelled);
   EXPECT_EQ(status.error_code(), StatusCode::FAILED_PRECONDITION);
-  EXPECT_EQ(Reason(status), "NO_RUN_IN_PROGRESS");
+  EXPECT_EQ(ErrorReason(status), "NO_RUN_IN_PROGRESS");
 }
 
 // No API call makes a single plan of a run fail: only drafts (which have no
@@ -1085,7 +1009,7 @@ TEST_F(BenchmarkJobServiceTest, PlanThatIsGoneFailsAloneAndTheRunGoesOn) {
   std::string run_name;
   {
     storage::SqliteOptions options;
-    options.path = dir_.File("itp.db");
+    options.path = harness_.db_path();
     auto stores = storage::OpenSqliteStores(options);
     ASSERT_TRUE(stores.ok()) << stores.status();
     std::vector<std::string> plans;
@@ -1231,8 +1155,8 @@ TEST_F(BenchmarkJobServiceTest, OnlyRunnerAndAdminKeysMayUseJobs) {
       grpc::ClientContext context;
       Authorize(&context, who);
       itp::v1::ListBenchmarkJobsResponse response;
-      out.emplace_back("ListBenchmarkJobs",
-                       jobs_->ListBenchmarkJobs(&context, {}, &response));
+      out.emplace_back("ListBenchmarkJobs", harness_.jobs().ListBenchmarkJobs(
+                                                &context, {}, &response));
     }
     BenchmarkJobRun r;
     out.emplace_back("GetBenchmarkJobRun", GetRun(who, run.name(), &r));
@@ -1244,7 +1168,7 @@ TEST_F(BenchmarkJobServiceTest, OnlyRunnerAndAdminKeysMayUseJobs) {
       itp::v1::ListBenchmarkJobRunsResponse response;
       out.emplace_back(
           "ListBenchmarkJobRuns",
-          jobs_->ListBenchmarkJobRuns(&context, request, &response));
+          harness_.jobs().ListBenchmarkJobRuns(&context, request, &response));
     }
     out.emplace_back("StreamBenchmarkJobResults",
                      Stream(who, run.name(), 0).status);
@@ -1397,7 +1321,7 @@ TEST_F(InteractiveDuringRunTest, WritesAreNotHeldUpByALargeRun) {
     request.mutable_plan()->set_summary(absl::StrCat(
         "Crude steel towards net zero by 2070 (working draft ", n + 1, ")"));
     request.mutable_update_mask()->add_paths("summary");
-    return plans_->UpdatePlan(&context, request, &draft);
+    return harness_.plans().UpdatePlan(&context, request, &draft);
   });
   Report("UpdatePlan", d);
   // A write made while the run goes on is not left waiting until it ends.
@@ -1439,8 +1363,9 @@ TEST_F(BenchmarkJobServiceTest, RetriedRunIsNotBenchmarkedTwice) {
     itp::v1::ListBenchmarkReportsRequest request;
     request.set_parent(r.plan());
     itp::v1::ListBenchmarkReportsResponse response;
-    ASSERT_TRUE(
-        benchmarks_->ListBenchmarkReports(&context, request, &response).ok());
+    ASSERT_TRUE(harness_.benchmarks()
+                    .ListBenchmarkReports(&context, request, &response)
+                    .ok());
     if (response.benchmark_reports_size() != 1) ++duplicated;
   }
   EXPECT_EQ(duplicated, 0) << "plans with more than one report";

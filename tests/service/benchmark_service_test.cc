@@ -23,7 +23,6 @@
 #include <atomic>
 #include <cmath>
 #include <cstdint>
-#include <fstream>
 #include <map>
 #include <memory>
 #include <optional>
@@ -38,17 +37,14 @@
 #include "gmock/gmock.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "google/protobuf/util/time_util.h"
-#include "google/rpc/error_details.pb.h"
-#include "google/rpc/status.pb.h"
-#include "grpcpp/create_channel.h"
-#include "grpcpp/security/credentials.h"
 #include "gtest/gtest.h"
 #include "itp/v1/admin_service.grpc.pb.h"
 #include "itp/v1/benchmark_service.grpc.pb.h"
 #include "itp/v1/plan_service.grpc.pb.h"
 #include "itp/v1/review_service.grpc.pb.h"
 #include "server/service/server.h"
-#include "tests/testing/temp_dir.h"
+#include "tests/testing/grpc_status.h"
+#include "tests/testing/server_harness.h"
 #include "tests/testing/test_plans.h"
 
 namespace itp::service {
@@ -56,6 +52,9 @@ namespace {
 
 using ::google::protobuf::util::MessageDifferencer;
 using ::google::protobuf::util::TimeUtil;
+using ::itp::testing::ErrorReason;
+using ::itp::testing::ServerHarness;
+using ::itp::testing::ViolatedFields;
 using ::itp::v1::AlignmentLabel;
 using ::itp::v1::BenchmarkReport;
 using ::itp::v1::Pathway;
@@ -125,33 +124,6 @@ MATCHER_P(EqualsProto, expected,
           std::string(negation ? "differs from " : "equals ") +
               expected.ShortDebugString()) {
   return MessageDifferencer::Equals(arg, expected);
-}
-
-// The field paths of the BadRequest detail in a status's trailer.
-std::vector<std::string> ViolatedFields(const grpc::Status& status) {
-  google::rpc::Status details;
-  EXPECT_TRUE(details.ParseFromString(status.error_details()));
-  std::vector<std::string> fields;
-  for (const auto& any : details.details()) {
-    google::rpc::BadRequest bad_request;
-    if (any.UnpackTo(&bad_request)) {
-      for (const auto& v : bad_request.field_violations()) {
-        fields.push_back(v.field());
-      }
-    }
-  }
-  return fields;
-}
-
-// The ErrorInfo reason in a status's trailer, or "".
-std::string Reason(const grpc::Status& status) {
-  google::rpc::Status details;
-  details.ParseFromString(status.error_details());
-  for (const auto& any : details.details()) {
-    google::rpc::ErrorInfo info;
-    if (any.UnpackTo(&info)) return info.reason();
-  }
-  return "";
 }
 
 const PathwayResult& ResultFor(const SectorBenchmark& sector,
@@ -396,75 +368,28 @@ class BenchmarkServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
     StartServer();
-    runner_ = NewKey(itp::v1::BENCHMARK_RUNNER, {},
-                     "LeadIT secretariat - nightly benchmark job");
-    reviewer_ =
-        NewKey(itp::v1::REVIEWER, {}, "LeadIT secretariat - review desk");
-    india_ = NewKey(itp::v1::PARTNER, {"IND"},
-                    "Ministry of Steel, India - plan upload");
-    brazil_ = NewKey(itp::v1::PARTNER, {"BRA"},
-                     "Ministry of Development, Industry and Trade, Brazil");
-  }
-
-  void TearDown() override {
-    if (server_) StopServer();
+    runner_ = harness_.CreateKey(itp::v1::BENCHMARK_RUNNER, {},
+                                 "LeadIT secretariat - nightly benchmark job");
+    reviewer_ = harness_.CreateKey(itp::v1::REVIEWER, {},
+                                   "LeadIT secretariat - review desk");
+    india_ = harness_.CreateKey(itp::v1::PARTNER, {"IND"},
+                                "Ministry of Steel, India - plan upload");
+    brazil_ = harness_.CreateKey(
+        itp::v1::PARTNER, {"BRA"},
+        "Ministry of Development, Industry and Trade, Brazil");
   }
 
   void StartServer() {
-    ServerConfig config;
-    config.listen_address = "127.0.0.1:0";
-    config.db_path = dir_.File("itp.db");
-    config.now_unix_micros = [this] { return now_.load(); };
-    auto server = ItpServer::Start(config);
-    ASSERT_TRUE(server.ok()) << server.status();
-    server_ = *std::move(server);
-    channel_ = grpc::CreateChannel(absl::StrCat("127.0.0.1:", server_->port()),
-                                   grpc::InsecureChannelCredentials());
-    plans_ = itp::v1::PlanService::NewStub(channel_);
-    admin_ = itp::v1::AdminService::NewStub(channel_);
-    benchmarks_ = itp::v1::BenchmarkService::NewStub(channel_);
-    reviews_ = itp::v1::ReviewService::NewStub(channel_);
-    if (admin_key_.empty()) {
-      std::ifstream in(dir_.File("itp-admin.key"));
-      std::getline(in, admin_key_);
-    }
+    absl::Status started = harness_.Start();
+    ASSERT_TRUE(started.ok()) << started;
+    admin_key_ = harness_.admin_key();
   }
 
-  void StopServer() {
-    plans_.reset();
-    admin_.reset();
-    benchmarks_.reset();
-    reviews_.reset();
-    channel_.reset();
-    server_->Shutdown(absl::Seconds(5));
-    server_->Wait();
-    server_.reset();
-  }
+  void StopServer() { harness_.Stop(); }
 
   void Advance(absl::Duration d) { now_ += absl::ToInt64Microseconds(d); }
 
-  struct Key {
-    std::string name;  // apiKeys/{id}
-    std::string secret;
-  };
-
-  Key NewKey(itp::v1::Role role, const std::vector<std::string>& countries,
-             const std::string& display_name) {
-    grpc::ClientContext context;
-    As(&context, admin_key_);
-    itp::v1::CreateApiKeyRequest request;
-    request.mutable_api_key()->set_role(role);
-    request.mutable_api_key()->set_display_name(display_name);
-    for (const auto& c : countries) request.mutable_api_key()->add_countries(c);
-    itp::v1::CreateApiKeyResponse response;
-    grpc::Status status = admin_->CreateApiKey(&context, request, &response);
-    EXPECT_TRUE(status.ok()) << status.error_message();
-    return {response.api_key().name(), response.secret()};
-  }
-
-  static void As(grpc::ClientContext* context, const std::string& secret) {
-    context->AddMetadata("authorization", "Bearer " + secret);
-  }
+  using Key = ServerHarness::Key;
 
   // A plan created by the admin key, as a draft.
   Plan CreateDraft(const std::string& name, const Plan& content) {
@@ -474,20 +399,20 @@ class BenchmarkServiceTest : public ::testing::Test {
     request.set_plan_id(name.substr(slash + 7));
     *request.mutable_plan() = content;
     grpc::ClientContext context;
-    As(&context, admin_key_);
+    ServerHarness::Authorize(&context, admin_key_);
     Plan plan;
-    grpc::Status status = plans_->CreatePlan(&context, request, &plan);
+    grpc::Status status = harness_.plans().CreatePlan(&context, request, &plan);
     EXPECT_TRUE(status.ok()) << name << ": " << status.error_message();
     return plan;
   }
 
   Plan Submit(const std::string& name) {
     grpc::ClientContext context;
-    As(&context, admin_key_);
+    ServerHarness::Authorize(&context, admin_key_);
     itp::v1::SubmitPlanRequest request;
     request.set_name(name);
     Plan plan;
-    grpc::Status status = plans_->SubmitPlan(&context, request, &plan);
+    grpc::Status status = harness_.plans().SubmitPlan(&context, request, &plan);
     EXPECT_TRUE(status.ok()) << name << ": " << status.error_message();
     EXPECT_EQ(plan.state(), Plan::SUBMITTED);
     return plan;
@@ -503,23 +428,24 @@ class BenchmarkServiceTest : public ::testing::Test {
     itp::v1::Review review;
     {
       grpc::ClientContext context;
-      As(&context, reviewer_.secret);
+      ServerHarness::Authorize(&context, reviewer_.secret);
       itp::v1::StartReviewRequest request;
       request.set_parent(name);
-      grpc::Status status = reviews_->StartReview(&context, request, &review);
+      grpc::Status status =
+          harness_.reviews().StartReview(&context, request, &review);
       ASSERT_TRUE(status.ok()) << status.error_message();
     }
     itp::v1::Rubric rubric;
     {
       grpc::ClientContext context;
-      As(&context, reviewer_.secret);
-      grpc::Status status =
-          reviews_->GetRubric(&context, itp::v1::GetRubricRequest(), &rubric);
+      ServerHarness::Authorize(&context, reviewer_.secret);
+      grpc::Status status = harness_.reviews().GetRubric(
+          &context, itp::v1::GetRubricRequest(), &rubric);
       ASSERT_TRUE(status.ok()) << status.error_message();
     }
     {
       grpc::ClientContext context;
-      As(&context, reviewer_.secret);
+      ServerHarness::Authorize(&context, reviewer_.secret);
       itp::v1::ScoreReviewRequest request;
       request.set_name(review.name());
       for (const auto& criterion : rubric.criteria()) {
@@ -530,19 +456,20 @@ class BenchmarkServiceTest : public ::testing::Test {
             "Sector pathway to 2070 with production and intensity figures; "
             "hydrogen DRI demonstration plant financed.");
       }
-      grpc::Status status = reviews_->ScoreReview(&context, request, &review);
+      grpc::Status status =
+          harness_.reviews().ScoreReview(&context, request, &review);
       ASSERT_TRUE(status.ok()) << status.error_message();
     }
     {
       grpc::ClientContext context;
-      As(&context, reviewer_.secret);
+      ServerHarness::Authorize(&context, reviewer_.secret);
       itp::v1::CompleteReviewRequest request;
       request.set_name(review.name());
       request.set_decision(itp::v1::Review::APPROVE);
       request.set_summary(
           "Complete and consistent with the national 2030 intensity aim.");
       grpc::Status status =
-          reviews_->CompleteReview(&context, request, &review);
+          harness_.reviews().CompleteReview(&context, request, &review);
       ASSERT_TRUE(status.ok()) << status.error_message();
     }
   }
@@ -551,8 +478,8 @@ class BenchmarkServiceTest : public ::testing::Test {
                          const itp::v1::BenchmarkPlanRequest& request,
                          BenchmarkReport* report) {
     grpc::ClientContext context;
-    As(&context, secret);
-    return benchmarks_->BenchmarkPlan(&context, request, report);
+    ServerHarness::Authorize(&context, secret);
+    return harness_.benchmarks().BenchmarkPlan(&context, request, report);
   }
 
   // BenchmarkPlan of `name` with default options; expects OK.
@@ -569,26 +496,27 @@ class BenchmarkServiceTest : public ::testing::Test {
   grpc::Status GetReport(const std::string& secret, const std::string& name,
                          BenchmarkReport* report) {
     grpc::ClientContext context;
-    As(&context, secret);
+    ServerHarness::Authorize(&context, secret);
     itp::v1::GetBenchmarkReportRequest request;
     request.set_name(name);
-    return benchmarks_->GetBenchmarkReport(&context, request, report);
+    return harness_.benchmarks().GetBenchmarkReport(&context, request, report);
   }
 
   grpc::Status ListReports(const std::string& secret,
                            const itp::v1::ListBenchmarkReportsRequest& request,
                            itp::v1::ListBenchmarkReportsResponse* response) {
     grpc::ClientContext context;
-    As(&context, secret);
-    return benchmarks_->ListBenchmarkReports(&context, request, response);
+    ServerHarness::Authorize(&context, secret);
+    return harness_.benchmarks().ListBenchmarkReports(&context, request,
+                                                      response);
   }
 
   grpc::Status ListPathways(const std::string& secret,
                             const itp::v1::ListPathwaysRequest& request,
                             itp::v1::ListPathwaysResponse* response) {
     grpc::ClientContext context;
-    As(&context, secret);
-    return benchmarks_->ListPathways(&context, request, response);
+    ServerHarness::Authorize(&context, secret);
+    return harness_.benchmarks().ListPathways(&context, request, response);
   }
 
   // Every pathway (of `sector`), following next_page_token to the end.
@@ -613,28 +541,28 @@ class BenchmarkServiceTest : public ::testing::Test {
   grpc::Status GetPathway(const std::string& secret, const std::string& name,
                           Pathway* pathway) {
     grpc::ClientContext context;
-    As(&context, secret);
+    ServerHarness::Authorize(&context, secret);
     itp::v1::GetPathwayRequest request;
     request.set_name(name);
-    return benchmarks_->GetPathway(&context, request, pathway);
+    return harness_.benchmarks().GetPathway(&context, request, pathway);
   }
 
   grpc::Status CreatePathway(const std::string& secret, const std::string& id,
                              const Pathway& pathway, Pathway* created) {
     grpc::ClientContext context;
-    As(&context, secret);
+    ServerHarness::Authorize(&context, secret);
     itp::v1::CreatePathwayRequest request;
     request.set_pathway_id(id);
     *request.mutable_pathway() = pathway;
-    return benchmarks_->CreatePathway(&context, request, created);
+    return harness_.benchmarks().CreatePathway(&context, request, created);
   }
 
   grpc::Status Compare(const std::string& secret,
                        const itp::v1::ComparePlansRequest& request,
                        itp::v1::ComparePlansResponse* response) {
     grpc::ClientContext context;
-    As(&context, secret);
-    return benchmarks_->ComparePlans(&context, request, response);
+    ServerHarness::Authorize(&context, secret);
+    return harness_.benchmarks().ComparePlans(&context, request, response);
   }
 
   // India (2.2 in 2030), Brazil (1.40) and South Africa (2.10, interpolated)
@@ -648,19 +576,13 @@ class BenchmarkServiceTest : public ::testing::Test {
     CreateSubmitted(kIndonesiaCement, testing::IndonesiaCementPlan());
   }
 
-  testing::TempDir dir_;
   std::atomic<int64_t> now_{kStart};
+  ServerHarness harness_{[this] { return now_.load(); }};
   std::string admin_key_;
   Key runner_;
   Key reviewer_;
   Key india_;
   Key brazil_;
-  std::unique_ptr<ItpServer> server_;
-  std::shared_ptr<grpc::Channel> channel_;
-  std::unique_ptr<itp::v1::PlanService::Stub> plans_;
-  std::unique_ptr<itp::v1::AdminService::Stub> admin_;
-  std::unique_ptr<itp::v1::BenchmarkService::Stub> benchmarks_;
-  std::unique_ptr<itp::v1::ReviewService::Stub> reviews_;
 };
 
 // ---------------------------------------------------------------------------
@@ -811,12 +733,12 @@ TEST_F(BenchmarkServiceTest, ReportNameOfAnotherPlanIsNotFound) {
   grpc::Status status = GetReport(
       runner_.secret, absl::StrCat(kBrazilSteel, "/benchmarkReports/1"), &read);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND);
-  EXPECT_EQ(Reason(status), "BENCHMARK_REPORT_NOT_FOUND");
+  EXPECT_EQ(ErrorReason(status), "BENCHMARK_REPORT_NOT_FOUND");
 
   status = GetReport(runner_.secret,
                      absl::StrCat(kIndiaSteel, "/benchmarkReports/999"), &read);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND);
-  EXPECT_EQ(Reason(status), "BENCHMARK_REPORT_NOT_FOUND");
+  EXPECT_EQ(ErrorReason(status), "BENCHMARK_REPORT_NOT_FOUND");
 
   status = GetReport(runner_.secret, kIndiaSteel, &read);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
@@ -899,7 +821,7 @@ TEST_F(BenchmarkServiceTest, UnknownPathwayIsNotFound) {
   BenchmarkReport report;
   grpc::Status status = Benchmark(runner_.secret, request, &report);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND);
-  EXPECT_EQ(Reason(status), "PATHWAY_NOT_FOUND");
+  EXPECT_EQ(ErrorReason(status), "PATHWAY_NOT_FOUND");
   EXPECT_THAT(status.error_message(),
               HasSubstr("pathways/tpi-steel-2019-1p5c"));
 }
@@ -1051,7 +973,7 @@ TEST_F(BenchmarkServiceTest, GetPathwayReturnsTheBriefFigures) {
 
   status = GetPathway(runner_.secret, "pathways/tpi-steel-2019-1p5c", &p);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND);
-  EXPECT_EQ(Reason(status), "PATHWAY_NOT_FOUND");
+  EXPECT_EQ(ErrorReason(status), "PATHWAY_NOT_FOUND");
   status = GetPathway(runner_.secret, "tpi-steel-2022-1p5c", &p);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(ViolatedFields(status), ElementsAre("name"));
@@ -1137,7 +1059,7 @@ TEST_F(BenchmarkServiceTest, OnlyAdminCreatesPathways) {
     grpc::Status status = CreatePathway(*secret, "ind-steel-national-2024",
                                         IndiaNationalSteelPathway(), &created);
     EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
-    EXPECT_EQ(Reason(status), "PERMISSION_DENIED");
+    EXPECT_EQ(ErrorReason(status), "PERMISSION_DENIED");
   }
   Pathway p;
   EXPECT_EQ(GetPathway(runner_.secret, kIndiaNational, &p).error_code(),
@@ -1185,7 +1107,7 @@ TEST_F(BenchmarkServiceTest, DuplicatePathwayAlreadyExists) {
   grpc::Status status =
       CreatePathway(admin_key_, "ind-steel-national-2024", revised, &created);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::ALREADY_EXISTS);
-  EXPECT_EQ(Reason(status), "PATHWAY_ALREADY_EXISTS");
+  EXPECT_EQ(ErrorReason(status), "PATHWAY_ALREADY_EXISTS");
   // A shipped pathway's id is taken as well.
   Pathway tpi;
   ASSERT_TRUE(GetPathway(admin_key_, kTpi15, &tpi).ok());
@@ -1217,11 +1139,12 @@ TEST_F(BenchmarkServiceTest, PathwayCallsAreInTheAuditTrail) {
             grpc::StatusCode::ALREADY_EXISTS);
 
   grpc::ClientContext context;
-  As(&context, admin_key_);
+  ServerHarness::Authorize(&context, admin_key_);
   itp::v1::ListAuditEventsRequest request;
   request.set_filter("method = \"/itp.v1.BenchmarkService/CreatePathway\"");
   itp::v1::ListAuditEventsResponse response;
-  grpc::Status status = admin_->ListAuditEvents(&context, request, &response);
+  grpc::Status status =
+      harness_.admin().ListAuditEvents(&context, request, &response);
   ASSERT_TRUE(status.ok()) << status.error_message();
   std::vector<std::tuple<std::string, std::string, std::string>> events;
   for (const auto& e : response.audit_events()) {
@@ -1231,9 +1154,10 @@ TEST_F(BenchmarkServiceTest, PathwayCallsAreInTheAuditTrail) {
   itp::v1::ListApiKeysResponse keys;
   {
     grpc::ClientContext list_context;
-    As(&list_context, admin_key_);
+    ServerHarness::Authorize(&list_context, admin_key_);
     ASSERT_TRUE(
-        admin_->ListApiKeys(&list_context, itp::v1::ListApiKeysRequest(), &keys)
+        harness_.admin()
+            .ListApiKeys(&list_context, itp::v1::ListApiKeysRequest(), &keys)
             .ok());
   }
   const std::string admin = keys.api_keys(0).name();
@@ -1256,7 +1180,7 @@ TEST_F(BenchmarkServiceTest, RunnerAndReviewerMayNotBenchmarkDrafts) {
     BenchmarkReport report;
     grpc::Status status = Benchmark(*secret, request, &report);
     EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
-    EXPECT_EQ(Reason(status), "PERMISSION_DENIED");
+    EXPECT_EQ(ErrorReason(status), "PERMISSION_DENIED");
   }
   // Nothing was stored.
   itp::v1::ListBenchmarkReportsRequest list;
@@ -1290,7 +1214,7 @@ TEST_F(BenchmarkServiceTest, PartnerMayNotBenchmarkAnotherCountrysPlan) {
   BenchmarkReport report;
   grpc::Status status = Benchmark(brazil_.secret, request, &report);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
-  EXPECT_EQ(Reason(status), "PERMISSION_DENIED");
+  EXPECT_EQ(ErrorReason(status), "PERMISSION_DENIED");
   request.set_name(kIndiaSteelRevision1);
   EXPECT_EQ(Benchmark(brazil_.secret, request, &report).error_code(),
             grpc::StatusCode::PERMISSION_DENIED);
@@ -1306,7 +1230,7 @@ TEST_F(BenchmarkServiceTest, OtherCountryReadsReportsOnlyOfApprovedPlans) {
   itp::v1::ListBenchmarkReportsResponse listed;
   grpc::Status status = GetReport(brazil_.secret, report.name(), &read);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
-  EXPECT_EQ(Reason(status), "PERMISSION_DENIED");
+  EXPECT_EQ(ErrorReason(status), "PERMISSION_DENIED");
   EXPECT_EQ(ListReports(brazil_.secret, list, &listed).error_code(),
             grpc::StatusCode::PERMISSION_DENIED);
   // India reads its own.
@@ -1433,7 +1357,7 @@ TEST_F(BenchmarkServiceTest, ComparePlansAgainstANamedPathwayAndDefaults) {
   request.set_pathway("pathways/tpi-steel-2019-1p5c");
   status = Compare(runner_.secret, request, &response);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND);
-  EXPECT_EQ(Reason(status), "PATHWAY_NOT_FOUND");
+  EXPECT_EQ(ErrorReason(status), "PATHWAY_NOT_FOUND");
 
   // Cement: only Indonesia, against the most stringent cement pathway.
   itp::v1::ComparePlansRequest cement;

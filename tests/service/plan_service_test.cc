@@ -3,7 +3,6 @@
 
 #include "server/service/plan_service.h"
 
-#include <fstream>
 #include <memory>
 #include <set>
 #include <string>
@@ -13,21 +12,21 @@
 #include "absl/strings/str_format.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/util/message_differencer.h"
-#include "google/rpc/error_details.pb.h"
-#include "google/rpc/status.pb.h"
 #include "grpc/health/v1/health.grpc.pb.h"
-#include "grpcpp/create_channel.h"
-#include "grpcpp/security/credentials.h"
 #include "gtest/gtest.h"
 #include "itp/v1/plan_service.grpc.pb.h"
 #include "server/service/server.h"
-#include "tests/testing/temp_dir.h"
+#include "tests/testing/grpc_status.h"
+#include "tests/testing/server_harness.h"
 #include "tests/testing/test_plans.h"
 
 namespace itp::service {
 namespace {
 
 using ::google::protobuf::util::MessageDifferencer;
+using ::itp::testing::ErrorReason;
+using ::itp::testing::ServerHarness;
+using ::itp::testing::ViolatedFields;
 using itp::v1::Plan;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
@@ -35,75 +34,28 @@ using ::testing::UnorderedElementsAre;
 
 constexpr char kIndiaSteel[] = "countries/IND/plans/steel-2070";
 
-// The field paths of the BadRequest detail in a status's trailer.
-std::vector<std::string> ViolatedFields(const grpc::Status& status) {
-  google::rpc::Status details;
-  EXPECT_TRUE(details.ParseFromString(status.error_details()));
-  std::vector<std::string> fields;
-  for (const auto& any : details.details()) {
-    google::rpc::BadRequest bad_request;
-    if (any.UnpackTo(&bad_request)) {
-      for (const auto& v : bad_request.field_violations()) {
-        fields.push_back(v.field());
-      }
-    }
-  }
-  return fields;
-}
-
-// The ErrorInfo reason in a status's trailer, or "".
-std::string Reason(const grpc::Status& status) {
-  google::rpc::Status details;
-  details.ParseFromString(status.error_details());
-  for (const auto& any : details.details()) {
-    google::rpc::ErrorInfo info;
-    if (any.UnpackTo(&info)) return info.reason();
-  }
-  return "";
-}
-
 class PlanServiceTest : public ::testing::Test {
  protected:
   void SetUp() override { StartServer(); }
 
   void StartServer(int max_message_bytes = 4 * 1024 * 1024) {
-    ServerConfig config;
-    config.listen_address = "127.0.0.1:0";
-    config.db_path = dir_.File("itp.db");
-    config.max_message_bytes = max_message_bytes;
-    auto server = ItpServer::Start(config);
-    ASSERT_TRUE(server.ok()) << server.status();
-    server_ = *std::move(server);
-    channel_ = grpc::CreateChannel(absl::StrCat("127.0.0.1:", server_->port()),
-                                   grpc::InsecureChannelCredentials());
-    stub_ = itp::v1::PlanService::NewStub(channel_);
+    absl::Status status = harness_.Start([&](ServerConfig& config) {
+      config.max_message_bytes = max_message_bytes;
+    });
+    ASSERT_TRUE(status.ok()) << status;
   }
 
   // Adds the admin key the server wrote at its first start.
   void Authorize(grpc::ClientContext* context) {
-    if (admin_key_.empty()) {
-      std::ifstream in(dir_.File("itp-admin.key"));
-      std::getline(in, admin_key_);
-    }
-    context->AddMetadata("authorization", "Bearer " + admin_key_);
+    ServerHarness::Authorize(context, harness_.admin_key());
   }
 
-  void StopServer() {
-    stub_.reset();
-    channel_.reset();
-    server_->Shutdown(absl::Seconds(5));
-    server_->Wait();
-    server_.reset();
-  }
-
-  void TearDown() override {
-    if (server_) StopServer();
-  }
+  void StopServer() { harness_.Stop(); }
 
   grpc::Status Create(const itp::v1::CreatePlanRequest& request, Plan* plan) {
     grpc::ClientContext context;
     Authorize(&context);
-    return stub_->CreatePlan(&context, request, plan);
+    return harness_.plans().CreatePlan(&context, request, plan);
   }
 
   Plan MustCreate(const std::string& country, const std::string& plan_id,
@@ -123,7 +75,7 @@ class PlanServiceTest : public ::testing::Test {
     Authorize(&context);
     itp::v1::GetPlanRequest request;
     request.set_name(name);
-    return stub_->GetPlan(&context, request, plan);
+    return harness_.plans().GetPlan(&context, request, plan);
   }
 
   grpc::Status Submit(const std::string& name, const std::string& etag,
@@ -134,7 +86,7 @@ class PlanServiceTest : public ::testing::Test {
     request.set_name(name);
     request.set_etag(etag);
     request.set_request_id(request_id);
-    return stub_->SubmitPlan(&context, request, plan);
+    return harness_.plans().SubmitPlan(&context, request, plan);
   }
 
   grpc::Status Update(const Plan& plan, const std::vector<std::string>& paths,
@@ -144,14 +96,14 @@ class PlanServiceTest : public ::testing::Test {
     itp::v1::UpdatePlanRequest request;
     *request.mutable_plan() = plan;
     for (const auto& p : paths) request.mutable_update_mask()->add_paths(p);
-    return stub_->UpdatePlan(&context, request, result);
+    return harness_.plans().UpdatePlan(&context, request, result);
   }
 
   grpc::Status List(const itp::v1::ListPlansRequest& request,
                     itp::v1::ListPlansResponse* response) {
     grpc::ClientContext context;
     Authorize(&context);
-    return stub_->ListPlans(&context, request, response);
+    return harness_.plans().ListPlans(&context, request, response);
   }
 
   // Every plan name of a listing, following next_page_token to the end.
@@ -172,11 +124,7 @@ class PlanServiceTest : public ::testing::Test {
     return names;
   }
 
-  testing::TempDir dir_;
-  std::string admin_key_;
-  std::unique_ptr<ItpServer> server_;
-  std::shared_ptr<grpc::Channel> channel_;
-  std::unique_ptr<itp::v1::PlanService::Stub> stub_;
+  ServerHarness harness_;
 };
 
 TEST_F(PlanServiceTest, CreatesThePlanOfTheIssueJsonAndReadsItBack) {
@@ -232,7 +180,7 @@ TEST_F(PlanServiceTest, SamePlanIdWithAnotherRequestIdAlreadyExists) {
   again.set_request_id("5d1e8f3a-9b2c-4d7e-8f10-3a4b5c6d7e8f");
   grpc::Status status = Create(again, &plan);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::ALREADY_EXISTS);
-  EXPECT_EQ(Reason(status), "PLAN_ALREADY_EXISTS");
+  EXPECT_EQ(ErrorReason(status), "PLAN_ALREADY_EXISTS");
   EXPECT_THAT(status.error_message(), HasSubstr(kIndiaSteel));
 }
 
@@ -247,7 +195,7 @@ TEST_F(PlanServiceTest, UpdateWithStaleEtagIsAborted) {
   edit.set_summary("A concurrent edit from a stale copy");
   grpc::Status status = Update(edit, {"summary"}, &updated);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::ABORTED);
-  EXPECT_EQ(Reason(status), "ETAG_MISMATCH");
+  EXPECT_EQ(ErrorReason(status), "ETAG_MISMATCH");
   Plan read;
   ASSERT_TRUE(Get(kIndiaSteel, &read).ok());
   EXPECT_EQ(read.summary(),
@@ -290,7 +238,7 @@ TEST_F(PlanServiceTest, SubmitFreezesARevisionAndUpdateAfterSubmitFails) {
   Plan result;
   grpc::Status status = Update(edit, {"summary"}, &result);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
-  EXPECT_EQ(Reason(status), "INVALID_PLAN_STATE");
+  EXPECT_EQ(ErrorReason(status), "INVALID_PLAN_STATE");
   EXPECT_THAT(status.error_message(), HasSubstr("SUBMITTED"));
 
   grpc::ClientContext context;
@@ -299,7 +247,8 @@ TEST_F(PlanServiceTest, SubmitFreezesARevisionAndUpdateAfterSubmitFails) {
   itp::v1::GetPlanRevisionRequest get_revision;
   get_revision.set_name(absl::StrCat(kIndiaSteel, "/revisions/1"));
   itp::v1::PlanRevision revision;
-  ASSERT_TRUE(stub_->GetPlanRevision(&context, get_revision, &revision).ok());
+  ASSERT_TRUE(
+      harness_.plans().GetPlanRevision(&context, get_revision, &revision).ok());
   EXPECT_EQ(revision.name(), "countries/IND/plans/steel-2070/revisions/1");
   EXPECT_EQ(revision.plan().summary(), created.summary());
   EXPECT_EQ(revision.plan().state(), Plan::SUBMITTED);
@@ -308,9 +257,9 @@ TEST_F(PlanServiceTest, SubmitFreezesARevisionAndUpdateAfterSubmitFails) {
 
   Authorize(&context2);
   get_revision.set_name(absl::StrCat(kIndiaSteel, "/revisions/2"));
-  status = stub_->GetPlanRevision(&context2, get_revision, &revision);
+  status = harness_.plans().GetPlanRevision(&context2, get_revision, &revision);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND);
-  EXPECT_EQ(Reason(status), "REVISION_NOT_FOUND");
+  EXPECT_EQ(ErrorReason(status), "REVISION_NOT_FOUND");
 
   // A second submission of a SUBMITTED plan is illegal.
   status = Submit(kIndiaSteel, "", "", &result);
@@ -334,7 +283,8 @@ TEST_F(PlanServiceTest, RetriedSubmitReturnsFirstResultWithoutNewRevision) {
   itp::v1::ListPlanRevisionsRequest request;
   request.set_parent(kIndiaSteel);
   itp::v1::ListPlanRevisionsResponse response;
-  ASSERT_TRUE(stub_->ListPlanRevisions(&context, request, &response).ok());
+  ASSERT_TRUE(
+      harness_.plans().ListPlanRevisions(&context, request, &response).ok());
   ASSERT_EQ(response.revisions_size(), 1);
   EXPECT_EQ(response.revisions(0).revision(), 1);
   EXPECT_EQ(response.next_page_token(), "");
@@ -352,7 +302,7 @@ TEST_F(PlanServiceTest, WithdrawRecordsReasonAndDeleteNeedsDraft) {
   delete_request.set_name(kIndiaSteel);
   google::protobuf::Empty empty;
   grpc::Status status =
-      stub_->DeletePlan(&delete_context, delete_request, &empty);
+      harness_.plans().DeletePlan(&delete_context, delete_request, &empty);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
 
   grpc::ClientContext withdraw_context;
@@ -363,8 +313,9 @@ TEST_F(PlanServiceTest, WithdrawRecordsReasonAndDeleteNeedsDraft) {
   withdraw.set_etag(submitted.etag());
   withdraw.set_reason("Superseded by the 2025 National Steel Policy update");
   Plan withdrawn;
-  ASSERT_TRUE(
-      stub_->WithdrawPlan(&withdraw_context, withdraw, &withdrawn).ok());
+  ASSERT_TRUE(harness_.plans()
+                  .WithdrawPlan(&withdraw_context, withdraw, &withdrawn)
+                  .ok());
   EXPECT_EQ(withdrawn.state(), Plan::WITHDRAWN);
   EXPECT_EQ(withdrawn.withdrawal_reason(),
             "Superseded by the 2025 National Steel Policy update");
@@ -374,7 +325,8 @@ TEST_F(PlanServiceTest, WithdrawRecordsReasonAndDeleteNeedsDraft) {
   Authorize(&delete_draft);
   delete_request.set_name(draft.name());
   delete_request.set_etag(draft.etag());
-  ASSERT_TRUE(stub_->DeletePlan(&delete_draft, delete_request, &empty).ok());
+  ASSERT_TRUE(
+      harness_.plans().DeletePlan(&delete_draft, delete_request, &empty).ok());
   Plan gone;
   EXPECT_EQ(Get(draft.name(), &gone).error_code(), grpc::StatusCode::NOT_FOUND);
 }
@@ -530,7 +482,7 @@ TEST_F(PlanServiceTest, OversizedRequestIsRejected) {
 }
 
 TEST_F(PlanServiceTest, HealthServiceReportsServing) {
-  auto health = grpc::health::v1::Health::NewStub(channel_);
+  auto health = grpc::health::v1::Health::NewStub(harness_.channel());
   grpc::health::v1::HealthCheckRequest request;
   request.set_service("itp.v1.PlanService");
   grpc::health::v1::HealthCheckResponse response;

@@ -20,7 +20,6 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
-#include <fstream>
 #include <memory>
 #include <string>
 #include <vector>
@@ -29,16 +28,13 @@
 #include "gmock/gmock.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "google/protobuf/util/time_util.h"  // Timestamp comparisons
-#include "google/rpc/error_details.pb.h"
-#include "google/rpc/status.pb.h"
-#include "grpcpp/create_channel.h"
-#include "grpcpp/security/credentials.h"
 #include "gtest/gtest.h"
 #include "itp/v1/admin_service.grpc.pb.h"
 #include "itp/v1/plan_service.grpc.pb.h"
 #include "itp/v1/review_service.grpc.pb.h"
 #include "server/service/server.h"
-#include "tests/testing/temp_dir.h"
+#include "tests/testing/grpc_status.h"
+#include "tests/testing/server_harness.h"
 #include "tests/testing/test_plans.h"
 
 namespace itp::service {
@@ -46,6 +42,9 @@ namespace {
 
 using ::google::protobuf::util::MessageDifferencer;
 using grpc::StatusCode;
+using ::itp::testing::ErrorReason;
+using ::itp::testing::ServerHarness;
+using ::itp::testing::ViolatedFields;
 using itp::v1::Comment;
 using itp::v1::CriterionScore;
 using itp::v1::FieldChange;
@@ -69,33 +68,6 @@ const std::vector<std::string> kCriteria = {
 
 // 2026-03-02T09:00:00Z, the start of the injected clock.
 constexpr int64_t kStartMicros = 1772442000LL * 1000000;
-
-// The field paths of the BadRequest detail in a status's trailer.
-std::vector<std::string> ViolatedFields(const grpc::Status& status) {
-  google::rpc::Status details;
-  EXPECT_TRUE(details.ParseFromString(status.error_details()));
-  std::vector<std::string> fields;
-  for (const auto& any : details.details()) {
-    google::rpc::BadRequest bad_request;
-    if (any.UnpackTo(&bad_request)) {
-      for (const auto& v : bad_request.field_violations()) {
-        fields.push_back(v.field());
-      }
-    }
-  }
-  return fields;
-}
-
-// The ErrorInfo reason in a status's trailer, or "".
-std::string Reason(const grpc::Status& status) {
-  google::rpc::Status details;
-  details.ParseFromString(status.error_details());
-  for (const auto& any : details.details()) {
-    google::rpc::ErrorInfo info;
-    if (any.UnpackTo(&info)) return info.reason();
-  }
-  return "";
-}
 
 CriterionScore Score(const std::string& criterion, int score,
                      const std::string& evidence) {
@@ -146,75 +118,26 @@ std::vector<CriterionScore> SecondRevisionScores() {
 }
 
 // A caller: the secret sent as bearer token and the key's resource name.
-struct Key {
-  std::string secret;
-  std::string name;
-};
+using Key = ServerHarness::Key;
 
 class ReviewServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    ServerConfig config;
-    config.listen_address = "127.0.0.1:0";
-    config.db_path = dir_.File("itp.db");
-    // Every reading of the clock is one second later than the one before.
-    config.now_unix_micros = [this] { return now_.fetch_add(1000000); };
-    auto server = ItpServer::Start(config);
-    ASSERT_TRUE(server.ok()) << server.status();
-    server_ = *std::move(server);
-    channel_ = grpc::CreateChannel(absl::StrCat("127.0.0.1:", server_->port()),
-                                   grpc::InsecureChannelCredentials());
-    plans_ = itp::v1::PlanService::NewStub(channel_);
-    reviews_ = itp::v1::ReviewService::NewStub(channel_);
-    admin_stub_ = itp::v1::AdminService::NewStub(channel_);
-
-    std::ifstream in(dir_.File("itp-admin.key"));
-    std::getline(in, admin_.secret);
-    ASSERT_FALSE(admin_.secret.empty());
-    {
-      grpc::ClientContext context;
-      Authorize(&context, admin_);
-      itp::v1::ListApiKeysResponse keys;
-      ASSERT_TRUE(admin_stub_->ListApiKeys(&context, {}, &keys).ok());
-      ASSERT_EQ(keys.api_keys_size(), 1);
-      admin_.name = keys.api_keys(0).name();
-    }
-    india_ = NewKey(itp::v1::PARTNER, {"IND"},
-                    "Ministry of Steel, India - plan upload");
-    brazil_ = NewKey(itp::v1::PARTNER, {"BRA"},
-                     "Ministry of Development, Industry and Trade, Brazil");
-    reviewer_ = NewKey(itp::v1::REVIEWER, {}, "LeadIT secretariat reviewer");
-    indonesia_ = NewKey(itp::v1::PARTNER, {"IDN"},
-                        "Ministry of Industry, Republic of Indonesia");
-  }
-
-  void TearDown() override {
-    if (server_ == nullptr) return;
-    plans_.reset();
-    reviews_.reset();
-    admin_stub_.reset();
-    channel_.reset();
-    server_->Shutdown(absl::Seconds(5));
-    server_->Wait();
-  }
-
-  static void Authorize(grpc::ClientContext* context, const Key& key) {
-    context->AddMetadata("authorization", "Bearer " + key.secret);
-  }
-
-  Key NewKey(itp::v1::Role role, const std::vector<std::string>& countries,
-             const std::string& display_name) {
-    grpc::ClientContext context;
-    Authorize(&context, admin_);
-    itp::v1::CreateApiKeyRequest request;
-    request.mutable_api_key()->set_role(role);
-    request.mutable_api_key()->set_display_name(display_name);
-    for (const auto& c : countries) request.mutable_api_key()->add_countries(c);
-    itp::v1::CreateApiKeyResponse response;
-    grpc::Status status =
-        admin_stub_->CreateApiKey(&context, request, &response);
-    EXPECT_TRUE(status.ok()) << status.error_message();
-    return {response.secret(), response.api_key().name()};
+    absl::Status started = harness_.Start();
+    ASSERT_TRUE(started.ok()) << started;
+    absl::StatusOr<Key> admin = harness_.AdminKey();
+    ASSERT_TRUE(admin.ok()) << admin.status();
+    admin_ = *admin;
+    india_ = harness_.CreateKey(itp::v1::PARTNER, {"IND"},
+                                "Ministry of Steel, India - plan upload");
+    brazil_ = harness_.CreateKey(
+        itp::v1::PARTNER, {"BRA"},
+        "Ministry of Development, Industry and Trade, Brazil");
+    reviewer_ = harness_.CreateKey(itp::v1::REVIEWER, {},
+                                   "LeadIT secretariat reviewer");
+    indonesia_ =
+        harness_.CreateKey(itp::v1::PARTNER, {"IDN"},
+                           "Ministry of Industry, Republic of Indonesia");
   }
 
   // ---- PlanService ----
@@ -223,20 +146,20 @@ class ReviewServiceTest : public ::testing::Test {
                           const std::string& plan_id, const Plan& content,
                           Plan* plan) {
     grpc::ClientContext context;
-    Authorize(&context, who);
+    ServerHarness::Authorize(&context, who);
     itp::v1::CreatePlanRequest request;
     request.set_parent(absl::StrCat("countries/", country));
     request.set_plan_id(plan_id);
     *request.mutable_plan() = content;
-    return plans_->CreatePlan(&context, request, plan);
+    return harness_.plans().CreatePlan(&context, request, plan);
   }
 
   grpc::Status GetPlan(const Key& who, const std::string& name, Plan* plan) {
     grpc::ClientContext context;
-    Authorize(&context, who);
+    ServerHarness::Authorize(&context, who);
     itp::v1::GetPlanRequest request;
     request.set_name(name);
-    return plans_->GetPlan(&context, request, plan);
+    return harness_.plans().GetPlan(&context, request, plan);
   }
 
   Plan MustGetPlan(const std::string& name) {
@@ -249,19 +172,19 @@ class ReviewServiceTest : public ::testing::Test {
   grpc::Status UpdatePlan(const Key& who, const Plan& plan,
                           const std::string& path, Plan* result) {
     grpc::ClientContext context;
-    Authorize(&context, who);
+    ServerHarness::Authorize(&context, who);
     itp::v1::UpdatePlanRequest request;
     *request.mutable_plan() = plan;
     request.mutable_update_mask()->add_paths(path);
-    return plans_->UpdatePlan(&context, request, result);
+    return harness_.plans().UpdatePlan(&context, request, result);
   }
 
   grpc::Status SubmitPlan(const Key& who, const std::string& name, Plan* plan) {
     grpc::ClientContext context;
-    Authorize(&context, who);
+    ServerHarness::Authorize(&context, who);
     itp::v1::SubmitPlanRequest request;
     request.set_name(name);
-    return plans_->SubmitPlan(&context, request, plan);
+    return harness_.plans().SubmitPlan(&context, request, plan);
   }
 
   // The India steel plan of the issue, created and submitted by the India
@@ -284,12 +207,12 @@ class ReviewServiceTest : public ::testing::Test {
                            Review* review, const std::string& etag = "",
                            const std::string& request_id = "") {
     grpc::ClientContext context;
-    Authorize(&context, who);
+    ServerHarness::Authorize(&context, who);
     itp::v1::StartReviewRequest request;
     request.set_parent(plan);
     request.set_etag(etag);
     request.set_request_id(request_id);
-    return reviews_->StartReview(&context, request, review);
+    return harness_.reviews().StartReview(&context, request, review);
   }
 
   Review MustStartReview(const std::string& plan) {
@@ -302,10 +225,10 @@ class ReviewServiceTest : public ::testing::Test {
   grpc::Status GetReview(const Key& who, const std::string& name,
                          Review* review) {
     grpc::ClientContext context;
-    Authorize(&context, who);
+    ServerHarness::Authorize(&context, who);
     itp::v1::GetReviewRequest request;
     request.set_name(name);
-    return reviews_->GetReview(&context, request, review);
+    return harness_.reviews().GetReview(&context, request, review);
   }
 
   Review MustGetReview(const std::string& name) {
@@ -318,22 +241,22 @@ class ReviewServiceTest : public ::testing::Test {
   grpc::Status ListReviews(const Key& who, const std::string& parent,
                            itp::v1::ListReviewsResponse* response) {
     grpc::ClientContext context;
-    Authorize(&context, who);
+    ServerHarness::Authorize(&context, who);
     itp::v1::ListReviewsRequest request;
     request.set_parent(parent);
-    return reviews_->ListReviews(&context, request, response);
+    return harness_.reviews().ListReviews(&context, request, response);
   }
 
   grpc::Status ScoreReview(const Key& who, const std::string& name,
                            const std::vector<CriterionScore>& scores,
                            Review* review, const std::string& etag = "") {
     grpc::ClientContext context;
-    Authorize(&context, who);
+    ServerHarness::Authorize(&context, who);
     itp::v1::ScoreReviewRequest request;
     request.set_name(name);
     for (const auto& s : scores) *request.add_scores() = s;
     request.set_etag(etag);
-    return reviews_->ScoreReview(&context, request, review);
+    return harness_.reviews().ScoreReview(&context, request, review);
   }
 
   Review MustScore(const std::string& name,
@@ -350,14 +273,14 @@ class ReviewServiceTest : public ::testing::Test {
                               const std::string& etag = "",
                               const std::string& request_id = "") {
     grpc::ClientContext context;
-    Authorize(&context, who);
+    ServerHarness::Authorize(&context, who);
     itp::v1::CompleteReviewRequest request;
     request.set_name(name);
     request.set_decision(decision);
     request.set_summary(summary);
     request.set_etag(etag);
     request.set_request_id(request_id);
-    return reviews_->CompleteReview(&context, request, review);
+    return harness_.reviews().CompleteReview(&context, request, review);
   }
 
   grpc::Status CreateComment(const Key& who, const std::string& review,
@@ -365,13 +288,13 @@ class ReviewServiceTest : public ::testing::Test {
                              Comment* comment,
                              const std::string& reply_to = "") {
     grpc::ClientContext context;
-    Authorize(&context, who);
+    ServerHarness::Authorize(&context, who);
     itp::v1::CreateCommentRequest request;
     request.set_parent(review);
     request.mutable_comment()->set_anchor(anchor);
     request.mutable_comment()->set_body(body);
     request.mutable_comment()->set_reply_to(reply_to);
-    return reviews_->CreateComment(&context, request, comment);
+    return harness_.reviews().CreateComment(&context, request, comment);
   }
 
   Comment MustComment(const Key& who, const std::string& review,
@@ -387,44 +310,44 @@ class ReviewServiceTest : public ::testing::Test {
   grpc::Status ListComments(const Key& who, const std::string& review,
                             itp::v1::ListCommentsResponse* response) {
     grpc::ClientContext context;
-    Authorize(&context, who);
+    ServerHarness::Authorize(&context, who);
     itp::v1::ListCommentsRequest request;
     request.set_parent(review);
-    return reviews_->ListComments(&context, request, response);
+    return harness_.reviews().ListComments(&context, request, response);
   }
 
   grpc::Status ResolveComment(const Key& who, const std::string& name,
                               bool resolved, Comment* comment) {
     grpc::ClientContext context;
-    Authorize(&context, who);
+    ServerHarness::Authorize(&context, who);
     itp::v1::ResolveCommentRequest request;
     request.set_name(name);
     request.set_resolved(resolved);
-    return reviews_->ResolveComment(&context, request, comment);
+    return harness_.reviews().ResolveComment(&context, request, comment);
   }
 
   grpc::Status ComparePlanRevisions(
       const Key& who, const std::string& plan, int from, int to,
       itp::v1::ComparePlanRevisionsResponse* response) {
     grpc::ClientContext context;
-    Authorize(&context, who);
+    ServerHarness::Authorize(&context, who);
     itp::v1::ComparePlanRevisionsRequest request;
     request.set_plan(plan);
     request.set_from_revision(from);
     request.set_to_revision(to);
-    return reviews_->ComparePlanRevisions(&context, request, response);
+    return harness_.reviews().ComparePlanRevisions(&context, request, response);
   }
 
   // Audit events matching `filter`, newest first.
   std::vector<itp::v1::AuditEvent> Audit(const std::string& filter) {
     grpc::ClientContext context;
-    Authorize(&context, admin_);
+    ServerHarness::Authorize(&context, admin_);
     itp::v1::ListAuditEventsRequest request;
     request.set_filter(filter);
     request.set_page_size(1000);
     itp::v1::ListAuditEventsResponse response;
     grpc::Status status =
-        admin_stub_->ListAuditEvents(&context, request, &response);
+        harness_.admin().ListAuditEvents(&context, request, &response);
     EXPECT_TRUE(status.ok()) << status.error_message();
     return {response.audit_events().begin(), response.audit_events().end()};
   }
@@ -435,7 +358,7 @@ class ReviewServiceTest : public ::testing::Test {
    public:
     Watch(itp::v1::ReviewService::Stub& stub, const Key& who,
           const std::string& parent, int64_t after_event_id) {
-      Authorize(&context_, who);
+      ServerHarness::Authorize(&context_, who);
       context_.set_deadline(std::chrono::system_clock::now() +
                             std::chrono::seconds(20));
       itp::v1::WatchPlanEventsRequest request;
@@ -479,7 +402,8 @@ class ReviewServiceTest : public ::testing::Test {
 
   std::unique_ptr<Watch> WatchEvents(const Key& who, const std::string& parent,
                                      int64_t after_event_id = 0) {
-    return std::make_unique<Watch>(*reviews_, who, parent, after_event_id);
+    return std::make_unique<Watch>(harness_.reviews(), who, parent,
+                                   after_event_id);
   }
 
   // The first half of the journey on the India plan, with an Indonesia
@@ -546,13 +470,9 @@ class ReviewServiceTest : public ::testing::Test {
   Comment comment_;
   Comment reply_;
 
-  testing::TempDir dir_;
   std::atomic<int64_t> now_{kStartMicros};
-  std::unique_ptr<ItpServer> server_;
-  std::shared_ptr<grpc::Channel> channel_;
-  std::unique_ptr<itp::v1::PlanService::Stub> plans_;
-  std::unique_ptr<itp::v1::ReviewService::Stub> reviews_;
-  std::unique_ptr<itp::v1::AdminService::Stub> admin_stub_;
+  // Every reading of the clock is one second later than the one before.
+  ServerHarness harness_{[this] { return now_.fetch_add(1000000); }};
   Key admin_;
   Key india_;
   Key brazil_;
@@ -579,9 +499,9 @@ TEST_F(ReviewServiceTest,
   // The reviewer looks at the rubric and takes the plan into review.
   {
     grpc::ClientContext context;
-    Authorize(&context, reviewer_);
+    ServerHarness::Authorize(&context, reviewer_);
     itp::v1::Rubric rubric;
-    ASSERT_TRUE(reviews_->GetRubric(&context, {}, &rubric).ok());
+    ASSERT_TRUE(harness_.reviews().GetRubric(&context, {}, &rubric).ok());
     EXPECT_EQ(rubric.name(), kRubric);
     EXPECT_EQ(rubric.max_score(), 4);
     std::vector<std::string> ids;
@@ -791,7 +711,7 @@ TEST_F(ReviewServiceTest, ApprovingBeforeEveryCriterionIsScoredIsRefused) {
       CompleteReview(reviewer_, review.name(), Review::APPROVE,
                      "Approved on ambition alone.", &ignored);
   EXPECT_EQ(status.error_code(), StatusCode::FAILED_PRECONDITION);
-  EXPECT_EQ(Reason(status), "REVIEW_INCOMPLETE");
+  EXPECT_EQ(ErrorReason(status), "REVIEW_INCOMPLETE");
   EXPECT_THAT(status.error_message(),
               HasSubstr("implementation, policy_instruments, finance, "
                         "governance, engagement"));
@@ -813,7 +733,7 @@ TEST_F(ReviewServiceTest,
   status = StartReview(admin_, kIndiaSteel, &review);
   EXPECT_EQ(status.error_code(), StatusCode::FAILED_PRECONDITION)
       << status.error_message();
-  EXPECT_EQ(Reason(status), "INVALID_PLAN_STATE");
+  EXPECT_EQ(ErrorReason(status), "INVALID_PLAN_STATE");
 
   EXPECT_EQ(MustGetPlan(kIndiaSteel).state(), Plan::DRAFT);
   itp::v1::ListReviewsResponse listed;
@@ -829,7 +749,7 @@ TEST_F(ReviewServiceTest, SecondOpenReviewOfTheSamePlanIsRefused) {
     grpc::Status status = StartReview(*who, kIndiaSteel, &second);
     EXPECT_EQ(status.error_code(), StatusCode::FAILED_PRECONDITION)
         << status.error_message();
-    EXPECT_EQ(Reason(status), "REVIEW_ALREADY_OPEN");
+    EXPECT_EQ(ErrorReason(status), "REVIEW_ALREADY_OPEN");
     EXPECT_THAT(status.error_message(), HasSubstr(first.name()));
   }
   itp::v1::ListReviewsResponse listed;
@@ -875,7 +795,7 @@ TEST_F(ReviewServiceTest, RequestingChangesNeedsAnUnresolvedComment) {
   grpc::Status status = CompleteReview(
       reviewer_, review.name(), Review::REQUEST_CHANGES, summary, &ignored);
   EXPECT_EQ(status.error_code(), StatusCode::FAILED_PRECONDITION);
-  EXPECT_EQ(Reason(status), "NO_UNRESOLVED_COMMENTS");
+  EXPECT_EQ(ErrorReason(status), "NO_UNRESOLVED_COMMENTS");
 
   // Only a resolved comment.
   Comment comment =
@@ -887,7 +807,7 @@ TEST_F(ReviewServiceTest, RequestingChangesNeedsAnUnresolvedComment) {
   status = CompleteReview(reviewer_, review.name(), Review::REQUEST_CHANGES,
                           summary, &ignored);
   EXPECT_EQ(status.error_code(), StatusCode::FAILED_PRECONDITION);
-  EXPECT_EQ(Reason(status), "NO_UNRESOLVED_COMMENTS");
+  EXPECT_EQ(ErrorReason(status), "NO_UNRESOLVED_COMMENTS");
   EXPECT_EQ(MustGetPlan(kIndiaSteel).state(), Plan::IN_REVIEW);
 
   // Reopened, the comment says what to change.
@@ -919,12 +839,12 @@ TEST_F(ReviewServiceTest, ScoringOrDecidingACompletedReviewIsRefused) {
       ScoreReview(reviewer_, review.name(),
                   {Score("ambition", 3, "Net zero by 2070.")}, &ignored);
   EXPECT_EQ(status.error_code(), StatusCode::FAILED_PRECONDITION);
-  EXPECT_EQ(Reason(status), "REVIEW_NOT_OPEN");
+  EXPECT_EQ(ErrorReason(status), "REVIEW_NOT_OPEN");
 
   status = CompleteReview(reviewer_, review.name(), Review::APPROVE,
                           "Approved after all.", &ignored);
   EXPECT_EQ(status.error_code(), StatusCode::FAILED_PRECONDITION);
-  EXPECT_EQ(Reason(status), "REVIEW_NOT_OPEN");
+  EXPECT_EQ(ErrorReason(status), "REVIEW_NOT_OPEN");
 
   Review unchanged = MustGetReview(review.name());
   EXPECT_EQ(unchanged.decision(), Review::REJECT);
@@ -1046,7 +966,7 @@ TEST_F(ReviewServiceTest, PartnersSeeOnlyCompletedReviewsOfTheirOwnPlans) {
       india_, review.name(), "", "The Ministry of Steel leads the roadmap.",
       &reply, absl::StrCat(kIndiaSteel, "/reviews/999/comments/1"));
   EXPECT_EQ(status.error_code(), StatusCode::NOT_FOUND);
-  EXPECT_EQ(Reason(status), "COMMENT_NOT_FOUND");
+  EXPECT_EQ(ErrorReason(status), "COMMENT_NOT_FOUND");
 }
 
 TEST_F(ReviewServiceTest, CommentThreadsAreListedOldestFirstAcrossPages) {
@@ -1074,13 +994,14 @@ TEST_F(ReviewServiceTest, CommentThreadsAreListedOldestFirstAcrossPages) {
   int pages = 0;
   do {
     grpc::ClientContext context;
-    Authorize(&context, reviewer_);
+    ServerHarness::Authorize(&context, reviewer_);
     itp::v1::ListCommentsRequest request;
     request.set_parent(review.name());
     request.set_page_size(3);
     request.set_page_token(page_token);
     itp::v1::ListCommentsResponse response;
-    grpc::Status status = reviews_->ListComments(&context, request, &response);
+    grpc::Status status =
+        harness_.reviews().ListComments(&context, request, &response);
     ASSERT_TRUE(status.ok()) << status.error_message();
     listed.insert(listed.end(), response.comments().begin(),
                   response.comments().end());
@@ -1296,11 +1217,11 @@ TEST_F(ReviewServiceTest, ScoreAndCompleteWithAStaleEtagAreAborted) {
                                     {Score("ambition", 4, "Net zero by 2070.")},
                                     &ignored, review.etag());
   EXPECT_EQ(status.error_code(), StatusCode::ABORTED);
-  EXPECT_EQ(Reason(status), "ETAG_MISMATCH");
+  EXPECT_EQ(ErrorReason(status), "ETAG_MISMATCH");
   status = CompleteReview(reviewer_, review.name(), Review::APPROVE,
                           "Approved.", &ignored, review.etag());
   EXPECT_EQ(status.error_code(), StatusCode::ABORTED);
-  EXPECT_EQ(Reason(status), "ETAG_MISMATCH");
+  EXPECT_EQ(ErrorReason(status), "ETAG_MISMATCH");
 
   Review unchanged = MustGetReview(review.name());
   EXPECT_EQ(unchanged.etag(), scored.etag());
@@ -1326,7 +1247,7 @@ TEST_F(ReviewServiceTest, StartReviewWithAStalePlanEtagIsAborted) {
   grpc::Status status =
       StartReview(reviewer_, kIndiaSteel, &review, draft.etag());
   EXPECT_EQ(status.error_code(), StatusCode::ABORTED);
-  EXPECT_EQ(Reason(status), "ETAG_MISMATCH");
+  EXPECT_EQ(ErrorReason(status), "ETAG_MISMATCH");
   EXPECT_EQ(MustGetPlan(kIndiaSteel).state(), Plan::SUBMITTED);
 
   ASSERT_TRUE(

@@ -15,10 +15,13 @@
 #include "gtest/gtest.h"
 #include "itp/v1/plan_service.grpc.pb.h"
 #include "server/service/server.h"
+#include "tests/testing/server_harness.h"
 #include "tests/testing/temp_dir.h"
 
 namespace itp::service {
 namespace {
+
+using ::itp::testing::ServerHarness;
 
 std::string ReadAll(const std::string& path) {
   std::ifstream in(path);
@@ -69,24 +72,12 @@ class TlsTest : public ::testing::Test {
   }
 
   void StartServer(bool mutual) {
-    ServerConfig config;
-    config.listen_address = "127.0.0.1:0";
-    config.db_path = db_dir_.File("itp.db");
-    config.tls_cert_file = dir_->File("server.crt");
-    config.tls_key_file = dir_->File("server.key");
-    if (mutual) config.tls_client_ca_file = dir_->File("leadit-ca.crt");
-    auto server = ItpServer::Start(config);
-    ASSERT_TRUE(server.ok()) << server.status();
-    server_ = *std::move(server);
-    std::ifstream in(db_dir_.File("itp-admin.key"));
-    std::getline(in, admin_key_);
-  }
-
-  void TearDown() override {
-    if (server_) {
-      server_->Shutdown(absl::Seconds(5));
-      server_->Wait();
-    }
+    absl::Status started = harness_.Start([mutual](ServerConfig& config) {
+      config.tls_cert_file = dir_->File("server.crt");
+      config.tls_key_file = dir_->File("server.key");
+      if (mutual) config.tls_client_ca_file = dir_->File("leadit-ca.crt");
+    });
+    ASSERT_TRUE(started.ok()) << started;
   }
 
   // Lists plans over TLS trusting `ca`, presenting `client` when not empty.
@@ -98,13 +89,13 @@ class TlsTest : public ::testing::Test {
       options.pem_cert_chain = ReadAll(dir_->File(client + ".crt"));
     }
     auto channel =
-        grpc::CreateChannel(absl::StrCat("localhost:", server_->port()),
+        grpc::CreateChannel(absl::StrCat("localhost:", harness_.port()),
                             grpc::SslCredentials(options));
     auto stub = itp::v1::PlanService::NewStub(channel);
     grpc::ClientContext context;
     context.set_deadline(std::chrono::system_clock::now() +
                          std::chrono::seconds(10));
-    context.AddMetadata("authorization", "Bearer " + admin_key_);
+    ServerHarness::Authorize(&context, harness_.admin_key());
     itp::v1::ListPlansRequest request;
     request.set_parent("countries/-");
     itp::v1::ListPlansResponse response;
@@ -112,9 +103,7 @@ class TlsTest : public ::testing::Test {
   }
 
   static testing::TempDir* dir_;
-  testing::TempDir db_dir_;
-  std::unique_ptr<ItpServer> server_;
-  std::string admin_key_;
+  ServerHarness harness_;
 };
 
 testing::TempDir* TlsTest::dir_ = nullptr;
@@ -133,10 +122,8 @@ TEST_F(TlsTest, ClientTrustingAnotherCaRefusesTheServer) {
 
 TEST_F(TlsTest, PlaintextClientCannotTalkToATlsServer) {
   StartServer(/*mutual=*/false);
-  auto channel =
-      grpc::CreateChannel(absl::StrCat("127.0.0.1:", server_->port()),
-                          grpc::InsecureChannelCredentials());
-  auto stub = itp::v1::PlanService::NewStub(channel);
+  // The harness's own channel is plaintext.
+  itp::v1::PlanService::Stub* stub = &harness_.plans();
   grpc::ClientContext context;
   context.set_deadline(std::chrono::system_clock::now() +
                        std::chrono::seconds(5));
