@@ -12,8 +12,10 @@ ABSL_FLAG(std::string, listen, "127.0.0.1:50051",
           "Loopback by default.");
 ABSL_FLAG(std::string, db, "itp.db",
           "SQLite database file; created and migrated when needed.");
-ABSL_FLAG(int, max_threads, 32,
-          "Most threads serving calls; calls beyond get RESOURCE_EXHAUSTED.");
+ABSL_FLAG(int, max_threads, 64,
+          "Most threads gRPC may use (serving calls and polling); calls "
+          "beyond get RESOURCE_EXHAUSTED instead of queueing. Each open "
+          "WatchPlanEvents or StreamBenchmarkJobResults stream holds one.");
 ABSL_FLAG(int, db_pool_size, 8, "Database connections in the pool.");
 ABSL_FLAG(int, job_workers, 1,
           "Threads running benchmark jobs in the background, apart from the "

@@ -26,9 +26,10 @@ struct ServerConfig {
   std::string listen_address = "127.0.0.1:50051";
   // SQLite database file, created when missing.
   std::string db_path = "itp.db";
-  // Most threads gRPC may use to serve calls; beyond that calls get
-  // RESOURCE_EXHAUSTED instead of queueing without bound.
-  int max_threads = 32;
+  // Most threads gRPC may use, its polling threads included; beyond that
+  // calls get RESOURCE_EXHAUSTED instead of queueing without bound. Each open
+  // server stream (WatchPlanEvents, StreamBenchmarkJobResults) holds one.
+  int max_threads = 64;
   // Database connections shared by the serving threads.
   int db_pool_size = 8;
   // Threads running benchmark jobs in the background (not serving calls).
