@@ -6,7 +6,8 @@ script would, against a real itp-server started on port 0 with a fresh SQLite
 database (stopped with SIGTERM, clean exit asserted). The admin key is the one
 the server writes to itp-admin.key beside the database at first start. The
 tests check exit codes, the human-readable tables, and that JSON and CSV
-output parse with the standard library. Standard library only.
+output parse with the standard library. Standard library only, with the
+server plumbing shared with tests/e2e in tests/e2e/itp_e2e.py.
 
 Run as CTest does:
 
@@ -17,15 +18,12 @@ The last line of output is `N passed, N failed`; the exit status is non-zero
 on any failure.
 """
 
-import argparse
 import copy
 import csv
 import io
 import json
 import os
 import re
-import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -34,15 +32,16 @@ import time
 import unittest
 import uuid
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                os.pardir, "e2e"))
+import itp_e2e  # noqa: E402 (found through the path set above)
+
 # Set by main() before the tests run.
 ITP_BINARY = None
 SERVER_BINARY = None
 RUN_DIR = None
 
-STARTUP_TIMEOUT_S = 20.0
-SHUTDOWN_TIMEOUT_S = 20.0
 COMMAND_TIMEOUT_S = 60.0
-POLL_INTERVAL_S = 0.05
 
 # Exit codes of the `itp` CLI.
 EXIT_OK = 0
@@ -92,61 +91,6 @@ BRAZIL_STEEL_PLAN = {
 BRAZIL_STEEL_NAME = "countries/BRA/plans/steel-2050"
 
 
-class ServerProcess:
-    """One itp-server process listening on a free loopback port."""
-
-    def __init__(self, db_path, log_dir):
-        tag = uuid.uuid4().hex[:8]
-        self.port_file = os.path.join(log_dir, "port-%s" % tag)
-        self.log_path = os.path.join(log_dir, "server-%s.log" % tag)
-        self.port = None
-        self._log = open(self.log_path, "wb")
-        self.process = subprocess.Popen(
-            [SERVER_BINARY, "--listen=127.0.0.1:0", "--db=" + db_path,
-             "--port_file=" + self.port_file],
-            stdin=subprocess.DEVNULL, stdout=self._log,
-            stderr=subprocess.STDOUT)
-
-    def log(self):
-        with open(self.log_path, "rb") as log:
-            return log.read().decode("utf-8", "replace")
-
-    def wait_until_serving(self):
-        """Polls for the port file; raises with the log if the server dies."""
-        deadline = time.monotonic() + STARTUP_TIMEOUT_S
-        while time.monotonic() < deadline:
-            code = self.process.poll()
-            if code is not None:
-                raise AssertionError("itp-server exited with %d before "
-                                     "serving:\n%s" % (code, self.log()))
-            if os.path.exists(self.port_file):
-                with open(self.port_file, encoding="ascii") as port_file:
-                    text = port_file.read().strip()
-                if text:
-                    self.port = int(text)
-                    return self.port
-            time.sleep(POLL_INTERVAL_S)
-        self.process.kill()
-        self.process.wait(timeout=SHUTDOWN_TIMEOUT_S)
-        raise AssertionError("itp-server did not write %s within %.0f s:\n%s"
-                             % (self.port_file, STARTUP_TIMEOUT_S, self.log()))
-
-    def terminate(self):
-        """Sends SIGTERM and returns the exit code (bounded wait)."""
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-        try:
-            return self.process.wait(timeout=SHUTDOWN_TIMEOUT_S)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(timeout=SHUTDOWN_TIMEOUT_S)
-            raise AssertionError("itp-server did not stop within %.0f s of "
-                                 "SIGTERM:\n%s"
-                                 % (SHUTDOWN_TIMEOUT_S, self.log()))
-        finally:
-            self._log.close()
-
-
 def closed_port():
     """A loopback port nothing listens on (bound, then released)."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
@@ -169,18 +113,12 @@ class CliTestCase(unittest.TestCase):
 
     def start_server(self):
         db_path = os.path.join(self.test_dir, "itp.db")
-        server = ServerProcess(db_path, self.test_dir)
-        self.addCleanup(self._stop, server)
+        server = itp_e2e.ServerProcess(SERVER_BINARY, db_path, self.test_dir)
+        self.addCleanup(server.stop)
         self.address = "127.0.0.1:%d" % server.wait_until_serving()
         self.server = server
-        self.admin_key_file = os.path.join(self.test_dir, "itp-admin.key")
+        self.admin_key_file = itp_e2e.admin_key_path(self.test_dir)
         return server
-
-    def _stop(self, server):
-        code = server.terminate()
-        if code != 0:
-            self.fail("itp-server exited with %d on SIGTERM:\n%s"
-                      % (code, server.log()))
 
     def base_env(self):
         """The environment without any ITP_* variable, HOME isolated."""
@@ -1118,47 +1056,17 @@ class ConnectionTest(CliTestCase):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = itp_e2e.argument_parser(__doc__.splitlines()[0], "UsageTest")
     parser.add_argument("--itp", required=True, help="the itp binary")
-    parser.add_argument("--server", required=True,
-                        help="the itp-server binary")
-    parser.add_argument("--work-dir", required=True,
-                        help="directory for databases and logs")
-    parser.add_argument("tests", nargs="*",
-                        help="optional test names, e.g. UsageTest")
     options = parser.parse_args()
 
     global ITP_BINARY, SERVER_BINARY, RUN_DIR
     ITP_BINARY = os.path.abspath(options.itp)
     SERVER_BINARY = os.path.abspath(options.server)
-    for binary in (ITP_BINARY, SERVER_BINARY):
-        if not os.access(binary, os.X_OK):
-            print("not an executable: %s" % binary, file=sys.stderr)
-            print("0 passed, 1 failed")
-            return 1
-    os.makedirs(options.work_dir, exist_ok=True)
-    RUN_DIR = tempfile.mkdtemp(prefix="run-",
-                               dir=os.path.abspath(options.work_dir))
-
-    loader = unittest.defaultTestLoader
-    module = sys.modules[__name__]
-    if options.tests:
-        suite = loader.loadTestsFromNames(options.tests, module)
-    else:
-        suite = loader.loadTestsFromModule(module)
-    result = unittest.TextTestRunner(stream=sys.stdout, verbosity=2).run(suite)
-
-    # A test can fail and then also error in its cleanup: count it once.
-    failed_ids = {test.id() for test, _ in result.failures + result.errors}
-    failed_ids.update(test.id() for test in result.unexpectedSuccesses)
-    failed = len(failed_ids)
-    passed = max(result.testsRun - failed - len(result.skipped), 0)
-    if failed == 0:
-        shutil.rmtree(RUN_DIR, ignore_errors=True)
-    else:
-        print("databases and server logs kept in %s" % RUN_DIR)
-    print("%d passed, %d failed" % (passed, failed))
-    return 0 if failed == 0 and result.testsRun > 0 else 1
+    RUN_DIR = itp_e2e.start_run(options.work_dir, [ITP_BINARY, SERVER_BINARY])
+    if RUN_DIR is None:
+        return 1
+    return itp_e2e.run_tests(sys.modules[__name__], options.tests, RUN_DIR)
 
 
 if __name__ == "__main__":

@@ -19,7 +19,8 @@ The tests run in order on the same server and database:
      2030 intensity and resubmits, and the third run's CSV reports exactly the
      label changes that follow (and no plans added).
 
-Python stubs are generated at test time exactly as in python_client_test.py.
+Python stubs are generated at test time by itp_e2e.generate_stubs(), as for
+python_client_test.py.
 Run as CTest does:
 
     /usr/bin/python3 tests/e2e/job_runner_test.py \\
@@ -30,13 +31,10 @@ The last line of output is `N passed, N failed`; the exit status is non-zero
 on any failure.
 """
 
-import argparse
 import csv
 import importlib
 import json
 import os
-import re
-import shutil
 import signal
 import socket
 import subprocess
@@ -47,6 +45,8 @@ import unittest
 import uuid
 
 import grpc
+
+import itp_e2e
 
 # Set by main() before the tests run.
 SERVER_BINARY = None
@@ -65,8 +65,6 @@ job_pb2 = None
 job_service_pb2 = None
 job_service_pb2_grpc = None
 
-STARTUP_TIMEOUT_S = 20.0
-SHUTDOWN_TIMEOUT_S = 20.0
 RPC_TIMEOUT_S = 10.0
 RUNNER_TIMEOUT_S = 120.0
 POLL_INTERVAL_S = 0.001
@@ -129,44 +127,9 @@ CSV_HEADER = ["change", "plan", "sector", "family_or_pathway", "year", "old",
               "new"]
 
 
-def _grpc_tools_include_dir():
-    """Returns the directory holding grpc_tools' bundled google/protobuf."""
-    try:
-        from importlib import resources
-        return str(resources.files("grpc_tools") / "_proto")
-    except (ImportError, AttributeError):
-        import pkg_resources
-        return pkg_resources.resource_filename("grpc_tools", "_proto")
-
-
-def _protoc_version(command):
-    """Returns protoc's version as a tuple, e.g. (3, 21, 12), or None."""
-    try:
-        output = subprocess.run(
-            command + ["--version"], stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT, timeout=60, check=False).stdout
-    except OSError:
-        return None
-    match = re.search(rb"libprotoc (\d+)\.(\d+)", output)
-    return tuple(int(part) for part in match.groups()) if match else None
-
-
-def _run_grpc_tools(args):
-    from grpc_tools import protoc
-    if protoc.main(["grpc_tools.protoc"] + args) != 0:
-        raise RuntimeError("grpc_tools.protoc failed: %s" % " ".join(args))
-
-
 def _generate_stubs(proto_dir, out_dir):
-    """Generates and imports the stubs this test uses.
-
-    As in python_client_test.py: grpc_tools generates everything when its
-    bundled protoc knows proto3 `optional` (3.15 or later); otherwise (Debian
-    12's python3-grpc-tools bundles protoc 3.5.1) the message modules come
-    from the system protoc and grpc_tools generates only the service stubs,
-    from the system protoc's descriptor set.
-    """
-    os.makedirs(out_dir)
+    """Generates (with itp_e2e.generate_stubs) and imports the stubs this
+    test uses."""
     messages = [
         "itp/v1/admin_service.proto",
         "itp/v1/plan.proto",
@@ -182,38 +145,7 @@ def _generate_stubs(proto_dir, out_dir):
         "itp/v1/review_service.proto",
         "itp/v1/benchmark_job_service.proto",
     ]
-    includes = ["-I" + proto_dir]
-
-    tools_version = _protoc_version(
-        [sys.executable, "-m", "grpc_tools.protoc"])
-    if tools_version is not None and tools_version >= (3, 15):
-        _run_grpc_tools(includes + ["-I" + _grpc_tools_include_dir(),
-                                    "--python_out=" + out_dir,
-                                    "--grpc_python_out=" + out_dir] + messages)
-    else:
-        protoc = next((path for path in ("/usr/bin/protoc",
-                                         shutil.which("protoc"))
-                       if path and os.access(path, os.X_OK)), None)
-        system_version = _protoc_version([protoc]) if protoc else None
-        if system_version is None or system_version < (3, 15):
-            raise RuntimeError(
-                "grpc_tools bundles protoc %s and the system protoc is %s; "
-                "proto3 optional fields need protoc 3.15 or later"
-                % (tools_version, system_version))
-        descriptor_set = os.path.join(out_dir, "itp.protoset")
-        compiled = subprocess.run(
-            [protoc] + includes + ["--include_imports",
-                                   "--descriptor_set_out=" + descriptor_set,
-                                   "--python_out=" + out_dir] + messages,
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=60,
-            check=False)
-        if compiled.returncode != 0:
-            raise RuntimeError("%s failed:\n%s" % (
-                protoc, compiled.stdout.decode("utf-8", "replace")))
-        _run_grpc_tools(["--descriptor_set_in=" + descriptor_set,
-                         "--grpc_python_out=" + out_dir] + services)
-    sys.path.insert(0, out_dir)
-    importlib.invalidate_caches()
+    itp_e2e.generate_stubs([proto_dir], out_dir, messages, services)
 
     global admin_pb2, admin_pb2_grpc, plan_pb2, plan_service_pb2
     global plan_service_pb2_grpc, review_pb2, review_service_pb2
@@ -236,77 +168,12 @@ def _generate_stubs(proto_dir, out_dir):
         "itp.v1.benchmark_job_service_pb2_grpc")
 
 
-class ServerProcess:
+class ServerProcess(itp_e2e.ServerProcess):
     """One itp-server process with one job worker on `db_path`."""
 
     def __init__(self, db_path, log_dir, port=0):
-        self.db_path = db_path
-        os.makedirs(log_dir, exist_ok=True)
-        tag = uuid.uuid4().hex[:8]
-        self.port_file = os.path.join(log_dir, "port-%s" % tag)
-        self.log_path = os.path.join(log_dir, "server-%s.log" % tag)
-        self.port = None
-        args = [
-            SERVER_BINARY,
-            "--listen=127.0.0.1:%d" % port,
-            "--db=" + db_path,
-            "--port_file=" + self.port_file,
-            "--job_workers=1",
-        ]
-        self._log = open(self.log_path, "wb")
-        self.process = subprocess.Popen(
-            args, stdin=subprocess.DEVNULL, stdout=self._log,
-            stderr=subprocess.STDOUT)
-
-    def log(self):
-        with open(self.log_path, "rb") as log:
-            return log.read().decode("utf-8", "replace")
-
-    def wait_until_serving(self):
-        """Polls for the port file; raises with the log if the server dies."""
-        deadline = time.monotonic() + STARTUP_TIMEOUT_S
-        while time.monotonic() < deadline:
-            code = self.process.poll()
-            if code is not None:
-                raise AssertionError(
-                    "itp-server exited with %d before serving:\n%s"
-                    % (code, self.log()))
-            if os.path.exists(self.port_file):
-                with open(self.port_file, encoding="ascii") as port_file:
-                    text = port_file.read().strip()
-                if text:
-                    self.port = int(text)
-                    return self.port
-            time.sleep(0.02)
-        self.kill()
-        raise AssertionError(
-            "itp-server did not write %s within %.0f s:\n%s"
-            % (self.port_file, STARTUP_TIMEOUT_S, self.log()))
-
-    def running(self):
-        return self.process.poll() is None
-
-    def terminate(self):
-        """Sends SIGTERM and returns the exit code (bounded wait)."""
-        if self.running():
-            self.process.send_signal(signal.SIGTERM)
-        try:
-            code = self.process.wait(timeout=SHUTDOWN_TIMEOUT_S)
-        except subprocess.TimeoutExpired:
-            self.kill()
-            raise AssertionError(
-                "itp-server did not stop within %.0f s of SIGTERM:\n%s"
-                % (SHUTDOWN_TIMEOUT_S, self.log()))
-        self._log.close()
-        return code
-
-    def kill(self):
-        """Sends SIGKILL, as a crash or the OOM killer would."""
-        if self.running():
-            self.process.send_signal(signal.SIGKILL)
-        code = self.process.wait(timeout=SHUTDOWN_TIMEOUT_S)
-        self._log.close()
-        return code
+        super().__init__(SERVER_BINARY, db_path, log_dir, port=port,
+                         args=["--job_workers=1"])
 
 
 def _scenario_plan(country, sector, k):
@@ -364,9 +231,7 @@ class JobRunnerTest(unittest.TestCase):
         cls.config_home = os.path.join(cls.test_dir, "xdg")
         os.makedirs(cls.config_home)
         cls.start_server()
-        with open(os.path.join(cls.test_dir, "itp-admin.key"),
-                  encoding="ascii") as key_file:
-            cls.admin_key = key_file.read().strip()
+        cls.admin_key = itp_e2e.read_admin_key(cls.test_dir)
         cls.runner_key = cls.create_key(
             admin_pb2.BENCHMARK_RUNNER, (),
             "LeadIT secretariat - nightly benchmark job")
@@ -407,10 +272,7 @@ class JobRunnerTest(unittest.TestCase):
         if cls.channel is not None:
             cls.channel.close()
         if cls.server is not None and cls.server.running():
-            code = cls.server.terminate()
-            if code != 0:
-                raise AssertionError("itp-server exited with %d on SIGTERM:\n%s"
-                                     % (code, cls.server.log()))
+            cls.server.stop()
 
     @classmethod
     def start_server(cls, port=0):
@@ -779,52 +641,24 @@ class RunnerExitCodeTest(unittest.TestCase):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--server", required=True,
-                        help="path to the itp-server binary")
+    parser = itp_e2e.argument_parser(__doc__.splitlines()[0],
+                                     "RunnerExitCodeTest")
     parser.add_argument("--runner", required=True,
                         help="path to the itp-job-runner binary")
     parser.add_argument("--proto-dir", required=True,
                         help="the repository's proto/ directory")
-    parser.add_argument("--work-dir", required=True,
-                        help="directory for stubs, databases and logs")
-    parser.add_argument("tests", nargs="*",
-                        help="optional test names, e.g. RunnerExitCodeTest")
     options = parser.parse_args()
 
     global SERVER_BINARY, RUNNER_BINARY, RUN_DIR
     SERVER_BINARY = os.path.abspath(options.server)
     RUNNER_BINARY = os.path.abspath(options.runner)
-    for binary in (SERVER_BINARY, RUNNER_BINARY):
-        if not os.access(binary, os.X_OK):
-            print("not an executable: %s" % binary, file=sys.stderr)
-            print("0 passed, 1 failed")
-            return 1
-    os.makedirs(options.work_dir, exist_ok=True)
-    RUN_DIR = tempfile.mkdtemp(prefix="run-",
-                               dir=os.path.abspath(options.work_dir))
+    RUN_DIR = itp_e2e.start_run(options.work_dir,
+                                [SERVER_BINARY, RUNNER_BINARY])
+    if RUN_DIR is None:
+        return 1
     _generate_stubs(os.path.abspath(options.proto_dir),
                     os.path.join(RUN_DIR, "stubs"))
-
-    loader = unittest.defaultTestLoader
-    module = sys.modules[__name__]
-    if options.tests:
-        suite = loader.loadTestsFromNames(options.tests, module)
-    else:
-        suite = loader.loadTestsFromModule(module)
-    result = unittest.TextTestRunner(stream=sys.stdout, verbosity=2).run(suite)
-
-    # A test can fail and then also error in its cleanup: count it once.
-    failed_ids = {test.id() for test, _ in result.failures + result.errors}
-    failed_ids.update(test.id() for test in result.unexpectedSuccesses)
-    failed = len(failed_ids)
-    passed = max(result.testsRun - failed - len(result.skipped), 0)
-    if failed == 0:
-        shutil.rmtree(RUN_DIR, ignore_errors=True)
-    else:
-        print("databases and logs kept in %s" % RUN_DIR)
-    print("%d passed, %d failed" % (passed, failed))
-    return 0 if failed == 0 and result.testsRun > 0 else 1
+    return itp_e2e.run_tests(sys.modules[__name__], options.tests, RUN_DIR)
 
 
 if __name__ == "__main__":

@@ -17,22 +17,20 @@ The last line of output is `N passed, N failed`; the exit status is non-zero
 on any failure.
 """
 
-import argparse
 import importlib
 import json
 import os
-import re
 import shutil
 import signal
-import subprocess
 import sys
 import tempfile
-import time
 import unittest
 import uuid
 
 import grpc
 from google.protobuf import json_format
+
+import itp_e2e
 
 # Set by main() before the tests run.
 SERVER_BINARY = None
@@ -46,10 +44,7 @@ error_details_pb2 = None
 health_pb2 = None
 health_pb2_grpc = None
 
-STARTUP_TIMEOUT_S = 20.0
-SHUTDOWN_TIMEOUT_S = 20.0
 RPC_TIMEOUT_S = 10.0
-POLL_INTERVAL_S = 0.05
 
 # The India steel plan, in the proto3 JSON mapping, exactly as a partner
 # system would send it.
@@ -103,45 +98,9 @@ BRAZIL_STEEL_JSON = """
 """
 
 
-def _grpc_tools_include_dir():
-    """Returns the directory holding grpc_tools' bundled google/protobuf."""
-    try:
-        from importlib import resources
-        return str(resources.files("grpc_tools") / "_proto")
-    except (ImportError, AttributeError):
-        import pkg_resources
-        return pkg_resources.resource_filename("grpc_tools", "_proto")
-
-
-def _protoc_version(command):
-    """Returns protoc's version as a tuple, e.g. (3, 21, 12), or None."""
-    try:
-        output = subprocess.run(
-            command + ["--version"], stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT, timeout=60, check=False).stdout
-    except OSError:
-        return None
-    match = re.search(rb"libprotoc (\d+)\.(\d+)", output)
-    return tuple(int(part) for part in match.groups()) if match else None
-
-
-def _run_grpc_tools(args):
-    from grpc_tools import protoc
-    if protoc.main(["grpc_tools.protoc"] + args) != 0:
-        raise RuntimeError("grpc_tools.protoc failed: %s" % " ".join(args))
-
-
 def _generate_stubs(proto_dir, out_dir):
-    """Generates and imports stubs for the ITP, google.rpc and health protos.
-
-    grpc_tools.protoc generates everything when its bundled compiler knows
-    proto3 `optional` (protoc 3.15 or later), which plan.proto uses. Debian
-    12's python3-grpc-tools 1.14 bundles protoc 3.5.1, which rejects those
-    labels; then the message modules come from the Debian protoc that builds
-    the server (protobuf-compiler, matching python3-protobuf) and grpc_tools
-    generates the gRPC stubs from its descriptor set.
-    """
-    os.makedirs(out_dir)
+    """Generates (with itp_e2e.generate_stubs) and imports stubs for the
+    ITP, google.rpc and health protos."""
     # The installed `grpc` package is a regular package, so modules generated
     # as grpc.health.v1 could not be imported next to it. The health proto is
     # compiled from a copy under another import path instead; its package,
@@ -161,38 +120,8 @@ def _generate_stubs(proto_dir, out_dir):
     ]
     services = ["itp/v1/admin_service.proto", "itp/v1/plan_service.proto",
                 "itp_e2e_health/health.proto"]
-    includes = ["-I" + proto_dir, "-I" + health_root]
-
-    tools_version = _protoc_version(
-        [sys.executable, "-m", "grpc_tools.protoc"])
-    if tools_version is not None and tools_version >= (3, 15):
-        _run_grpc_tools(includes + ["-I" + _grpc_tools_include_dir(),
-                                    "--python_out=" + out_dir,
-                                    "--grpc_python_out=" + out_dir] + messages)
-    else:
-        protoc = next((path for path in ("/usr/bin/protoc",
-                                         shutil.which("protoc"))
-                       if path and os.access(path, os.X_OK)), None)
-        system_version = _protoc_version([protoc]) if protoc else None
-        if system_version is None or system_version < (3, 15):
-            raise RuntimeError(
-                "grpc_tools bundles protoc %s and the system protoc is %s; "
-                "proto3 optional fields need protoc 3.15 or later"
-                % (tools_version, system_version))
-        descriptor_set = os.path.join(out_dir, "itp.protoset")
-        compiled = subprocess.run(
-            [protoc] + includes + ["--include_imports",
-                                   "--descriptor_set_out=" + descriptor_set,
-                                   "--python_out=" + out_dir] + messages,
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=60,
-            check=False)
-        if compiled.returncode != 0:
-            raise RuntimeError("%s failed:\n%s" % (
-                protoc, compiled.stdout.decode("utf-8", "replace")))
-        _run_grpc_tools(["--descriptor_set_in=" + descriptor_set,
-                         "--grpc_python_out=" + out_dir] + services)
-    sys.path.insert(0, out_dir)
-    importlib.invalidate_caches()
+    itp_e2e.generate_stubs([proto_dir, health_root], out_dir, messages,
+                           services)
 
     global plan_pb2, service_pb2, service_pb2_grpc, status_pb2
     global error_details_pb2, health_pb2, health_pb2_grpc
@@ -209,86 +138,6 @@ def _generate_stubs(proto_dir, out_dir):
     health_pb2_grpc = importlib.import_module("itp_e2e_health.health_pb2_grpc")
 
 
-class ServerProcess:
-    """One itp-server process listening on a free loopback port."""
-
-    def __init__(self, db_path, log_dir, demo=False):
-        self.db_path = db_path
-        os.makedirs(log_dir, exist_ok=True)
-        tag = uuid.uuid4().hex[:8]
-        self.port_file = os.path.join(log_dir, "port-%s" % tag)
-        self.log_path = os.path.join(log_dir, "server-%s.log" % tag)
-        self.port = None
-        # Set once the test stopped the process or reported its death.
-        self.accounted_for = False
-        args = [
-            SERVER_BINARY,
-            "--listen=127.0.0.1:0",
-            "--db=" + db_path,
-            "--port_file=" + self.port_file,
-        ]
-        if demo:
-            args.append("--demo")
-        self._log = open(self.log_path, "wb")
-        self.process = subprocess.Popen(
-            args, stdin=subprocess.DEVNULL, stdout=self._log,
-            stderr=subprocess.STDOUT)
-
-    def log(self):
-        """Returns what the server has written to stderr so far."""
-        with open(self.log_path, "rb") as log:
-            return log.read().decode("utf-8", "replace")
-
-    def wait_until_serving(self):
-        """Polls for the port file; raises with the log if the server dies."""
-        deadline = time.monotonic() + STARTUP_TIMEOUT_S
-        while time.monotonic() < deadline:
-            code = self.process.poll()
-            if code is not None:
-                self.accounted_for = True
-                raise AssertionError(
-                    "itp-server exited with %d before serving:\n%s"
-                    % (code, self.log()))
-            if os.path.exists(self.port_file):
-                with open(self.port_file, encoding="ascii") as port_file:
-                    text = port_file.read().strip()
-                if text:
-                    self.port = int(text)
-                    return self.port
-            time.sleep(POLL_INTERVAL_S)
-        self.kill()
-        raise AssertionError(
-            "itp-server did not write %s within %.0f s:\n%s"
-            % (self.port_file, STARTUP_TIMEOUT_S, self.log()))
-
-    def running(self):
-        return self.process.poll() is None
-
-    def terminate(self):
-        """Sends SIGTERM and returns the exit code (bounded wait)."""
-        self.accounted_for = True
-        if self.running():
-            self.process.send_signal(signal.SIGTERM)
-        try:
-            code = self.process.wait(timeout=SHUTDOWN_TIMEOUT_S)
-        except subprocess.TimeoutExpired:
-            self.kill()
-            raise AssertionError(
-                "itp-server did not stop within %.0f s of SIGTERM:\n%s"
-                % (SHUTDOWN_TIMEOUT_S, self.log()))
-        self._log.close()
-        return code
-
-    def kill(self):
-        """Sends SIGKILL, as `kill -9` would, and reaps the process."""
-        self.accounted_for = True
-        if self.running():
-            self.process.send_signal(signal.SIGKILL)
-        code = self.process.wait(timeout=SHUTDOWN_TIMEOUT_S)
-        self._log.close()
-        return code
-
-
 class ItpServerTestCase(unittest.TestCase):
     """Starts servers for a test and stops them gracefully afterwards."""
 
@@ -303,7 +152,9 @@ class ItpServerTestCase(unittest.TestCase):
         The server is stopped with SIGTERM at the end of the test unless the
         test stopped it already, and its exit code must be 0.
         """
-        server = ServerProcess(self.db_path, self.test_dir, demo=demo)
+        server = itp_e2e.ServerProcess(SERVER_BINARY, self.db_path,
+                                       self.test_dir,
+                                       args=["--demo"] if demo else [])
         self.addCleanup(self._stop_at_end, server)
         port = server.wait_until_serving()
         channel = grpc.insecure_channel("127.0.0.1:%d" % port)
@@ -317,10 +168,7 @@ class ItpServerTestCase(unittest.TestCase):
     def stop_server(self, server):
         """Stops `server` with SIGTERM and asserts a clean exit."""
         self.channel.close()
-        code = server.terminate()
-        if code != 0:
-            self.fail("itp-server exited with %d on SIGTERM:\n%s"
-                      % (code, server.log()))
+        server.stop()
 
     def _stop_at_end(self, server):
         if server.running():
@@ -333,10 +181,9 @@ class ItpServerTestCase(unittest.TestCase):
     # Helpers for calls and errors.
 
     def admin_key(self):
-        """The admin key the server wrote beside the database at first start."""
-        with open(os.path.join(self.test_dir, "itp-admin.key"),
-                  encoding="ascii") as key_file:
-            return key_file.read().strip()
+        """The admin key the server wrote beside the database at first
+        start."""
+        return itp_e2e.read_admin_key(self.test_dir)
 
     def call(self, method, request, key=None):
         """Calls `method` with a deadline, authenticated with `key` (by
@@ -818,48 +665,19 @@ class AccessTest(ItpServerTestCase):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--server", required=True,
-                        help="path to the itp-server binary")
+    parser = itp_e2e.argument_parser(__doc__.splitlines()[0], "HealthTest")
     parser.add_argument("--proto-dir", required=True,
                         help="the repository's proto/ directory")
-    parser.add_argument("--work-dir", required=True,
-                        help="directory for stubs, databases and logs")
-    parser.add_argument("tests", nargs="*",
-                        help="optional test names, e.g. HealthTest")
     options = parser.parse_args()
 
     global SERVER_BINARY, RUN_DIR
     SERVER_BINARY = os.path.abspath(options.server)
-    if not os.access(SERVER_BINARY, os.X_OK):
-        print("not an executable: %s" % SERVER_BINARY, file=sys.stderr)
-        print("0 passed, 1 failed")
+    RUN_DIR = itp_e2e.start_run(options.work_dir, [SERVER_BINARY])
+    if RUN_DIR is None:
         return 1
-    os.makedirs(options.work_dir, exist_ok=True)
-    RUN_DIR = tempfile.mkdtemp(prefix="run-",
-                               dir=os.path.abspath(options.work_dir))
     _generate_stubs(os.path.abspath(options.proto_dir),
                     os.path.join(RUN_DIR, "stubs"))
-
-    loader = unittest.defaultTestLoader
-    module = sys.modules[__name__]
-    if options.tests:
-        suite = loader.loadTestsFromNames(options.tests, module)
-    else:
-        suite = loader.loadTestsFromModule(module)
-    result = unittest.TextTestRunner(stream=sys.stdout, verbosity=2).run(suite)
-
-    # A test can fail and then also error in its cleanup: count it once.
-    failed_ids = {test.id() for test, _ in result.failures + result.errors}
-    failed_ids.update(test.id() for test in result.unexpectedSuccesses)
-    failed = len(failed_ids)
-    passed = max(result.testsRun - failed - len(result.skipped), 0)
-    if failed == 0:
-        shutil.rmtree(RUN_DIR, ignore_errors=True)
-    else:
-        print("databases and server logs kept in %s" % RUN_DIR)
-    print("%d passed, %d failed" % (passed, failed))
-    return 0 if failed == 0 and result.testsRun > 0 else 1
+    return itp_e2e.run_tests(sys.modules[__name__], options.tests, RUN_DIR)
 
 
 if __name__ == "__main__":
