@@ -15,10 +15,16 @@
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "gtest/gtest.h"
 #include "server/domain/errors.h"
+#include "tests/testing/benchmark_report.h"
 #include "tests/testing/test_plans.h"
 
 namespace itp::benchmark {
 namespace {
+
+using ::itp::testing::GapYears;
+using ::itp::testing::Label;
+using ::itp::testing::LabelsOf;
+using ::itp::testing::ResultFor;
 
 using ::itp::v1::AlignmentLabel;
 using ::itp::v1::BenchmarkReport;
@@ -134,32 +140,6 @@ Plan CompanyPlan(const std::string& company, double intensity_2020) {
   pt->set_year(2020);
   pt->set_intensity_tco2_per_t(intensity_2020);
   return plan;
-}
-
-const PathwayResult& ResultFor(const SectorBenchmark& sector,
-                               const std::string& pathway) {
-  for (const PathwayResult& r : sector.pathways()) {
-    if (r.pathway() == pathway) return r;
-  }
-  ADD_FAILURE() << "no result for " << pathway;
-  static const PathwayResult kEmpty;
-  return kEmpty;
-}
-
-using Label = std::tuple<int, std::string, std::string, bool>;
-
-std::vector<Label> LabelsOf(const SectorBenchmark& sector) {
-  std::vector<Label> labels;
-  for (const AlignmentLabel& l : sector.labels()) {
-    labels.emplace_back(l.year(), l.family(), l.label(), l.aligned());
-  }
-  return labels;
-}
-
-std::vector<int> GapYears(const PathwayResult& r) {
-  std::vector<int> years;
-  for (const auto& g : r.gaps()) years.push_back(g.year());
-  return years;
 }
 
 BenchmarkOptions Checkpoints(std::vector<int> years) {

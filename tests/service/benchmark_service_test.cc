@@ -43,12 +43,18 @@
 #include "itp/v1/plan_service.grpc.pb.h"
 #include "itp/v1/review_service.grpc.pb.h"
 #include "server/service/server.h"
+#include "tests/testing/benchmark_report.h"
 #include "tests/testing/grpc_status.h"
 #include "tests/testing/server_harness.h"
 #include "tests/testing/test_plans.h"
 
 namespace itp::service {
 namespace {
+
+using ::itp::testing::GapYears;
+using ::itp::testing::Label;
+using ::itp::testing::LabelsOf;
+using ::itp::testing::ResultFor;
 
 using ::google::protobuf::util::MessageDifferencer;
 using ::google::protobuf::util::TimeUtil;
@@ -126,36 +132,10 @@ MATCHER_P(EqualsProto, expected,
   return MessageDifferencer::Equals(arg, expected);
 }
 
-const PathwayResult& ResultFor(const SectorBenchmark& sector,
-                               const std::string& pathway) {
-  for (const PathwayResult& r : sector.pathways()) {
-    if (r.pathway() == pathway) return r;
-  }
-  ADD_FAILURE() << "no result for " << pathway;
-  static const PathwayResult kEmpty;
-  return kEmpty;
-}
-
 std::vector<std::string> ResultNames(const SectorBenchmark& sector) {
   std::vector<std::string> names;
   for (const PathwayResult& r : sector.pathways()) names.push_back(r.pathway());
   return names;
-}
-
-using Label = std::tuple<int, std::string, std::string, bool>;
-
-std::vector<Label> LabelsOf(const SectorBenchmark& sector) {
-  std::vector<Label> labels;
-  for (const AlignmentLabel& l : sector.labels()) {
-    labels.emplace_back(l.year(), l.family(), l.label(), l.aligned());
-  }
-  return labels;
-}
-
-std::vector<int> GapYears(const PathwayResult& r) {
-  std::vector<int> years;
-  for (const auto& g : r.gaps()) years.push_back(g.year());
-  return years;
 }
 
 std::vector<std::string> PathwayNames(const std::vector<Pathway>& pathways) {
