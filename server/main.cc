@@ -12,11 +12,27 @@ ABSL_FLAG(std::string, listen, "127.0.0.1:50051",
           "Loopback by default.");
 ABSL_FLAG(std::string, db, "itp.db",
           "SQLite database file; created and migrated when needed.");
-ABSL_FLAG(int, max_threads, 64,
-          "Most threads gRPC may use (serving calls and polling); calls "
-          "beyond get RESOURCE_EXHAUSTED instead of queueing. Each open "
-          "WatchPlanEvents or StreamBenchmarkJobResults stream holds one.");
-ABSL_FLAG(int, db_pool_size, 8, "Database connections in the pool.");
+ABSL_FLAG(int, workers, 8,
+          "Threads running calls (database work never runs on gRPC's own "
+          "threads).");
+ABSL_FLAG(int, max_queued_calls, 1024,
+          "Calls waiting for a worker, all callers together; beyond, calls "
+          "get RESOURCE_EXHAUSTED with a RetryInfo.");
+ABSL_FLAG(int, max_calls_per_key, 32,
+          "Calls of one API key in progress that are still admitted when the "
+          "queue is full (a key beyond it gives way to the others).");
+ABSL_FLAG(int, max_streams_per_key, 16,
+          "Open WatchPlanEvents and StreamBenchmarkJobResults streams of one "
+          "API key; beyond, RESOURCE_EXHAUSTED. Idle streams hold no thread.");
+ABSL_FLAG(int, max_streams, 1024, "Open server streams, all keys together.");
+ABSL_FLAG(int, drain_seconds, 5,
+          "After SIGTERM or SIGINT: seconds of NOT_SERVING health while calls "
+          "are still served (open streams end at once with UNAVAILABLE).");
+ABSL_FLAG(int, shutdown_grace_seconds, 5,
+          "Then seconds that calls in flight may take before they are "
+          "cancelled.");
+ABSL_FLAG(int, db_pool_size, 8,
+          "Database connections shared by the workers and the job runner.");
 ABSL_FLAG(int, job_workers, 1,
           "Threads running benchmark jobs in the background, apart from the "
           "threads serving calls.");
@@ -47,7 +63,14 @@ int main(int argc, char** argv) {
   itp::service::ServerConfig config;
   config.listen_address = absl::GetFlag(FLAGS_listen);
   config.db_path = absl::GetFlag(FLAGS_db);
-  config.max_threads = absl::GetFlag(FLAGS_max_threads);
+  config.limits.workers = absl::GetFlag(FLAGS_workers);
+  config.limits.max_queued_calls = absl::GetFlag(FLAGS_max_queued_calls);
+  config.limits.max_calls_per_key = absl::GetFlag(FLAGS_max_calls_per_key);
+  config.limits.max_streams_per_key = absl::GetFlag(FLAGS_max_streams_per_key);
+  config.limits.max_streams = absl::GetFlag(FLAGS_max_streams);
+  config.drain = absl::Seconds(absl::GetFlag(FLAGS_drain_seconds));
+  config.shutdown_grace =
+      absl::Seconds(absl::GetFlag(FLAGS_shutdown_grace_seconds));
   config.db_pool_size = absl::GetFlag(FLAGS_db_pool_size);
   config.job_workers = absl::GetFlag(FLAGS_job_workers);
   config.max_message_bytes = absl::GetFlag(FLAGS_max_message_bytes);
@@ -61,6 +84,7 @@ int main(int argc, char** argv) {
       itp::service::RunServer(config, absl::GetFlag(FLAGS_port_file));
   if (!status.ok()) {
     itp::Log(itp::LogLevel::kError, status.ToString());
+    itp::FlushLog();
     return 1;
   }
   return 0;

@@ -143,15 +143,59 @@ std::optional<domain::FilterExpr> ReadableFilter(const Principal& p,
 std::optional<domain::FilterExpr> RestrictToReadable(
     const Principal& principal, absl::string_view country,
     std::optional<domain::FilterExpr> filter) {
-  std::optional<domain::FilterExpr> readable =
-      ReadableFilter(principal, country);
-  if (!readable) return filter;
-  if (!filter) return readable;
-  domain::FilterExpr both;
-  both.kind = domain::FilterExpr::Kind::kAnd;
-  both.children.push_back(*std::move(filter));
-  both.children.push_back(*std::move(readable));
-  return both;
+  return domain::AndFilters(std::move(filter),
+                            ReadableFilter(principal, country));
+}
+
+absl::Status CheckReviewRead(const Principal& p, absl::string_view review_name,
+                             itp::v1::Review::State state) {
+  if (p.role == itp::v1::PARTNER && state == itp::v1::Review::OPEN) {
+    return domain::ErrorWithInfo(
+        absl::StatusCode::kPermissionDenied,
+        absl::StrCat("Review ", review_name,
+                     " is still in progress; partners see it once it is "
+                     "completed."),
+        "PERMISSION_DENIED", review_name);
+  }
+  return absl::OkStatus();
+}
+
+ReviewScope ReviewScopeOf(const Principal& p) {
+  ReviewScope scope;
+  if (p.role == itp::v1::PARTNER) {
+    scope.countries = p.countries;
+    scope.completed_only = true;
+  }
+  return scope;
+}
+
+absl::Status CheckWatchEvents(const Principal& p, absl::string_view country) {
+  absl::Status s = CheckCall(p, Operation::kReadPlan, country);
+  if (!s.ok()) return s;
+  if (p.role == itp::v1::PARTNER && country != domain::kAnyCountry &&
+      !p.HasCountry(country)) {
+    return CheckPlanRead(p, country, std::nullopt);
+  }
+  return absl::OkStatus();
+}
+
+bool EventVisible(const Principal& p, absl::string_view watched_country,
+                  const EventFacts& e) {
+  if (watched_country != domain::kAnyCountry && e.country != watched_country) {
+    return false;
+  }
+  switch (p.role) {
+    case itp::v1::ADMIN:
+    case itp::v1::REVIEWER:
+      return true;
+    case itp::v1::BENCHMARK_RUNNER:
+      return e.type != itp::v1::PlanEvent::COMMENT_ADDED;
+    case itp::v1::PARTNER:
+      return p.HasCountry(e.country) &&
+             !(e.type == itp::v1::PlanEvent::COMMENT_ADDED && e.on_open_review);
+    default:
+      return false;
+  }
 }
 
 }  // namespace itp::auth

@@ -25,6 +25,7 @@
 #include "absl/strings/string_view.h"
 #include "itp/v1/admin_service.pb.h"
 #include "itp/v1/plan.pb.h"
+#include "itp/v1/review.pb.h"
 #include "server/domain/plan_query.h"
 
 namespace itp::auth {
@@ -59,8 +60,8 @@ enum class Operation {
   // on open reviews: REVIEWER and ADMIN.
   kReview,
   // Reading reviews and comments, and commenting on completed reviews:
-  // REVIEWER and ADMIN; PARTNER for its countries (completed reviews only,
-  // which the handler checks).
+  // REVIEWER and ADMIN; PARTNER for its countries (completed reviews only:
+  // CheckReviewRead).
   kReadReviews,
   // BenchmarkJobService: BENCHMARK_RUNNER and ADMIN.
   kRunJobs,
@@ -91,6 +92,44 @@ std::optional<domain::FilterExpr> ReadableFilter(const Principal& principal,
 std::optional<domain::FilterExpr> RestrictToReadable(
     const Principal& principal, absl::string_view country,
     std::optional<domain::FilterExpr> filter);
+
+// Whether `principal`, who passed kReadReviews for the review's country, may
+// read review `review_name` in `state`: partners see a review once it is
+// completed; PERMISSION_DENIED (reason PERMISSION_DENIED) while it is open.
+absl::Status CheckReviewRead(const Principal& principal,
+                             absl::string_view review_name,
+                             itp::v1::Review::State state);
+
+// Which reviews a ListReviews by `principal` may return: all of them, or
+// (partners) only the completed reviews of its own countries.
+struct ReviewScope {
+  // Only plans of these countries, when not empty.
+  std::vector<std::string> countries;
+  bool completed_only = false;
+};
+ReviewScope ReviewScopeOf(const Principal& principal);
+
+// Whether `principal` may watch the plan events of `country` (kAnyCountry
+// for all the countries it may read): PERMISSION_DENIED when it may not read
+// plans at all, or for a partner naming another country.
+absl::Status CheckWatchEvents(const Principal& principal,
+                              absl::string_view country);
+
+// What an event reveals, for EventVisible.
+struct EventFacts {
+  // The plan's country.
+  absl::string_view country;
+  itp::v1::PlanEvent::Type type = itp::v1::PlanEvent::TYPE_UNSPECIFIED;
+  // A comment event on a review that was open when the comment was made.
+  bool on_open_review = false;
+};
+
+// Whether a watch of `watched_country` (or kAnyCountry) by `principal`
+// delivers the event: reviewers and admins see every event; benchmark runners
+// every event but comments; partners the events of their own countries, but
+// not the comments made while a review was open.
+bool EventVisible(const Principal& principal, absl::string_view watched_country,
+                  const EventFacts& event);
 
 }  // namespace itp::auth
 

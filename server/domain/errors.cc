@@ -59,6 +59,17 @@ absl::Status ErrorWithInfo(absl::StatusCode code, absl::string_view message,
   return status;
 }
 
+absl::Status Overloaded(absl::string_view message, absl::string_view reason,
+                        int retry_after_ms) {
+  absl::Status status =
+      ErrorWithInfo(absl::StatusCode::kResourceExhausted, message, reason);
+  google::rpc::RetryInfo retry;
+  retry.mutable_retry_delay()->set_seconds(retry_after_ms / 1000);
+  retry.mutable_retry_delay()->set_nanos((retry_after_ms % 1000) * 1000000);
+  status.SetPayload(kRetryInfoTypeUrl, absl::Cord(retry.SerializeAsString()));
+  return status;
+}
+
 absl::string_view CanonicalCodeName(int code) {
   static constexpr const char* kNames[kCanonicalCodeCount] = {
       "OK",

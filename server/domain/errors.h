@@ -24,6 +24,8 @@ inline constexpr char kBadRequestTypeUrl[] =
     "type.googleapis.com/google.rpc.BadRequest";
 inline constexpr char kErrorInfoTypeUrl[] =
     "type.googleapis.com/google.rpc.ErrorInfo";
+inline constexpr char kRetryInfoTypeUrl[] =
+    "type.googleapis.com/google.rpc.RetryInfo";
 // The ErrorInfo domain of this service.
 inline constexpr char kErrorDomain[] = "itp.leadit.org";
 
@@ -62,6 +64,11 @@ absl::Status InvalidField(std::string field, std::string description);
 absl::Status ErrorWithInfo(absl::StatusCode code, absl::string_view message,
                            absl::string_view reason,
                            absl::string_view resource = {});
+
+// RESOURCE_EXHAUSTED with `message`, an ErrorInfo of `reason` and a
+// google.rpc.RetryInfo asking the client to wait `retry_after_ms`.
+absl::Status Overloaded(absl::string_view message, absl::string_view reason,
+                        int retry_after_ms);
 
 // The canonical name of status code `code` ("OK", "NOT_FOUND", ...), or
 // "UNKNOWN" for a number that is not a canonical code.

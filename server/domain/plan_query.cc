@@ -517,4 +517,31 @@ absl::StatusOr<PlanOrder> ParsePlanOrder(absl::string_view order_by) {
   return order;
 }
 
+std::optional<FilterExpr> AndFilters(std::optional<FilterExpr> a,
+                                     std::optional<FilterExpr> b) {
+  if (!a) return b;
+  if (!b) return a;
+  FilterExpr both;
+  both.kind = FilterExpr::Kind::kAnd;
+  both.children.push_back(*std::move(a));
+  both.children.push_back(*std::move(b));
+  return both;
+}
+
+FilterExpr HasSubmittedRevision() {
+  FilterExpr e;
+  e.field = FilterField::kRevision;
+  e.op = CompareOp::kGe;
+  e.int_value = 1;
+  return e;
+}
+
+FilterExpr HasSector(int sector) {
+  FilterExpr e;
+  e.field = FilterField::kSector;
+  e.op = CompareOp::kEq;
+  e.int_value = sector;
+  return e;
+}
+
 }  // namespace itp::domain

@@ -90,6 +90,16 @@ absl::StatusOr<std::optional<FilterExpr>> ParsePlanFilter(
 absl::StatusOr<std::optional<FilterExpr>> ParseAuditFilter(
     absl::string_view filter);
 
+// `a AND b`, where an absent filter matches everything.
+std::optional<FilterExpr> AndFilters(std::optional<FilterExpr> a,
+                                     std::optional<FilterExpr> b);
+
+// Plans with a submitted revision (revision >= 1).
+FilterExpr HasSubmittedRevision();
+
+// Plans with a pathway for `sector` (an itp.v1.Sector number).
+FilterExpr HasSector(int sector);
+
 struct PlanOrder {
   enum class Field { kName, kCreateTime, kUpdateTime, kSubmitTime };
   Field field = Field::kName;

@@ -4,9 +4,11 @@
 #include <vector>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "server/domain/countries.h"
 #include "server/domain/errors.h"
 
@@ -23,6 +25,49 @@ std::string CountryProblem(absl::string_view country) {
                       "example IND, IDN, ZAF, BRA, VNM).");
 }
 
+// Parses a positive whole number without leading zeros.
+bool ParsePositive(absl::string_view digits, int64_t* value) {
+  if (digits.empty() || digits.size() > 18 || digits.front() == '0') {
+    return false;
+  }
+  for (char c : digits) {
+    if (!absl::ascii_isdigit(c)) return false;
+  }
+  return absl::SimpleAtoi(digits, value) && *value > 0;
+}
+
+// Splits `{parent}{segment}{n}` at the last `segment`; false when it is
+// missing or `n` is not a positive whole number.
+bool SplitTrailingId(absl::string_view name, absl::string_view segment,
+                     absl::string_view* parent, int64_t* id) {
+  size_t pos = name.rfind(segment);
+  if (pos == absl::string_view::npos) return false;
+  *parent = name.substr(0, pos);
+  return ParsePositive(name.substr(pos + segment.size()), id);
+}
+
+absl::Status MalformedName(absl::string_view field, absl::string_view name,
+                           absl::string_view form) {
+  return InvalidField(
+      std::string(field),
+      absl::StrCat("'", name, "' must have the form ", form, "."));
+}
+
+// `prefix{id}` with a valid id; the id.
+absl::StatusOr<std::string> ParsePrefixedId(absl::string_view name,
+                                            absl::string_view prefix,
+                                            absl::string_view field,
+                                            absl::string_view kind,
+                                            absl::string_view example) {
+  absl::string_view id = name;
+  if (!absl::ConsumePrefix(&id, prefix) || !IdProblem(id, "id").empty()) {
+    return InvalidField(std::string(field),
+                        absl::StrCat("'", name, "' is not a ", kind,
+                                     " name such as ", example, "."));
+  }
+  return std::string(id);
+}
+
 }  // namespace
 
 std::string PlanName::ToString() const {
@@ -31,6 +76,22 @@ std::string PlanName::ToString() const {
 
 std::string RevisionName::ToString() const {
   return absl::StrCat(plan.ToString(), "/revisions/", revision);
+}
+
+std::string ReviewName::ToString() const {
+  return absl::StrCat(plan.ToString(), "/reviews/", review);
+}
+
+std::string CommentName::ToString() const {
+  return absl::StrCat(review.ToString(), "/comments/", comment);
+}
+
+std::string ReportName::ToString() const {
+  return absl::StrCat(plan.ToString(), "/benchmarkReports/", report);
+}
+
+std::string JobRunName::ToString() const {
+  return absl::StrCat(job, "/runs/", run);
 }
 
 std::string IdProblem(absl::string_view id, absl::string_view field) {
@@ -126,6 +187,85 @@ absl::StatusOr<RevisionName> ParseRevisionName(absl::string_view name,
                                      "' must be a positive whole number."));
   }
   return RevisionName{*std::move(plan), revision};
+}
+
+absl::StatusOr<RevisionName> ParsePlanOrRevisionName(absl::string_view name,
+                                                     absl::string_view field) {
+  if (absl::StrContains(name, "/revisions/")) {
+    return ParseRevisionName(name, field);
+  }
+  auto plan = ParsePlanName(name, field);
+  if (!plan.ok()) return plan.status();
+  return RevisionName{*std::move(plan), 0};
+}
+
+absl::StatusOr<ReviewName> ParseReviewName(absl::string_view name,
+                                           absl::string_view field) {
+  constexpr absl::string_view kForm =
+      "countries/{country}/plans/{plan}/reviews/{review}";
+  absl::string_view parent;
+  int64_t id = 0;
+  if (!SplitTrailingId(name, "/reviews/", &parent, &id)) {
+    return MalformedName(field, name, kForm);
+  }
+  auto plan = ParsePlanName(parent, field);
+  if (!plan.ok()) return plan.status();
+  return ReviewName{*std::move(plan), id};
+}
+
+absl::StatusOr<CommentName> ParseCommentName(absl::string_view name,
+                                             absl::string_view field) {
+  absl::string_view parent;
+  int64_t id = 0;
+  if (!SplitTrailingId(name, "/comments/", &parent, &id)) {
+    return MalformedName(
+        field, name,
+        "countries/{country}/plans/{plan}/reviews/{review}/comments/"
+        "{comment}");
+  }
+  auto review = ParseReviewName(parent, field);
+  if (!review.ok()) return review.status();
+  return CommentName{*std::move(review), id};
+}
+
+absl::StatusOr<ReportName> ParseReportName(absl::string_view name,
+                                           absl::string_view field) {
+  absl::string_view parent;
+  int64_t id = 0;
+  if (!SplitTrailingId(name, "/benchmarkReports/", &parent, &id)) {
+    return MalformedName(
+        field, name,
+        "countries/{country}/plans/{plan}/benchmarkReports/{report}");
+  }
+  auto plan = ParsePlanName(parent, field);
+  if (!plan.ok()) return plan.status();
+  return ReportName{*std::move(plan), id};
+}
+
+absl::StatusOr<std::string> ParsePathwayName(absl::string_view name,
+                                             absl::string_view field) {
+  return ParsePrefixedId(name, "pathways/", field, "pathway",
+                         "pathways/tpi-steel-2022-1p5c");
+}
+
+absl::StatusOr<std::string> ParseJobName(absl::string_view name,
+                                         absl::string_view field) {
+  return ParsePrefixedId(name, "benchmarkJobs/", field, "job",
+                         "benchmarkJobs/nightly-steel");
+}
+
+absl::StatusOr<JobRunName> ParseJobRunName(absl::string_view name,
+                                           absl::string_view field) {
+  absl::string_view job;
+  int64_t id = 0;
+  if (!SplitTrailingId(name, "/runs/", &job, &id) ||
+      !ParseJobName(job, field).ok()) {
+    return InvalidField(std::string(field),
+                        absl::StrCat("'", name,
+                                     "' is not a run name such as "
+                                     "benchmarkJobs/nightly-steel/runs/12."));
+  }
+  return JobRunName{std::string(job), id};
 }
 
 }  // namespace itp::domain

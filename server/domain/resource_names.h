@@ -3,12 +3,20 @@
 //   countries/-                                  every country (List only)
 //   countries/{country}/plans/{plan}             a plan
 //   countries/{country}/plans/{plan}/revisions/{n}  a submitted revision
+//   {plan}/reviews/{n}, {plan}/reviews/{n}/comments/{m}   reviews, comments
+//   {plan}/benchmarkReports/{n}                  a benchmark report
+//   pathways/{pathway_id}                        a reference pathway
+//   benchmarkJobs/{job_id}, benchmarkJobs/{job_id}/runs/{n}  jobs and runs
+//
+// Every resource name of the API is parsed here, so that each handler checks
+// names the same way and names the offending field the same way.
 //
 //   auto name = ParsePlanName("countries/IND/plans/steel-2070");
 //   if (name.ok()) name->country;  // "IND"
 #ifndef ITP_SERVER_DOMAIN_RESOURCE_NAMES_H_
 #define ITP_SERVER_DOMAIN_RESOURCE_NAMES_H_
 
+#include <cstdint>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -28,6 +36,31 @@ struct PlanName {
 struct RevisionName {
   PlanName plan;
   int revision = 0;
+  std::string ToString() const;
+};
+
+struct ReviewName {
+  PlanName plan;
+  int64_t review = 0;
+  std::string ToString() const;
+};
+
+struct CommentName {
+  ReviewName review;
+  int64_t comment = 0;
+  std::string ToString() const;
+};
+
+struct ReportName {
+  PlanName plan;
+  int64_t report = 0;
+  std::string ToString() const;
+};
+
+struct JobRunName {
+  // `benchmarkJobs/{job_id}`.
+  std::string job;
+  int64_t run = 0;
   std::string ToString() const;
 };
 
@@ -55,6 +88,35 @@ absl::StatusOr<PlanName> ParsePlanName(absl::string_view name,
 // INVALID_ARGUMENT naming `field` when malformed.
 absl::StatusOr<RevisionName> ParseRevisionName(absl::string_view name,
                                                absl::string_view field);
+
+// Parses a plan name or a revision name of it; `revision` is 0 for a plan.
+absl::StatusOr<RevisionName> ParsePlanOrRevisionName(absl::string_view name,
+                                                     absl::string_view field);
+
+// Parses `{plan}/reviews/{n}`, n a positive whole number. INVALID_ARGUMENT
+// naming `field` when malformed.
+absl::StatusOr<ReviewName> ParseReviewName(absl::string_view name,
+                                           absl::string_view field);
+
+// Parses `{plan}/reviews/{n}/comments/{m}`.
+absl::StatusOr<CommentName> ParseCommentName(absl::string_view name,
+                                             absl::string_view field);
+
+// Parses `{plan}/benchmarkReports/{n}`.
+absl::StatusOr<ReportName> ParseReportName(absl::string_view name,
+                                           absl::string_view field);
+
+// Parses `pathways/{pathway_id}` and returns the id.
+absl::StatusOr<std::string> ParsePathwayName(absl::string_view name,
+                                             absl::string_view field);
+
+// Parses `benchmarkJobs/{job_id}` and returns the id.
+absl::StatusOr<std::string> ParseJobName(absl::string_view name,
+                                         absl::string_view field);
+
+// Parses `benchmarkJobs/{job_id}/runs/{n}`.
+absl::StatusOr<JobRunName> ParseJobRunName(absl::string_view name,
+                                           absl::string_view field);
 
 }  // namespace itp::domain
 

@@ -1,118 +1,37 @@
 #include "server/service/admin_service.h"
 
-#include <string>
-
-#include "absl/strings/str_cat.h"
-#include "server/auth/api_key_rules.h"
-#include "server/auth/api_key_secret.h"
-#include "server/domain/errors.h"
-#include "server/domain/page_token.h"
-#include "server/domain/plan_validation.h"
-
 namespace itp::service {
-namespace {
 
-using auth::Operation;
-
-constexpr char kCreateApiKey[] = "/itp.v1.AdminService/CreateApiKey";
-constexpr char kListApiKeys[] = "/itp.v1.AdminService/ListApiKeys";
-constexpr char kRevokeApiKey[] = "/itp.v1.AdminService/RevokeApiKey";
-constexpr char kListAuditEvents[] = "/itp.v1.AdminService/ListAuditEvents";
-
-absl::Status AdmitAdmin(CallGuard& call) {
-  absl::Status s = call.Authenticate();
-  if (!s.ok()) return s;
-  return call.Authorize(Operation::kAdministrate, "");
-}
-
-}  // namespace
-
-grpc::Status AdminServiceImpl::CreateApiKey(
-    grpc::ServerContext* context, const itp::v1::CreateApiKeyRequest* request,
+grpc::ServerUnaryReactor* AdminServiceImpl::CreateApiKey(
+    grpc::CallbackServerContext* context,
+    const itp::v1::CreateApiKeyRequest* request,
     itp::v1::CreateApiKeyResponse* response) {
-  CallGuard call(guard_, *context, kCreateApiKey, CallGuard::kMutation,
-                 "apiKeys", request->request_id());
-  absl::Status s = AdmitAdmin(call);
-  if (!s.ok()) return call.Finish(s);
-  domain::FieldViolations violations;
-  auth::ValidateNewApiKey(request->api_key(), now_(), "api_key", &violations);
-  domain::ValidateRequestId(request->request_id(), "request_id", &violations);
-  if (!violations.empty()) return call.Finish(violations.ToStatus());
-
-  auto issued = auth::IssueSecret();
-  if (!issued.ok()) return call.Finish(issued.status());
-  itp::v1::ApiKey key = request->api_key();
-  key.set_name(absl::StrCat("apiKeys/", issued->key_id));
-  key.clear_state();
-  key.clear_create_time();
-  key.clear_revoke_time();
-  auto stored = keys_.CreateKey(call.Write(), key, issued->salt, issued->hash);
-  if (!stored.ok()) return call.Finish(stored.status());
-  // A retried request returns the key created the first time; its secret was
-  // shown then and cannot be shown again.
-  if (stored->name() == key.name()) response->set_secret(issued->secret);
-  *response->mutable_api_key() = *std::move(stored);
-  return call.Finish(absl::OkStatus());
+  return core_.Unary(context, "/itp.v1.AdminService/CreateApiKey", app_.admin(),
+                     &app::AdminOperations::CreateApiKey, request, response);
 }
 
-grpc::Status AdminServiceImpl::ListApiKeys(
-    grpc::ServerContext* context, const itp::v1::ListApiKeysRequest* request,
+grpc::ServerUnaryReactor* AdminServiceImpl::ListApiKeys(
+    grpc::CallbackServerContext* context,
+    const itp::v1::ListApiKeysRequest* request,
     itp::v1::ListApiKeysResponse* response) {
-  CallGuard call(guard_, *context, kListApiKeys, CallGuard::kRead, "apiKeys");
-  absl::Status s = AdmitAdmin(call);
-  if (!s.ok()) return call.Finish(s);
-  auto page_size = domain::EffectivePageSize(request->page_size());
-  if (!page_size.ok()) return call.Finish(page_size.status());
-  const uint64_t fingerprint = domain::QueryFingerprint(
-      {"ListApiKeys", request->show_inactive() ? "all" : "active"});
-  auto cursor = domain::CursorFromToken(request->page_token(), fingerprint);
-  if (!cursor.ok()) return call.Finish(cursor.status());
-  const std::optional<domain::PageCursor> after = *std::move(cursor);
-  auto page = keys_.ListKeys(*page_size, after, request->show_inactive());
-  if (!page.ok()) return call.Finish(page.status());
-  for (auto& key : page->keys) *response->add_api_keys() = std::move(key);
-  response->set_next_page_token(domain::NextPageToken(fingerprint, page->next));
-  return call.Finish(absl::OkStatus());
+  return core_.Unary(context, "/itp.v1.AdminService/ListApiKeys", app_.admin(),
+                     &app::AdminOperations::ListApiKeys, request, response);
 }
 
-grpc::Status AdminServiceImpl::RevokeApiKey(
-    grpc::ServerContext* context, const itp::v1::RevokeApiKeyRequest* request,
-    itp::v1::ApiKey* response) {
-  CallGuard call(guard_, *context, kRevokeApiKey, CallGuard::kMutation,
-                 request->name());
-  absl::Status s = AdmitAdmin(call);
-  if (!s.ok()) return call.Finish(s);
-  auto key_id = auth::ParseApiKeyName(request->name(), "name");
-  if (!key_id.ok()) return call.Finish(key_id.status());
-  return call.Finish(keys_.RevokeKey(call.Write(), *key_id), response);
+grpc::ServerUnaryReactor* AdminServiceImpl::RevokeApiKey(
+    grpc::CallbackServerContext* context,
+    const itp::v1::RevokeApiKeyRequest* request, itp::v1::ApiKey* response) {
+  return core_.Unary(context, "/itp.v1.AdminService/RevokeApiKey", app_.admin(),
+                     &app::AdminOperations::RevokeApiKey, request, response);
 }
 
-grpc::Status AdminServiceImpl::ListAuditEvents(
-    grpc::ServerContext* context,
+grpc::ServerUnaryReactor* AdminServiceImpl::ListAuditEvents(
+    grpc::CallbackServerContext* context,
     const itp::v1::ListAuditEventsRequest* request,
     itp::v1::ListAuditEventsResponse* response) {
-  CallGuard call(guard_, *context, kListAuditEvents, CallGuard::kRead,
-                 "auditEvents");
-  absl::Status s = AdmitAdmin(call);
-  if (!s.ok()) return call.Finish(s);
-  domain::FieldViolations violations;
-  auto page_size = domain::EffectivePageSize(request->page_size());
-  violations.AddFrom(page_size.status());
-  auto filter = domain::ParseAuditFilter(request->filter());
-  violations.AddFrom(filter.status());
-  if (!violations.empty()) return call.Finish(violations.ToStatus());
-  const uint64_t fingerprint = domain::QueryFingerprint(
-      {"ListAuditEvents", *filter ? (*filter)->DebugString() : ""});
-  auto cursor = domain::CursorFromToken(request->page_token(), fingerprint);
-  if (!cursor.ok()) return call.Finish(cursor.status());
-  const std::optional<domain::PageCursor> after = *std::move(cursor);
-  auto page = audit_.List(*filter, *page_size, after);
-  if (!page.ok()) return call.Finish(page.status());
-  for (auto& event : page->events) {
-    *response->add_audit_events() = std::move(event);
-  }
-  response->set_next_page_token(domain::NextPageToken(fingerprint, page->next));
-  return call.Finish(absl::OkStatus());
+  return core_.Unary(context, "/itp.v1.AdminService/ListAuditEvents",
+                     app_.admin(), &app::AdminOperations::ListAuditEvents,
+                     request, response);
 }
 
 }  // namespace itp::service

@@ -1,46 +1,43 @@
-// The gRPC handlers of itp.v1.AdminService: API keys and the audit trail,
-// for ADMIN keys only.
+// The gRPC adapter of itp.v1.AdminService: each method hands its request to
+// app::AdminOperations through the serving core and holds no rule of its own.
 //
-//   AdminServiceImpl admin(*key_store, *audit_log, guard_deps, clock);
-//   builder.RegisterService(&admin);
+//   AdminServiceImpl service(app, core);
+//   builder.RegisterService(&service);
 #ifndef ITP_SERVER_SERVICE_ADMIN_SERVICE_H_
 #define ITP_SERVER_SERVICE_ADMIN_SERVICE_H_
 
-#include <cstdint>
-#include <functional>
-
 #include "itp/v1/admin_service.grpc.pb.h"
-#include "server/service/call_guard.h"
-#include "server/storage/key_store.h"
+#include "server/app/application.h"
+#include "server/service/serving_core.h"
 
 namespace itp::service {
 
-// Thread-safe; the stores and `guard`'s dependencies must outlive it.
-class AdminServiceImpl final : public itp::v1::AdminService::Service {
+// Thread-safe; `app` and `core` must outlive it.
+class AdminServiceImpl final : public itp::v1::AdminService::CallbackService {
  public:
-  AdminServiceImpl(storage::KeyStore& keys, storage::AuditLog& audit,
-                   const GuardDeps& guard, std::function<int64_t()> now)
-      : keys_(keys), audit_(audit), guard_(guard), now_(std::move(now)) {}
+  AdminServiceImpl(app::Application& app, ServingCore& core)
+      : app_(app), core_(core) {}
 
-  grpc::Status CreateApiKey(grpc::ServerContext* context,
-                            const itp::v1::CreateApiKeyRequest* request,
-                            itp::v1::CreateApiKeyResponse* response) override;
-  grpc::Status ListApiKeys(grpc::ServerContext* context,
-                           const itp::v1::ListApiKeysRequest* request,
-                           itp::v1::ListApiKeysResponse* response) override;
-  grpc::Status RevokeApiKey(grpc::ServerContext* context,
-                            const itp::v1::RevokeApiKeyRequest* request,
-                            itp::v1::ApiKey* response) override;
-  grpc::Status ListAuditEvents(
-      grpc::ServerContext* context,
+  grpc::ServerUnaryReactor* CreateApiKey(
+      grpc::CallbackServerContext* context,
+      const itp::v1::CreateApiKeyRequest* request,
+      itp::v1::CreateApiKeyResponse* response) override;
+  grpc::ServerUnaryReactor* ListApiKeys(
+      grpc::CallbackServerContext* context,
+      const itp::v1::ListApiKeysRequest* request,
+      itp::v1::ListApiKeysResponse* response) override;
+  grpc::ServerUnaryReactor* RevokeApiKey(
+      grpc::CallbackServerContext* context,
+      const itp::v1::RevokeApiKeyRequest* request,
+      itp::v1::ApiKey* response) override;
+  grpc::ServerUnaryReactor* ListAuditEvents(
+      grpc::CallbackServerContext* context,
       const itp::v1::ListAuditEventsRequest* request,
       itp::v1::ListAuditEventsResponse* response) override;
 
  private:
-  storage::KeyStore& keys_;
-  storage::AuditLog& audit_;
-  const GuardDeps& guard_;
-  std::function<int64_t()> now_;
+  app::Application& app_;
+  ServingCore& core_;
 };
 
 }  // namespace itp::service

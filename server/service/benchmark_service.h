@@ -1,56 +1,57 @@
-// The gRPC handlers of itp.v1.BenchmarkService: reference pathways,
-// benchmark reports and peer comparison. The computation itself is the pure
-// engine of server/benchmark; handlers authorize, load inputs, call it and
-// store the report.
+// The gRPC adapter of itp.v1.BenchmarkService: each method hands its request to
+// app::BenchmarkOperations through the serving core and holds no rule of its
+// own.
 //
-//   BenchmarkServiceImpl benchmarks(*plan_store, *benchmark_store, guard);
-//   builder.RegisterService(&benchmarks);
+//   BenchmarkServiceImpl service(app, core);
+//   builder.RegisterService(&service);
 #ifndef ITP_SERVER_SERVICE_BENCHMARK_SERVICE_H_
 #define ITP_SERVER_SERVICE_BENCHMARK_SERVICE_H_
 
 #include "itp/v1/benchmark_service.grpc.pb.h"
-#include "server/service/call_guard.h"
-#include "server/storage/benchmark_store.h"
-#include "server/storage/plan_store.h"
+#include "server/app/application.h"
+#include "server/service/serving_core.h"
 
 namespace itp::service {
 
-// Thread-safe; the stores and `guard`'s dependencies must outlive it.
-class BenchmarkServiceImpl final : public itp::v1::BenchmarkService::Service {
+// Thread-safe; `app` and `core` must outlive it.
+class BenchmarkServiceImpl final
+    : public itp::v1::BenchmarkService::CallbackService {
  public:
-  BenchmarkServiceImpl(storage::PlanStore& plans,
-                       storage::BenchmarkStore& benchmarks,
-                       const GuardDeps& guard)
-      : plans_(plans), benchmarks_(benchmarks), guard_(guard) {}
+  BenchmarkServiceImpl(app::Application& app, ServingCore& core)
+      : app_(app), core_(core) {}
 
-  grpc::Status ListPathways(grpc::ServerContext* context,
-                            const itp::v1::ListPathwaysRequest* request,
-                            itp::v1::ListPathwaysResponse* response) override;
-  grpc::Status GetPathway(grpc::ServerContext* context,
-                          const itp::v1::GetPathwayRequest* request,
-                          itp::v1::Pathway* response) override;
-  grpc::Status CreatePathway(grpc::ServerContext* context,
-                             const itp::v1::CreatePathwayRequest* request,
-                             itp::v1::Pathway* response) override;
-  grpc::Status BenchmarkPlan(grpc::ServerContext* context,
-                             const itp::v1::BenchmarkPlanRequest* request,
-                             itp::v1::BenchmarkReport* response) override;
-  grpc::Status GetBenchmarkReport(
-      grpc::ServerContext* context,
+  grpc::ServerUnaryReactor* ListPathways(
+      grpc::CallbackServerContext* context,
+      const itp::v1::ListPathwaysRequest* request,
+      itp::v1::ListPathwaysResponse* response) override;
+  grpc::ServerUnaryReactor* GetPathway(
+      grpc::CallbackServerContext* context,
+      const itp::v1::GetPathwayRequest* request,
+      itp::v1::Pathway* response) override;
+  grpc::ServerUnaryReactor* CreatePathway(
+      grpc::CallbackServerContext* context,
+      const itp::v1::CreatePathwayRequest* request,
+      itp::v1::Pathway* response) override;
+  grpc::ServerUnaryReactor* BenchmarkPlan(
+      grpc::CallbackServerContext* context,
+      const itp::v1::BenchmarkPlanRequest* request,
+      itp::v1::BenchmarkReport* response) override;
+  grpc::ServerUnaryReactor* GetBenchmarkReport(
+      grpc::CallbackServerContext* context,
       const itp::v1::GetBenchmarkReportRequest* request,
       itp::v1::BenchmarkReport* response) override;
-  grpc::Status ListBenchmarkReports(
-      grpc::ServerContext* context,
+  grpc::ServerUnaryReactor* ListBenchmarkReports(
+      grpc::CallbackServerContext* context,
       const itp::v1::ListBenchmarkReportsRequest* request,
       itp::v1::ListBenchmarkReportsResponse* response) override;
-  grpc::Status ComparePlans(grpc::ServerContext* context,
-                            const itp::v1::ComparePlansRequest* request,
-                            itp::v1::ComparePlansResponse* response) override;
+  grpc::ServerUnaryReactor* ComparePlans(
+      grpc::CallbackServerContext* context,
+      const itp::v1::ComparePlansRequest* request,
+      itp::v1::ComparePlansResponse* response) override;
 
  private:
-  storage::PlanStore& plans_;
-  storage::BenchmarkStore& benchmarks_;
-  const GuardDeps& guard_;
+  app::Application& app_;
+  ServingCore& core_;
 };
 
 }  // namespace itp::service

@@ -1,40 +1,30 @@
 #include "server/service/server.h"
 
-#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
-#include <cerrno>
-#include <cstring>
 #include <fstream>
 #include <sstream>
 #include <vector>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "grpc/health/v1/health.pb.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
-#include "grpcpp/resource_quota.h"
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server.h"
 #include "grpcpp/server_builder.h"
-#include "server/auth/api_key_secret.h"
-#include "server/auth/authenticator.h"
-#include "server/benchmark/reference_pathways.h"
+#include "server/app/application.h"
 #include "server/common/log.h"
-#include "server/demo/demo_plans.h"
 #include "server/service/admin_service.h"
 #include "server/service/benchmark_job_service.h"
 #include "server/service/benchmark_service.h"
-#include "server/service/call_guard.h"
-#include "server/service/logging_interceptor.h"
 #include "server/service/plan_service.h"
 #include "server/service/review_service.h"
-#include "server/storage/sqlite.h"
+#include "server/service/serving_core.h"
 
 namespace itp::service {
 namespace {
@@ -99,83 +89,24 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> Credentials(
   return grpc::SslServerCredentials(options);
 }
 
-std::string AdminKeyPath(const ServerConfig& config) {
-  if (!config.admin_key_file.empty()) return config.admin_key_file;
-  size_t slash = config.db_path.rfind('/');
-  return slash == std::string::npos
-             ? "itp-admin.key"
-             : absl::StrCat(config.db_path.substr(0, slash + 1),
-                            "itp-admin.key");
-}
-
-// Writes `secret` to `path` readable by the owner only.
-absl::Status WriteSecretFile(const std::string& path,
-                             const std::string& secret) {
-  // O_EXCL: never overwrite a key file, which may belong to another database.
-  int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd < 0 && errno == EEXIST) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "The database has no API keys yet, but the admin key file '", path,
-        "' already exists (from another database?). Move it away or choose "
-        "another path with --admin_key_file."));
-  }
-  if (fd < 0) {
-    return absl::UnavailableError(absl::StrCat(
-        "Cannot write the admin key file '", path, "': ", strerror(errno)));
-  }
-  bool ok = fchmod(fd, 0600) == 0;
-  std::string line = secret + "\n";
-  ok = ok &&
-       write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size());
-  ok = fsync(fd) == 0 && ok;
-  ok = close(fd) == 0 && ok;
-  if (!ok) {
-    return absl::UnavailableError(
-        absl::StrCat("Cannot write the admin key file '", path, "'."));
-  }
-  return absl::OkStatus();
-}
-
-// On a database without keys, creates the first ADMIN key and writes it to
-// the admin key file. The secret is never logged.
-absl::Status BootstrapAdminKey(storage::KeyStore& keys,
-                               const std::string& path) {
-  auto count = keys.CountKeys();
-  if (!count.ok()) return count.status();
-  if (*count > 0) return absl::OkStatus();
-  auto issued = auth::IssueSecret();
-  if (!issued.ok()) return issued.status();
-  itp::v1::ApiKey key;
-  key.set_name(absl::StrCat("apiKeys/", issued->key_id));
-  key.set_display_name("Initial administrator (created at first start)");
-  key.set_role(itp::v1::ADMIN);
-  // Write the file first: a key nobody can read would lock everyone out.
-  absl::Status written = WriteSecretFile(path, issued->secret);
-  if (!written.ok()) return written;
-  storage::WriteContext ctx;
-  ctx.method = "itp-server/bootstrap";
-  auto created = keys.CreateKey(ctx, key, issued->salt, issued->hash);
-  if (!created.ok()) return created.status();
-  Log(LogLevel::kInfo, absl::StrCat("created the initial admin key ",
-                                    key.name(), "; its secret is in ", path));
-  return absl::OkStatus();
-}
-
 class ServerImpl : public ItpServer {
  public:
-  ServerImpl(storage::SqliteStores stores, std::function<int64_t()> now,
-             int job_workers)
-      : stores_(std::move(stores)),
-        authenticator_(*stores_.keys, now),
-        runner_(*stores_.plans, *stores_.benchmarks, *stores_.jobs,
-                {job_workers, [this] { events_.Notify(); }, now}),
-        guard_{authenticator_, *stores_.audit, events_},
-        plan_service_(*stores_.plans, guard_),
-        admin_service_(*stores_.keys, *stores_.audit, guard_, now),
-        benchmark_service_(*stores_.plans, *stores_.benchmarks, guard_),
-        review_service_(*stores_.plans, *stores_.reviews, guard_),
-        job_service_(*stores_.plans, *stores_.benchmarks, *stores_.jobs,
-                     runner_, guard_) {}
+  ServerImpl(std::unique_ptr<app::Application> app, const ServerConfig& config)
+      : app_(std::move(app)),
+        drain_(config.drain),
+        core_(*app_, config.limits),
+        plan_service_(*app_, core_),
+        admin_service_(*app_, core_),
+        benchmark_service_(*app_, core_),
+        review_service_(*app_, core_),
+        job_service_(*app_, core_) {}
+
+  ~ServerImpl() override {
+    if (server_ != nullptr) {
+      Shutdown(absl::ZeroDuration());
+      Wait();
+    }
+  }
 
   absl::Status Build(const ServerConfig& config) {
     auto credentials = Credentials(config);
@@ -193,34 +124,33 @@ class ServerImpl : public ItpServer {
     builder.RegisterService(&review_service_);
     builder.RegisterService(&job_service_);
     builder.SetMaxReceiveMessageSize(config.max_message_bytes);
-    grpc::ResourceQuota quota("itp-server");
-    quota.SetMaxThreads(config.max_threads);
-    builder.SetResourceQuota(quota);
-    std::vector<
-        std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
-        interceptors;
-    interceptors.push_back(NewLoggingInterceptorFactory());
-    builder.experimental().SetInterceptorCreators(std::move(interceptors));
     server_ = builder.BuildAndStart();
     if (server_ == nullptr || port_ == 0) {
       return absl::UnavailableError(
           absl::StrCat("Cannot listen on '", config.listen_address,
                        "': the address is malformed or already in use."));
     }
-    absl::Status started = runner_.Start();
-    if (!started.ok()) return started;
-    auto* health = server_->GetHealthCheckService();
-    health->SetServingStatus(true);
-    for (const char* name : kServiceNames) {
-      health->SetServingStatus(name, true);
-    }
+    SetServing(true);
     return absl::OkStatus();
   }
 
   int port() const override { return port_; }
 
   void Shutdown(absl::Duration grace) override {
-    server_->GetHealthCheckService()->SetServingStatus(false);
+    {
+      absl::MutexLock lock(&mu_);
+      if (shut_down_) return;
+      shut_down_ = true;
+    }
+    // Balancers stop sending new calls; streams go elsewhere at once.
+    SetServing(false);
+    core_.CloseStreams();
+    if (drain_ > absl::ZeroDuration()) {
+      Log(LogLevel::kInfo, absl::StrCat("NOT_SERVING; draining for ",
+                                        absl::FormatDuration(drain_),
+                                        " (calls are still served)"));
+      absl::SleepFor(drain_);
+    }
     server_->Shutdown(
         std::chrono::system_clock::now() +
         std::chrono::milliseconds(absl::ToInt64Milliseconds(grace)));
@@ -228,17 +158,28 @@ class ServerImpl : public ItpServer {
 
   void Wait() override {
     server_->Wait();
-    // Calls are done; unfinished runs stay RUNNING and resume at the next
-    // start.
-    runner_.Stop();
+    // Every call has finished; queued stream reads run out, then the jobs
+    // stop (unfinished runs stay RUNNING and resume at the next start).
+    core_.Stop();
+    app_->StopJobs();
+    server_.reset();
+    FlushLog();
   }
 
+  int open_streams() const override { return core_.open_streams(); }
+
  private:
-  storage::SqliteStores stores_;
-  auth::Authenticator authenticator_;
-  EventBus events_;
-  jobs::JobRunner runner_;
-  GuardDeps guard_;
+  void SetServing(bool serving) {
+    auto* health = server_->GetHealthCheckService();
+    health->SetServingStatus(serving);
+    for (const char* name : kServiceNames) {
+      health->SetServingStatus(name, serving);
+    }
+  }
+
+  std::unique_ptr<app::Application> app_;
+  const absl::Duration drain_;
+  ServingCore core_;
   PlanServiceImpl plan_service_;
   AdminServiceImpl admin_service_;
   BenchmarkServiceImpl benchmark_service_;
@@ -246,41 +187,39 @@ class ServerImpl : public ItpServer {
   BenchmarkJobServiceImpl job_service_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
+  absl::Mutex mu_;
+  bool shut_down_ ABSL_GUARDED_BY(mu_) = false;
 };
 
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<ItpServer>> ItpServer::Start(
     const ServerConfig& config) {
-  if (config.max_threads < 2) {
-    return absl::InvalidArgumentError("max_threads must be at least 2.");
+  const ServingLimits& limits = config.limits;
+  if (limits.workers < 1 || limits.max_queued_calls < 1 ||
+      limits.max_calls_per_key < 1 || limits.max_streams_per_key < 1 ||
+      limits.max_streams < 1) {
+    return absl::InvalidArgumentError(
+        "workers, max_queued_calls, max_calls_per_key, max_streams_per_key "
+        "and max_streams must each be at least 1.");
   }
   if (config.max_message_bytes < 1024) {
     return absl::InvalidArgumentError(
         "max_message_bytes must be at least 1024.");
   }
-  std::function<int64_t()> now = config.now_unix_micros;
-  if (!now) now = [] { return absl::ToUnixMicros(absl::Now()); };
-  storage::SqliteOptions options;
-  options.path = config.db_path;
-  options.pool_size = config.db_pool_size;
-  options.now_unix_micros = now;
-  auto stores = storage::OpenSqliteStores(options);
-  if (!stores.ok()) return stores.status();
-  absl::Status bootstrapped =
-      BootstrapAdminKey(*stores->keys, AdminKeyPath(config));
-  if (!bootstrapped.ok()) return bootstrapped;
-  absl::Status seeded =
-      stores->benchmarks->SeedPathways(benchmark::ReferencePathways());
-  if (!seeded.ok()) return seeded;
-  if (config.demo) {
-    auto seeded = demo::SeedDemoPlans(*stores->plans);
-    if (!seeded.ok()) return seeded.status();
-    Log(LogLevel::kInfo, absl::StrCat("demo data: ", *seeded,
-                                      " plans added (existing plans kept)"));
+  if (config.drain < absl::ZeroDuration()) {
+    return absl::InvalidArgumentError("drain_seconds must not be negative.");
   }
-  auto server =
-      std::make_unique<ServerImpl>(*std::move(stores), now, config.job_workers);
+  app::ApplicationOptions options;
+  options.db_path = config.db_path;
+  options.db_pool_size = config.db_pool_size;
+  options.job_workers = config.job_workers;
+  options.demo = config.demo;
+  options.admin_key_file = config.admin_key_file;
+  options.now_unix_micros = config.now_unix_micros;
+  auto app = app::Application::Open(options);
+  if (!app.ok()) return app.status();
+  auto server = std::make_unique<ServerImpl>(*std::move(app), config);
   absl::Status built = server->Build(config);
   if (!built.ok()) return built;
   return std::unique_ptr<ItpServer>(std::move(server));
@@ -323,9 +262,14 @@ absl::Status RunServer(const ServerConfig& config,
   sigwait(&signals, &signal_number);
   Log(LogLevel::kInfo, absl::StrCat("received signal ", signal_number,
                                     ", shutting down gracefully"));
-  (*server)->Shutdown(absl::Seconds(10));
+  const absl::Time stopping = absl::Now();
+  (*server)->Shutdown(config.shutdown_grace);
   (*server)->Wait();
-  Log(LogLevel::kInfo, "itp-server stopped");
+  Log(LogLevel::kInfo,
+      absl::StrCat("itp-server stopped ",
+                   absl::FormatDuration(absl::Now() - stopping),
+                   " after the signal"));
+  FlushLog();
   return absl::OkStatus();
 }
 

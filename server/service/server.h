@@ -1,5 +1,8 @@
-// Assembles and runs itp-server: storage, API-key authentication, handlers,
-// TLS, health checking, reflection, per-RPC logging and graceful shutdown.
+// Assembles and runs itp-server: the application layer (storage, API keys,
+// jobs) behind the serving core, TLS, health checking, reflection and
+// graceful shutdown: NOT_SERVING first, then a drain period in which calls
+// are still served while open streams end at once, then gRPC's shutdown with
+// a deadline.
 // main() only turns flags into a ServerConfig and calls RunServer; tests call
 // ItpServer::Start on port 0 and read the bound port.
 //
@@ -18,6 +21,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "server/service/serving_core.h"
 
 namespace itp::service {
 
@@ -26,11 +30,9 @@ struct ServerConfig {
   std::string listen_address = "127.0.0.1:50051";
   // SQLite database file, created when missing.
   std::string db_path = "itp.db";
-  // Most threads gRPC may use, its polling threads included; beyond that
-  // calls get RESOURCE_EXHAUSTED instead of queueing without bound. Each open
-  // server stream (WatchPlanEvents, StreamBenchmarkJobResults) holds one.
-  int max_threads = 64;
-  // Database connections shared by the serving threads.
+  // Workers, queue and per-key bounds of the serving core.
+  ServingLimits limits;
+  // Database connections shared by the workers and the job runner.
   int db_pool_size = 8;
   // Threads running benchmark jobs in the background (not serving calls).
   int job_workers = 1;
@@ -49,6 +51,11 @@ struct ServerConfig {
   // Without TLS the server refuses to listen beyond loopback unless this is
   // set (e.g. behind a TLS-terminating proxy on the same host or pod).
   bool allow_insecure_remote = false;
+  // After SIGTERM: how long health says NOT_SERVING while calls are still
+  // served, so that load balancers move away first.
+  absl::Duration drain = absl::Seconds(5);
+  // Then how long calls in flight may take before they are cancelled.
+  absl::Duration shutdown_grace = absl::Seconds(5);
   // The clock of the store, for tests; absl::Now when empty.
   std::function<int64_t()> now_unix_micros;
 };
@@ -67,12 +74,18 @@ class ItpServer {
   // The port actually bound.
   virtual int port() const = 0;
 
-  // Marks the services NOT_SERVING, stops accepting calls, and waits up to
-  // `grace` for calls in flight before cancelling them. Idempotent.
+  // Marks the services NOT_SERVING, ends open streams with UNAVAILABLE,
+  // serves unary calls for the drain period, then stops accepting calls and
+  // waits up to `grace` for calls in flight before cancelling them.
+  // Idempotent.
   virtual void Shutdown(absl::Duration grace) = 0;
 
-  // Blocks until the server has shut down.
+  // Blocks until the server has shut down and its workers and job runner
+  // have stopped.
   virtual void Wait() = 0;
+
+  // Server streams open now.
+  virtual int open_streams() const = 0;
 };
 
 // Starts the server and serves until SIGINT or SIGTERM, then shuts down

@@ -8,7 +8,7 @@ buf="$2"
 work="$(mktemp -d)"
 trap 'kill "$pid" 2>/dev/null || true; rm -rf "$work"' EXIT
 
-"$server" --listen=127.0.0.1:0 --db="$work/itp.db" --port_file="$work/port" \
+"$server" --listen=127.0.0.1:0 --db="$work/itp.db" --port_file="$work/port" --drain_seconds=0 \
   2>"$work/server.log" &
 pid=$!
 for _ in $(seq 1 200); do

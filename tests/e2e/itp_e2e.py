@@ -117,10 +117,12 @@ class ServerProcess:
 
     The server listens on `port` (0: a free one, which it writes to a port
     file) and logs to a file in `log_dir`; `args` are further command-line
-    flags.
+    flags. Tests stop servers often, so the drain period after SIGTERM is
+    `drain_seconds` (0 unless a test is about it).
     """
 
-    def __init__(self, binary, db_path, log_dir, port=0, args=()):
+    def __init__(self, binary, db_path, log_dir, port=0, args=(),
+                 drain_seconds=0):
         os.makedirs(log_dir, exist_ok=True)
         tag = uuid.uuid4().hex[:8]
         self.port_file = os.path.join(log_dir, "port-%s" % tag)
@@ -130,7 +132,8 @@ class ServerProcess:
         self._log = open(self.log_path, "wb")
         self.process = subprocess.Popen(
             [binary, "--listen=127.0.0.1:%d" % port, "--db=" + db_path,
-             "--port_file=" + self.port_file] + list(args),
+             "--port_file=" + self.port_file,
+             "--drain_seconds=%d" % drain_seconds] + list(args),
             stdin=subprocess.DEVNULL, stdout=self._log,
             stderr=subprocess.STDOUT)
 

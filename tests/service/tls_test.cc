@@ -162,6 +162,7 @@ TEST(TransportConfigTest, PlaintextBeyondLoopbackIsRefusedUnlessAllowed) {
   EXPECT_NE(refused.status().message().find("--tls_cert"), std::string::npos);
 
   config.allow_insecure_remote = true;
+  config.drain = absl::ZeroDuration();
   auto allowed = ItpServer::Start(config);
   ASSERT_TRUE(allowed.ok()) << allowed.status();
   (*allowed)->Shutdown(absl::Seconds(1));

@@ -33,6 +33,8 @@ absl::Status ServerHarness::Start(const ConfigTweak& tweak) {
   config.listen_address = "127.0.0.1:0";
   config.db_path = db_path();
   config.now_unix_micros = now_unix_micros_;
+  // Tests stop servers often; the drain period is tested on its own.
+  config.drain = absl::ZeroDuration();
   if (tweak) tweak(config);
   auto server = service::ItpServer::Start(config);
   if (!server.ok()) return server.status();

@@ -1,29 +1,27 @@
-#include "server/service/call_guard.h"
+#include "server/app/call.h"
 
 #include "absl/strings/str_cat.h"
 #include "server/common/log.h"
-#include "server/service/grpc_status.h"
 
-namespace itp::service {
+namespace itp::app {
 
-absl::Status CallGuard::Authenticate() {
-  auto principal = deps_.authenticator.Authenticate(context_);
-  if (!principal.ok()) return principal.status();
-  principal_ = *std::move(principal);
+absl::Status Call::Authenticate() {
+  if (!caller_.principal.ok()) return caller_.principal.status();
+  principal_ = *caller_.principal;
   return absl::OkStatus();
 }
 
-absl::Status CallGuard::Authorize(auth::Operation operation,
-                                  absl::string_view country) {
+absl::Status Call::Authorize(auth::Operation operation,
+                             absl::string_view country) {
   return auth::CheckCall(principal_, operation, country);
 }
 
-absl::Status CallGuard::AuthorizeRead(
-    absl::string_view country, std::optional<itp::v1::Plan::State> state) {
+absl::Status Call::AuthorizeRead(absl::string_view country,
+                                 std::optional<itp::v1::Plan::State> state) {
   return auth::CheckPlanRead(principal_, country, state);
 }
 
-storage::WriteContext CallGuard::Write() const {
+storage::WriteContext Call::Write() const {
   storage::WriteContext ctx;
   ctx.method = method_;
   ctx.request_id = request_id_;
@@ -32,7 +30,7 @@ storage::WriteContext CallGuard::Write() const {
   return ctx;
 }
 
-grpc::Status CallGuard::Finish(const absl::Status& outcome) {
+absl::Status Call::Finish(const absl::Status& outcome) {
   const bool denied =
       absl::IsUnauthenticated(outcome) || absl::IsPermissionDenied(outcome);
   if (denied || (kind_ == kMutation && !outcome.ok())) {
@@ -44,11 +42,10 @@ grpc::Status CallGuard::Finish(const absl::Status& outcome) {
     }
   }
   if (kind_ == kMutation && outcome.ok()) deps_.events.Notify();
-  return ToGrpcStatus(outcome);
+  return outcome;
 }
 
-absl::StatusOr<itp::v1::Plan> ReadPlanAs(CallGuard& call,
-                                         storage::PlanStore& store,
+absl::StatusOr<itp::v1::Plan> ReadPlanAs(Call& call, storage::PlanStore& store,
                                          const std::string& name,
                                          absl::string_view country) {
   auto plan = store.GetPlan(name);
@@ -59,4 +56,4 @@ absl::StatusOr<itp::v1::Plan> ReadPlanAs(CallGuard& call,
   return plan;
 }
 
-}  // namespace itp::service
+}  // namespace itp::app

@@ -1,17 +1,18 @@
 // Runs benchmark jobs in the background on a small, bounded pool of worker
 // threads of its own, so that job runs never take the threads that serve
-// interactive calls. A run benchmarks its plans one by one, stores a report
-// per plan, records each result as it goes, and finishes with the changes
+// interactive calls. A run benchmarks its plans one by one with the same
+// BenchmarkStep as BenchmarkPlan, stores a report per plan, records each
+// result as it goes, and finishes with the changes
 // since the job's previous successful run. Runs left PENDING or RUNNING by a
 // crash or restart are resumed at Start(); a plan already recorded is not
 // benchmarked again.
 //
-//   JobRunner runner(stores, options);
+//   JobRunner runner(plans, benchmarks, jobs, options);
 //   runner.Start();              // resumes unfinished runs
 //   runner.Enqueue(run.name());  // after JobStore::CreateRun
 //   runner.Stop();               // before the stores go away
-#ifndef ITP_SERVER_JOBS_JOB_RUNNER_H_
-#define ITP_SERVER_JOBS_JOB_RUNNER_H_
+#ifndef ITP_SERVER_APP_JOB_RUNNER_H_
+#define ITP_SERVER_APP_JOB_RUNNER_H_
 
 #include <deque>
 #include <functional>
@@ -23,11 +24,12 @@
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
 #include "itp/v1/benchmark_job.pb.h"
+#include "server/app/benchmark_step.h"
 #include "server/storage/benchmark_store.h"
 #include "server/storage/job_store.h"
 #include "server/storage/plan_store.h"
 
-namespace itp::jobs {
+namespace itp::app {
 
 struct JobRunnerOptions {
   // Worker threads; each works on one run at a time.
@@ -70,8 +72,8 @@ class JobRunner {
   void Progress();
 
   storage::PlanStore& plans_;
-  storage::BenchmarkStore& benchmarks_;
   storage::JobStore& jobs_;
+  BenchmarkStep step_;
   JobRunnerOptions options_;
 
   absl::Mutex mu_;
@@ -83,6 +85,6 @@ class JobRunner {
   std::vector<std::thread> workers_;
 };
 
-}  // namespace itp::jobs
+}  // namespace itp::app
 
-#endif  // ITP_SERVER_JOBS_JOB_RUNNER_H_
+#endif  // ITP_SERVER_APP_JOB_RUNNER_H_

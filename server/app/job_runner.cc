@@ -1,13 +1,12 @@
-#include "server/jobs/job_runner.h"
+#include "server/app/job_runner.h"
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "google/protobuf/util/time_util.h"
-#include "server/benchmark/engine.h"
 #include "server/benchmark/run_changes.h"
 #include "server/common/log.h"
 
-namespace itp::jobs {
+namespace itp::app {
 namespace {
 
 using itp::v1::BenchmarkJobResult;
@@ -21,8 +20,8 @@ JobRunner::JobRunner(storage::PlanStore& plans,
                      storage::BenchmarkStore& benchmarks,
                      storage::JobStore& jobs, JobRunnerOptions options)
     : plans_(plans),
-      benchmarks_(benchmarks),
       jobs_(jobs),
+      step_(plans, benchmarks),
       options_(std::move(options)) {}
 
 JobRunner::~JobRunner() { Stop(); }
@@ -161,45 +160,19 @@ BenchmarkJobResult JobRunner::BenchmarkOne(const itp::v1::BenchmarkJob& job,
   };
   auto plan = plans_.GetPlan(item.plan);
   if (!plan.ok()) return finish(plan.status().message());
-  if (plan->revision() == 0) {
-    return finish("The plan has no submitted revision any more.");
-  }
-  auto revision = plans_.GetPlanRevision(item.plan, plan->revision());
-  if (!revision.ok()) return finish(revision.status().message());
-
-  std::vector<itp::v1::Pathway> pathways;
-  if (job.pathways_size() > 0) {
-    for (const std::string& name : job.pathways()) {
-      auto pathway = benchmarks_.GetPathway(name);
-      if (!pathway.ok()) return finish(pathway.status().message());
-      pathways.push_back(*std::move(pathway));
-    }
-  } else {
-    for (const auto& sector : revision->plan().sectors()) {
-      auto of_sector = benchmarks_.PathwaysOfSector(sector.sector());
-      if (!of_sector.ok()) return finish(of_sector.status().message());
-      for (auto& p : *of_sector) pathways.push_back(std::move(p));
-    }
-  }
-  benchmark::BenchmarkOptions options;
-  options.checkpoint_years.assign(job.checkpoint_years().begin(),
-                                  job.checkpoint_years().end());
-  if (job.has_tcre_c_per_1000_gtco2()) {
-    options.tcre_c_per_1000_gtco2 = job.tcre_c_per_1000_gtco2();
-  }
-  itp::v1::BenchmarkReport report =
-      benchmark::BenchmarkPlan(revision->plan(), pathways, options);
-  report.set_plan_revision(revision->name());
-  report.set_requested_by(run_name);
+  BenchmarkStep::Request request;
+  request.pathways.assign(job.pathways().begin(), job.pathways().end());
+  request.options = OptionsOf(job);
+  request.requested_by = run_name;
   storage::WriteContext ctx;
   ctx.method = kJobMethod;
   ctx.api_key = run_name;
-  auto stored = benchmarks_.CreateReport(ctx, item.plan, report);
+  auto stored = step_.Run(ctx, *plan, request);
   if (!stored.ok()) return finish(stored.status().message());
-  result.set_plan_revision(revision->name());
+  result.set_plan_revision(stored->plan_revision());
   result.set_report(stored->name());
   *result.mutable_summary() = benchmark::Summarize(*stored);
   return finish("");
 }
 
-}  // namespace itp::jobs
+}  // namespace itp::app

@@ -1,0 +1,143 @@
+#include "server/app/application.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "server/auth/api_key_secret.h"
+#include "server/benchmark/reference_pathways.h"
+#include "server/common/log.h"
+#include "server/demo/demo_plans.h"
+
+namespace itp::app {
+namespace {
+
+std::string AdminKeyPath(const ApplicationOptions& options) {
+  if (!options.admin_key_file.empty()) return options.admin_key_file;
+  size_t slash = options.db_path.rfind('/');
+  return slash == std::string::npos
+             ? "itp-admin.key"
+             : absl::StrCat(options.db_path.substr(0, slash + 1),
+                            "itp-admin.key");
+}
+
+// Writes `secret` to `path` readable by the owner only.
+absl::Status WriteSecretFile(const std::string& path,
+                             const std::string& secret) {
+  // O_EXCL: never overwrite a key file, which may belong to another database.
+  int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0 && errno == EEXIST) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "The database has no API keys yet, but the admin key file '", path,
+        "' already exists (from another database?). Move it away or choose "
+        "another path with --admin_key_file."));
+  }
+  if (fd < 0) {
+    return absl::UnavailableError(absl::StrCat(
+        "Cannot write the admin key file '", path, "': ", strerror(errno)));
+  }
+  bool ok = fchmod(fd, 0600) == 0;
+  std::string line = secret + "\n";
+  ok = ok &&
+       write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size());
+  ok = fsync(fd) == 0 && ok;
+  ok = close(fd) == 0 && ok;
+  if (!ok) {
+    return absl::UnavailableError(
+        absl::StrCat("Cannot write the admin key file '", path, "'."));
+  }
+  return absl::OkStatus();
+}
+
+// On a database without keys, creates the first ADMIN key and writes it to
+// the admin key file. The secret is never logged.
+absl::Status BootstrapAdminKey(storage::KeyStore& keys,
+                               const std::string& path) {
+  auto count = keys.CountKeys();
+  if (!count.ok()) return count.status();
+  if (*count > 0) return absl::OkStatus();
+  auto issued = auth::IssueSecret();
+  if (!issued.ok()) return issued.status();
+  itp::v1::ApiKey key;
+  key.set_name(absl::StrCat("apiKeys/", issued->key_id));
+  key.set_display_name("Initial administrator (created at first start)");
+  key.set_role(itp::v1::ADMIN);
+  // Write the file first: a key nobody can read would lock everyone out.
+  absl::Status written = WriteSecretFile(path, issued->secret);
+  if (!written.ok()) return written;
+  storage::WriteContext ctx;
+  ctx.method = "itp-server/bootstrap";
+  auto created = keys.CreateKey(ctx, key, issued->salt, issued->hash);
+  if (!created.ok()) return created.status();
+  Log(LogLevel::kInfo, absl::StrCat("created the initial admin key ",
+                                    key.name(), "; its secret is in ", path));
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<Application>> Application::Open(
+    const ApplicationOptions& options) {
+  if (options.job_workers < 1) {
+    return absl::InvalidArgumentError("job_workers must be at least 1.");
+  }
+  std::function<int64_t()> now = options.now_unix_micros;
+  if (!now) now = [] { return absl::ToUnixMicros(absl::Now()); };
+  storage::SqliteOptions sqlite;
+  sqlite.path = options.db_path;
+  sqlite.pool_size = options.db_pool_size;
+  sqlite.now_unix_micros = now;
+  auto stores = storage::OpenSqliteStores(sqlite);
+  if (!stores.ok()) return stores.status();
+  absl::Status s = BootstrapAdminKey(*stores->keys, AdminKeyPath(options));
+  if (!s.ok()) return s;
+  s = stores->benchmarks->SeedPathways(benchmark::ReferencePathways());
+  if (!s.ok()) return s;
+  if (options.demo) {
+    auto seeded = demo::SeedDemoPlans(*stores->plans);
+    if (!seeded.ok()) return seeded.status();
+    Log(LogLevel::kInfo, absl::StrCat("demo data: ", *seeded,
+                                      " plans added (existing plans kept)"));
+  }
+  std::unique_ptr<Application> app(
+      new Application(*std::move(stores), now, options.job_workers));
+  s = app->runner_.Start();
+  if (!s.ok()) return s;
+  return app;
+}
+
+Application::Application(storage::SqliteStores stores,
+                         std::function<int64_t()> now, int job_workers)
+    : stores_(std::move(stores)),
+      now_(std::move(now)),
+      authenticator_(*stores_.keys, now_),
+      step_(*stores_.plans, *stores_.benchmarks),
+      runner_(*stores_.plans, *stores_.benchmarks, *stores_.jobs,
+              {job_workers, [this] { events_.Notify(); }, now_}),
+      context_{*stores_.plans,
+               *stores_.reviews,
+               *stores_.benchmarks,
+               *stores_.jobs,
+               *stores_.keys,
+               *stores_.audit,
+               authenticator_,
+               events_,
+               runner_,
+               step_,
+               {*stores_.audit, events_},
+               now_},
+      plans_(context_),
+      reviews_(context_),
+      benchmarks_(context_),
+      jobs_(context_),
+      admin_(context_) {}
+
+Application::~Application() { runner_.Stop(); }
+
+}  // namespace itp::app

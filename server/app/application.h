@@ -1,0 +1,100 @@
+// The application layer as one object: it opens the database, prepares it
+// (the first admin key, the shipped pathways, demo plans on request), runs
+// benchmark jobs in the background and offers one operation per RPC,
+// grouped by service. No gRPC type appears here; server/service adapts these
+// operations to the wire, and tests call them directly.
+//
+//   ApplicationOptions options;
+//   options.db_path = "itp.db";
+//   auto app = Application::Open(options);
+//   Caller caller{(*app)->authenticator().Authenticate("Bearer itp_...")};
+//   auto plan = (*app)->plans().GetPlan(caller, request);
+#ifndef ITP_SERVER_APP_APPLICATION_H_
+#define ITP_SERVER_APP_APPLICATION_H_
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "server/app/admin_operations.h"
+#include "server/app/benchmark_operations.h"
+#include "server/app/benchmark_step.h"
+#include "server/app/context.h"
+#include "server/app/event_bus.h"
+#include "server/app/job_operations.h"
+#include "server/app/job_runner.h"
+#include "server/app/plan_operations.h"
+#include "server/app/review_operations.h"
+#include "server/auth/authenticator.h"
+#include "server/storage/sqlite.h"
+
+namespace itp::app {
+
+struct ApplicationOptions {
+  // SQLite database file, created and migrated when needed.
+  std::string db_path = "itp.db";
+  // Database connections shared by every thread that works on calls.
+  int db_pool_size = 8;
+  // Threads running benchmark jobs in the background.
+  int job_workers = 1;
+  // Seeds realistic demonstration plans (skipping those already present).
+  bool demo = false;
+  // Where the first start of an empty database writes the initial ADMIN key
+  // (mode 0600). Empty: itp-admin.key beside the database file.
+  std::string admin_key_file;
+  // The clock (Unix microseconds); absl::Now when empty.
+  std::function<int64_t()> now_unix_micros;
+};
+
+// Thread-safe.
+class Application {
+ public:
+  // Opens and prepares the database and starts the job runner, which
+  // resumes runs a crash or restart interrupted. INVALID_ARGUMENT for bad
+  // options; FAILED_PRECONDITION for a database from a newer server or an
+  // admin key file that exists already beside an empty database; the
+  // store's errors.
+  static absl::StatusOr<std::unique_ptr<Application>> Open(
+      const ApplicationOptions& options);
+
+  // Stops the job runner (after the plan each worker is on).
+  ~Application();
+
+  PlanOperations& plans() { return plans_; }
+  ReviewOperations& reviews() { return reviews_; }
+  BenchmarkOperations& benchmarks() { return benchmarks_; }
+  JobOperations& jobs() { return jobs_; }
+  AdminOperations& admin() { return admin_; }
+
+  // Who a call comes from, given its authorization metadata.
+  const auth::Authenticator& authenticator() const { return authenticator_; }
+  // Notified after every change and job step; streams wait on it.
+  EventBus& events() { return events_; }
+
+  // Stops the job runner; unfinished runs resume at the next Open.
+  // Idempotent.
+  void StopJobs() { runner_.Stop(); }
+
+ private:
+  Application(storage::SqliteStores stores, std::function<int64_t()> now,
+              int job_workers);
+
+  storage::SqliteStores stores_;
+  std::function<int64_t()> now_;
+  auth::Authenticator authenticator_;
+  EventBus events_;
+  BenchmarkStep step_;
+  JobRunner runner_;
+  AppContext context_;
+  PlanOperations plans_;
+  ReviewOperations reviews_;
+  BenchmarkOperations benchmarks_;
+  JobOperations jobs_;
+  AdminOperations admin_;
+};
+
+}  // namespace itp::app
+
+#endif  // ITP_SERVER_APP_APPLICATION_H_

@@ -1,0 +1,198 @@
+#include "server/service/serving_core.h"
+
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/time/clock.h"
+#include "server/common/log.h"
+#include "server/domain/errors.h"
+
+namespace itp::service {
+namespace {
+
+// How long an overloaded client is asked to wait before retrying.
+constexpr int kRetryAfterMs = 250;
+
+// The address of a gRPC peer without its port: "ipv4:10.0.0.7",
+// "ipv6:[::1]", "unix:/run/itp.sock".
+std::string PeerHost(const std::string& peer) {
+  if (absl::StartsWith(peer, "unix:")) return peer;
+  size_t colon = peer.rfind(':');
+  size_t first = peer.find(':');
+  if (colon == std::string::npos || colon == first) return peer;
+  return peer.substr(0, colon);
+}
+
+}  // namespace
+
+ServingCore::ServingCore(app::Application& app, const ServingLimits& limits)
+    : app_(app),
+      limits_(limits),
+      pool_({limits.workers, limits.max_queued_calls,
+             limits.max_calls_per_key}) {}
+
+ServingCore::~ServingCore() { Stop(); }
+
+CallInfo ServingCore::Begin(grpc::CallbackServerContext* context,
+                            const char* method) {
+  CallInfo info;
+  info.method = method;
+  info.start = absl::Now();
+  const auto& metadata = context->client_metadata();
+  auto it = metadata.find("authorization");
+  std::optional<absl::string_view> authorization;
+  if (it != metadata.end()) {
+    info.authorization.emplace(it->second.data(), it->second.size());
+    authorization = *info.authorization;
+  }
+  info.known = app_.authenticator().AuthenticateCached(authorization);
+  info.peer = context->peer();
+  if (info.known && info.known->ok()) {
+    info.admission_key = (*info.known)->key_id;
+  } else {
+    // Calls without a verified key queue per client address, so that
+    // keyless or bad-key traffic cannot take the share of real keys.
+    info.admission_key = absl::StrCat("peer:", PeerHost(info.peer));
+  }
+  return info;
+}
+
+app::Caller ServingCore::Authenticate(const CallInfo& info) {
+  if (info.known) return app::Caller{*info.known};
+  std::optional<absl::string_view> authorization;
+  if (info.authorization) authorization = *info.authorization;
+  return app::Caller{app_.authenticator().Authenticate(authorization)};
+}
+
+absl::Status ServingCore::Refusal(WorkerPool::Admission why,
+                                  const CallInfo& info) const {
+  switch (why) {
+    case WorkerPool::Admission::kStopped:
+      return absl::UnavailableError("itp-server is shutting down.");
+    case WorkerPool::Admission::kOverShare: {
+      const bool keyed = info.known && info.known->ok();
+      return domain::Overloaded(
+          absl::StrCat(
+              "itp-server is at capacity and ",
+              keyed ? absl::StrCat("API key ", (*info.known)->ApiKeyName())
+                    : absl::StrCat("client ", PeerHost(info.peer)),
+              " already has ", limits_.max_calls_per_key,
+              " or more calls in progress (--max_calls_per_key). Retry "
+              "after a short wait."),
+          "TOO_MANY_CALLS_FOR_KEY", kRetryAfterMs);
+    }
+    case WorkerPool::Admission::kQueueFull:
+    case WorkerPool::Admission::kAdmitted:
+      break;
+  }
+  return domain::Overloaded(
+      absl::StrCat("itp-server is at capacity: ", limits_.max_queued_calls,
+                   " calls are waiting for a worker (--max_queued_calls). "
+                   "Retry after a short wait."),
+      "SERVER_AT_CAPACITY", kRetryAfterMs);
+}
+
+void ServingCore::LogCall(const CallInfo& info,
+                          const absl::Status& status) const {
+  Log(status.ok() ? LogLevel::kInfo : LogLevel::kWarning,
+      absl::StrFormat(
+          "rpc %s code=%s latency_ms=%.3f peer=%s key=%s", info.method,
+          std::string(domain::CanonicalCodeName(status.raw_code())),
+          absl::ToDoubleMilliseconds(absl::Now() - info.start), info.peer,
+          info.known && info.known->ok() ? (*info.known)->key_id : "-"));
+}
+
+grpc::ServerUnaryReactor* ServingCore::StartUnary(
+    grpc::CallbackServerContext* context, const char* method,
+    absl::AnyInvocable<absl::Status(const app::Caller&)> work) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  auto info = std::make_shared<const CallInfo>(Begin(context, method));
+  auto finish = [this, reactor, info](const absl::Status& status) {
+    LogCall(*info, status);
+    reactor->Finish(ToGrpcStatus(status));
+  };
+  auto admitted = pool_.Submit(
+      info->admission_key,
+      [this, context, info, finish, work = std::move(work)]() mutable {
+        // A call its client gave up on is not worth a worker's time.
+        if (context->IsCancelled()) {
+          return finish(absl::CancelledError("The client cancelled the call."));
+        }
+        finish(work(Authenticate(*info)));
+      },
+      [this, info, finish](WorkerPool::Admission why) {
+        finish(Refusal(why, *info));
+      });
+  if (admitted != WorkerPool::Admission::kAdmitted) {
+    finish(Refusal(admitted, *info));
+  }
+  return reactor;
+}
+
+absl::Status ServingCore::AddStream(StreamReactorBase* stream,
+                                    const std::string& key) {
+  absl::MutexLock lock(&streams_mu_);
+  if (streams_closed_) {
+    return absl::UnavailableError("itp-server is shutting down.");
+  }
+  if (static_cast<int>(streams_.size()) >= limits_.max_streams) {
+    return domain::Overloaded(
+        absl::StrCat("itp-server has ", limits_.max_streams,
+                     " streams open, its limit (--max_streams). Retry after "
+                     "a short wait."),
+        "TOO_MANY_STREAMS", kRetryAfterMs);
+  }
+  int& open = streams_per_key_[key];
+  if (open >= limits_.max_streams_per_key) {
+    if (open == 0) streams_per_key_.erase(key);
+    return domain::Overloaded(
+        absl::StrCat("API key apiKeys/", key, " has ", open,
+                     " streams open, its limit (--max_streams_per_key). Close "
+                     "one or retry later."),
+        "TOO_MANY_STREAMS_FOR_KEY", kRetryAfterMs);
+  }
+  ++open;
+  streams_.insert(stream);
+  return absl::OkStatus();
+}
+
+void ServingCore::RemoveStream(StreamReactorBase* stream,
+                               const std::string& key) {
+  absl::MutexLock lock(&streams_mu_);
+  if (streams_.erase(stream) == 0) return;
+  auto it = streams_per_key_.find(key);
+  if (it != streams_per_key_.end() && --it->second <= 0) {
+    streams_per_key_.erase(it);
+  }
+}
+
+void ServingCore::CloseStreams() {
+  std::vector<StreamReactorBase*> open;
+  {
+    absl::MutexLock lock(&streams_mu_);
+    streams_closed_ = true;
+    for (StreamReactorBase* s : streams_) {
+      // A stream in the set is alive: it leaves the set before gRPC drops
+      // its reference.
+      s->Ref();
+      open.push_back(s);
+    }
+  }
+  const absl::Status why =
+      absl::UnavailableError("itp-server is shutting down.");
+  for (StreamReactorBase* s : open) {
+    s->Close(why);
+    s->Unref();
+  }
+}
+
+void ServingCore::Stop() { pool_.Stop(); }
+
+int ServingCore::open_streams() const {
+  absl::MutexLock lock(&streams_mu_);
+  return static_cast<int>(streams_.size());
+}
+
+}  // namespace itp::service

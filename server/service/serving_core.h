@@ -1,0 +1,424 @@
+// The serving core: how a gRPC call reaches an application operation and
+// back, on gRPC's callback API. A handler only names its operation:
+//
+//   grpc::ServerUnaryReactor* GetPlan(grpc::CallbackServerContext* context,
+//                                     const GetPlanRequest* request,
+//                                     Plan* response) override {
+//     return core_.Unary(context, "/itp.v1.PlanService/GetPlan", app_.plans(),
+//                        &app::PlanOperations::GetPlan, request, response);
+//   }
+//
+// The core reads the metadata, admits the call (a fair, bounded queue in
+// front of a bounded worker pool; per-key shares), runs the operation on a
+// worker (blocking database work never runs on gRPC's event threads),
+// translates the status once and finishes the call, with one log line.
+//
+// Server streams (WatchPlanEvents, StreamBenchmarkJobResults) are reactors
+// that hold no thread while idle: they read a batch from their feed on a
+// worker, write it, and then wait for the event bus to say that something
+// changed. A key may hold at most `max_streams_per_key` open streams.
+#ifndef ITP_SERVER_SERVICE_SERVING_CORE_H_
+#define ITP_SERVER_SERVICE_SERVING_CORE_H_
+
+#include <atomic>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/functional/any_invocable.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "grpcpp/server_context.h"
+#include "grpcpp/support/server_callback.h"
+#include "server/app/application.h"
+#include "server/app/caller.h"
+#include "server/app/feed.h"
+#include "server/common/worker_pool.h"
+#include "server/service/grpc_status.h"
+
+namespace itp::service {
+
+// The bounds of the serving core; each is a server flag.
+struct ServingLimits {
+  // Threads running operations (--workers).
+  int workers = 8;
+  // Calls waiting for a worker, all keys together (--max_queued_calls).
+  int max_queued_calls = 1024;
+  // Calls of one API key in progress that are admitted even when the queue
+  // is full (--max_calls_per_key); see WorkerPool.
+  int max_calls_per_key = 32;
+  // Open server streams of one API key (--max_streams_per_key).
+  int max_streams_per_key = 16;
+  // Open server streams, all keys together (--max_streams).
+  int max_streams = 1024;
+};
+
+// What the core knows of a call before it runs.
+struct CallInfo {
+  const char* method = "";
+  absl::Time start;
+  // The authorization metadata, when sent.
+  std::optional<std::string> authorization;
+  // The caller as known without the key store, when it is.
+  std::optional<absl::StatusOr<auth::Principal>> known;
+  // The queue the call waits in: its key, or its peer's address when the
+  // key is not (yet) verified.
+  std::string admission_key;
+  std::string peer;
+};
+
+class StreamReactorBase;
+
+// Thread-safe. `app` must outlive it.
+class ServingCore {
+ public:
+  ServingCore(app::Application& app, const ServingLimits& limits);
+  ~ServingCore();
+
+  // Runs `op` for a unary call and finishes it.
+  template <typename Ops, typename Request, typename Response>
+  grpc::ServerUnaryReactor* Unary(
+      grpc::CallbackServerContext* context, const char* method, Ops& ops,
+      absl::StatusOr<Response> (Ops::*op)(const app::Caller&, const Request&),
+      const Request* request, Response* response) {
+    return StartUnary(context, method,
+                      [&ops, op, request, response](const app::Caller& caller) {
+                        absl::StatusOr<Response> result =
+                            (ops.*op)(caller, *request);
+                        if (!result.ok()) return result.status();
+                        *response = *std::move(result);
+                        return absl::OkStatus();
+                      });
+  }
+
+  // Opens the feed of a server stream with `op` and streams it.
+  template <typename Ops, typename Request, typename Item>
+  grpc::ServerWriteReactor<Item>* Stream(
+      grpc::CallbackServerContext* context, const char* method, Ops& ops,
+      absl::StatusOr<std::unique_ptr<app::Feed<Item>>> (Ops::*op)(
+          const app::Caller&, const Request&),
+      const Request* request);
+
+  // Ends every open stream with UNAVAILABLE ("server shutting down") and
+  // refuses new ones. Unary calls are still served.
+  void CloseStreams();
+
+  // Runs what is queued and stops the workers; after the gRPC server has
+  // shut down.
+  void Stop();
+
+  int open_streams() const;
+  WorkerPool::Stats pool_stats() const { return pool_.stats(); }
+
+ private:
+  template <typename Item>
+  friend class FeedStream;
+  friend class StreamReactorBase;
+
+  grpc::ServerUnaryReactor* StartUnary(
+      grpc::CallbackServerContext* context, const char* method,
+      absl::AnyInvocable<absl::Status(const app::Caller&)> work);
+
+  CallInfo Begin(grpc::CallbackServerContext* context, const char* method);
+  // The caller of a call admitted with `info`; may read the key store.
+  app::Caller Authenticate(const CallInfo& info);
+  // Why a call was not admitted, for the client.
+  absl::Status Refusal(WorkerPool::Admission why, const CallInfo& info) const;
+  // The one log line of a call.
+  void LogCall(const CallInfo& info, const absl::Status& status) const;
+
+  // Open streams, counted per key.
+  absl::Status AddStream(StreamReactorBase* stream, const std::string& key);
+  void RemoveStream(StreamReactorBase* stream, const std::string& key);
+
+  app::Application& app_;
+  const ServingLimits limits_;
+  WorkerPool pool_;
+
+  mutable absl::Mutex streams_mu_;
+  absl::flat_hash_set<StreamReactorBase*> streams_ ABSL_GUARDED_BY(streams_mu_);
+  absl::flat_hash_map<std::string, int> streams_per_key_
+      ABSL_GUARDED_BY(streams_mu_);
+  bool streams_closed_ ABSL_GUARDED_BY(streams_mu_) = false;
+};
+
+// The part of a stream reactor that does not depend on the item type:
+// reference counting (the reactor lives until gRPC is done with it and no
+// task of ours refers to it) and shutdown.
+class StreamReactorBase {
+ public:
+  virtual ~StreamReactorBase() = default;
+
+  // Ends the stream with `why` as soon as no write is in flight.
+  virtual void Close(const absl::Status& why) = 0;
+
+  void Ref() { refs_.fetch_add(1, std::memory_order_relaxed); }
+  void Unref() {
+    if (refs_.fetch_sub(1, std::memory_order_acq_rel) == 1) delete this;
+  }
+
+ private:
+  // gRPC's reference, dropped in OnDone.
+  std::atomic<int> refs_{1};
+};
+
+// A server stream fed by an app::Feed; see the header comment.
+template <typename Item>
+class FeedStream final : public grpc::ServerWriteReactor<Item>,
+                         public StreamReactorBase {
+ public:
+  using Opener =
+      absl::AnyInvocable<absl::StatusOr<std::unique_ptr<app::Feed<Item>>>(
+          const app::Caller&)>;
+
+  FeedStream(ServingCore& core, CallInfo info, Opener open)
+      : core_(core), info_(std::move(info)), open_(std::move(open)) {}
+
+  // Queues the opening of the feed (authentication, the per-key stream
+  // limit, the operation's checks) as a call of the stream's key.
+  void Start() {
+    Ref();
+    auto admitted = core_.pool_.Submit(
+        info_.admission_key,
+        [this] {
+          Open();
+          Unref();
+        },
+        [this](WorkerPool::Admission why) {
+          End(core_.Refusal(why, info_));
+          Unref();
+        });
+    if (admitted != WorkerPool::Admission::kAdmitted) {
+      End(core_.Refusal(admitted, info_));
+      Unref();
+    }
+  }
+
+  void Close(const absl::Status& why) override { Stop(why); }
+
+  void OnCancel() override {
+    Stop(absl::CancelledError("The client cancelled the stream."));
+  }
+
+  void OnWriteDone(bool ok) override {
+    enum { kEnd, kWrite, kPull } next;
+    absl::Status end;
+    {
+      absl::MutexLock lock(&mu_);
+      writing_ = false;
+      if (!ok && stop_.ok()) {
+        stop_ = absl::CancelledError("The client went away.");
+      }
+      if (!stop_.ok()) {
+        next = kEnd;
+        end = stop_;
+      } else if (++next_item_ < batch_.size()) {
+        next = kWrite;
+        writing_ = true;
+      } else if (last_batch_) {
+        next = kEnd;
+      } else {
+        next = kPull;
+        pulling_ = true;
+      }
+    }
+    switch (next) {
+      case kEnd:
+        return End(end);
+      case kWrite:
+        return this->StartWrite(&batch_[next_item_]);
+      case kPull:
+        return SchedulePull();
+    }
+  }
+
+  void OnDone() override {
+    if (registered_) core_.RemoveStream(this, key_);
+    Unref();
+  }
+
+ private:
+  // On a worker: authenticate, take a stream slot, open the feed, pull.
+  void Open() {
+    app::Caller caller = core_.Authenticate(info_);
+    if (caller.principal.ok()) {
+      key_ = caller.principal->key_id;
+      absl::Status added = core_.AddStream(this, key_);
+      if (!added.ok()) return End(added);
+      registered_ = true;
+    }
+    auto feed = open_(caller);
+    if (!feed.ok()) return End(feed.status());
+    feed_ = *std::move(feed);
+    absl::Status stopped;
+    {
+      absl::MutexLock lock(&mu_);
+      stopped = stop_;
+      pulling_ = stopped.ok();
+    }
+    if (!stopped.ok()) return End(stopped);
+    Pull();
+  }
+
+  void SchedulePull() {
+    Ref();
+    core_.pool_.SubmitInternal([this] {
+      Pull();
+      Unref();
+    });
+  }
+
+  // On a worker: reads the next batch and writes it, or waits for news.
+  void Pull() {
+    app::EventBus& bus = core_.app_.events();
+    const uint64_t seen = bus.sequence();
+    absl::StatusOr<typename app::Feed<Item>::Batch> batch = feed_->Next();
+    enum { kEnd, kWrite, kPull, kWait } next;
+    absl::Status end;
+    {
+      absl::MutexLock lock(&mu_);
+      pulling_ = false;
+      if (!stop_.ok()) {
+        next = kEnd;
+        end = stop_;
+      } else if (!batch.ok()) {
+        next = kEnd;
+        end = batch.status();
+      } else if (!batch->items.empty()) {
+        batch_ = std::move(batch->items);
+        last_batch_ = batch->finished;
+        next_item_ = 0;
+        writing_ = true;
+        next = kWrite;
+      } else if (batch->finished) {
+        next = kEnd;
+      } else {
+        // The task running Pull holds a reference, so dropping this one
+        // again when nothing was registered cannot delete the stream.
+        Ref();
+        std::optional<app::EventBus::WaitId> id =
+            bus.WaitFor(seen, [this] { OnNews(); });
+        if (id) {
+          wait_id_ = *id;
+          waiting_ = true;
+          next = kWait;
+        } else {
+          Unref();
+          pulling_ = true;
+          next = kPull;
+        }
+      }
+    }
+    switch (next) {
+      case kEnd:
+        return End(end);
+      case kWrite:
+        return this->StartWrite(&batch_[0]);
+      case kPull:
+        return SchedulePull();
+      case kWait:
+        return;
+    }
+  }
+
+  // On the thread that notified the bus.
+  void OnNews() {
+    bool end = false;
+    absl::Status why;
+    {
+      absl::MutexLock lock(&mu_);
+      waiting_ = false;
+      if (!stop_.ok()) {
+        end = true;
+        why = stop_;
+      } else {
+        pulling_ = true;
+      }
+    }
+    if (end) {
+      End(why);
+    } else {
+      SchedulePull();
+    }
+    Unref();
+  }
+
+  // Asks the stream to end with `why` (cancellation or shutdown).
+  void Stop(const absl::Status& why) {
+    bool end_now = false;
+    bool drop_wait_ref = false;
+    absl::Status end;
+    {
+      absl::MutexLock lock(&mu_);
+      if (!stop_.ok() || finished_) return;
+      stop_ = why;
+      end = why;
+      // A write, a pull or the opening in flight ends the stream when it
+      // completes; a stream waiting for news ends now.
+      if (waiting_ && core_.app_.events().Cancel(wait_id_)) {
+        waiting_ = false;
+        drop_wait_ref = true;
+        end_now = !writing_ && !pulling_;
+      }
+    }
+    if (end_now) End(end);
+    if (drop_wait_ref) Unref();
+  }
+
+  // Finishes the stream once, with one log line.
+  void End(const absl::Status& status) {
+    {
+      absl::MutexLock lock(&mu_);
+      if (finished_) return;
+      finished_ = true;
+    }
+    core_.LogCall(info_, status);
+    this->Finish(ToGrpcStatus(status));
+  }
+
+  ServingCore& core_;
+  const CallInfo info_;
+  Opener open_;
+  std::unique_ptr<app::Feed<Item>> feed_;
+  // Set by Open before any other thread looks at them.
+  std::string key_;
+  bool registered_ = false;
+
+  absl::Mutex mu_;
+  // Why the stream is ending; OK while it runs.
+  absl::Status stop_ ABSL_GUARDED_BY(mu_);
+  bool finished_ ABSL_GUARDED_BY(mu_) = false;
+  bool writing_ ABSL_GUARDED_BY(mu_) = false;
+  bool pulling_ ABSL_GUARDED_BY(mu_) = false;
+  bool waiting_ ABSL_GUARDED_BY(mu_) = false;
+  app::EventBus::WaitId wait_id_ ABSL_GUARDED_BY(mu_) = 0;
+  // The batch being written; stays put while a write is in flight.
+  std::vector<Item> batch_;
+  size_t next_item_ = 0;
+  bool last_batch_ = false;
+};
+
+template <typename Ops, typename Request, typename Item>
+grpc::ServerWriteReactor<Item>* ServingCore::Stream(
+    grpc::CallbackServerContext* context, const char* method, Ops& ops,
+    absl::StatusOr<std::unique_ptr<app::Feed<Item>>> (Ops::*op)(
+        const app::Caller&, const Request&),
+    const Request* request) {
+  auto* stream =
+      new FeedStream<Item>(*this, Begin(context, method),
+                           [&ops, op, request](const app::Caller& caller) {
+                             return (ops.*op)(caller, *request);
+                           });
+  stream->Start();
+  return stream;
+}
+
+}  // namespace itp::service
+
+#endif  // ITP_SERVER_SERVICE_SERVING_CORE_H_
