@@ -5,9 +5,11 @@ Talks to a running itp-server through grpcio with generic calls; the message
 classes come from modules that /usr/bin/protoc generated into --stubs
 (`protoc --python_out`), so no gRPC code generator is needed.
 
-  frame METHOD JSON OUT  writes the request (proto3 JSON) as one gRPC frame for
+  frame METHOD JSON OUT [--response-out FILE]
+                         writes the request (proto3 JSON) as one gRPC frame for
                          `h2load -d OUT`, then sends those exact bytes once
-                         and exits non-zero unless the status is OK
+                         and exits non-zero unless the status is OK; the
+                         serialized response goes to FILE when given
   seed N                 creates N steel and cement plans of 25 countries and
                          submits nine in ten of them
   job-runs ID (--runs N | --until FILE)
@@ -116,6 +118,9 @@ def frame(client, args):
         out.write(framed)
     with open(args.out, "rb") as written:
         response = client.call_bytes(args.method, written.read()[5:])
+    if args.response_out:
+        with open(args.response_out, "wb") as out:
+            out.write(response.SerializeToString())
     print("  %s: gRPC OK through grpcio (request %d B, response %d B)"
           % (args.method, len(framed), response.ByteSize()))
 
@@ -236,6 +241,7 @@ def main():
     framed.add_argument("method")
     framed.add_argument("json")
     framed.add_argument("out")
+    framed.add_argument("--response-out")
     framed.set_defaults(handler=frame)
     seeded = commands.add_parser("seed")
     seeded.add_argument("count", type=int)

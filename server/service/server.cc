@@ -166,7 +166,10 @@ class ServerImpl : public ItpServer {
     FlushLog();
   }
 
-  int open_streams() const override { return core_.open_streams(); }
+  Load load() const override {
+    WorkerPool::Stats pool = core_.pool_stats();
+    return {pool.queued, pool.running, core_.open_streams()};
+  }
 
  private:
   void SetServing(bool serving) {

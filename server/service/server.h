@@ -84,8 +84,13 @@ class ItpServer {
   // have stopped.
   virtual void Wait() = 0;
 
-  // Server streams open now.
-  virtual int open_streams() const = 0;
+  // What the serving core holds now.
+  struct Load {
+    int queued_calls = 0;
+    int running_calls = 0;
+    int open_streams = 0;
+  };
+  virtual Load load() const = 0;
 };
 
 // Starts the server and serves until SIGINT or SIGTERM, then shuts down

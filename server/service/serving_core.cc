@@ -120,6 +120,7 @@ grpc::ServerUnaryReactor* ServingCore::StartUnary(
         if (context->IsCancelled()) {
           return finish(absl::CancelledError("The client cancelled the call."));
         }
+        if (limits_.before_operation) limits_.before_operation();
         finish(work(Authenticate(*info)));
       },
       [this, info, finish](WorkerPool::Admission why) {

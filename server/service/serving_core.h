@@ -21,6 +21,7 @@
 #define ITP_SERVER_SERVICE_SERVING_CORE_H_
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -57,6 +58,9 @@ struct ServingLimits {
   int max_streams_per_key = 16;
   // Open server streams, all keys together (--max_streams).
   int max_streams = 1024;
+  // Runs on a worker before each call's operation; empty in production.
+  // Tests hold workers with it to fill the queue deterministically.
+  std::function<void()> before_operation;
 };
 
 // What the core knows of a call before it runs.
