@@ -4,7 +4,7 @@
 //
 //   uint64_t seen = bus.sequence();          // before Next()
 //   auto batch = feed->Next();
-//   if (batch->items.empty() && !batch->finished) bus.OnChange(seen, pull);
+//   if (batch->items.empty() && !batch->finished) bus.WaitFor(seen, pull);
 #ifndef ITP_SERVER_APP_FEED_H_
 #define ITP_SERVER_APP_FEED_H_
 

@@ -149,7 +149,7 @@ std::optional<domain::FilterExpr> RestrictToReadable(
 
 absl::Status CheckReviewRead(const Principal& p, absl::string_view review_name,
                              itp::v1::Review::State state) {
-  if (p.role == itp::v1::PARTNER && state == itp::v1::Review::OPEN) {
+  if (p.role == itp::v1::PARTNER && state != itp::v1::Review::COMPLETED) {
     return domain::ErrorWithInfo(
         absl::StatusCode::kPermissionDenied,
         absl::StrCat("Review ", review_name,

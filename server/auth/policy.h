@@ -95,7 +95,7 @@ std::optional<domain::FilterExpr> RestrictToReadable(
 
 // Whether `principal`, who passed kReadReviews for the review's country, may
 // read review `review_name` in `state`: partners see a review once it is
-// completed; PERMISSION_DENIED (reason PERMISSION_DENIED) while it is open.
+// completed; PERMISSION_DENIED (reason PERMISSION_DENIED) before.
 absl::Status CheckReviewRead(const Principal& principal,
                              absl::string_view review_name,
                              itp::v1::Review::State state);

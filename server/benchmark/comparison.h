@@ -40,7 +40,8 @@ void AppendComparisons(const itp::v1::PlanRevision& revision,
 
 // Sets alignment_rank (highest ratio first) and intensity_rank (lowest
 // intensity first) and orders `rows` by intensity rank. Rows without a value
-// rank after those with one; ties keep their order.
+// rank after those with one. Equal ratios keep their order; equal
+// intensities go in alignment order (the better aligned first).
 void RankComparisons(std::vector<itp::v1::PlanComparison>& rows);
 
 }  // namespace itp::benchmark

@@ -10,6 +10,7 @@
 #include "absl/strings/str_join.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "itp/v1/plan.pb.h"
 #include "server/domain/errors.h"
 
 namespace itp::domain {
@@ -430,6 +431,98 @@ TEST(PlanOrderTest, UnsupportedOrdersNameOrderBy) {
     EXPECT_THAT(bad_request.field_violations(0).description(),
                 HasSubstr(absl::StrCat("'", order_by, "' is not supported")));
   }
+}
+
+// ---------------------------------------------------------------------------
+// AndFilters, HasSubmittedRevision, HasSector.
+
+// ParsePlanFilter(filter), which must succeed and give a filter.
+FilterExpr MustParse(absl::string_view filter) {
+  absl::StatusOr<std::optional<FilterExpr>> result = ParsePlanFilter(filter);
+  EXPECT_TRUE(result.ok()) << result.status();
+  EXPECT_TRUE(result.ok() && result->has_value()) << filter;
+  if (!result.ok() || !result->has_value()) return FilterExpr();
+  return **result;
+}
+
+// DebugString of an optional filter ("<nothing>" when absent).
+std::string Rendered(const std::optional<FilterExpr>& filter) {
+  return filter ? filter->DebugString() : "<nothing>";
+}
+
+TEST(AndFiltersTest, TwoAbsentFiltersGiveNone) {
+  EXPECT_EQ(AndFilters(std::nullopt, std::nullopt), std::nullopt);
+}
+
+TEST(AndFiltersTest, AbsentFirstOperandGivesTheSecond) {
+  EXPECT_EQ(Rendered(AndFilters(std::nullopt, MustParse("country = IND"))),
+            "country = IND");
+}
+
+TEST(AndFiltersTest, AbsentSecondOperandGivesTheFirst) {
+  EXPECT_EQ(Rendered(AndFilters(MustParse("state = SUBMITTED OR state = "
+                                          "IN_REVIEW"),
+                                std::nullopt)),
+            "(state = 2 OR state = 3)");
+}
+
+TEST(AndFiltersTest, TwoFiltersAreJoinedByAnd) {
+  std::optional<FilterExpr> both =
+      AndFilters(MustParse("state = SUBMITTED"), MustParse("country = IND"));
+
+  ASSERT_TRUE(both.has_value());
+  EXPECT_EQ(both->kind, FilterExpr::Kind::kAnd);
+  ASSERT_EQ(both->children.size(), 2u);
+  EXPECT_EQ(both->DebugString(), "(state = 2 AND country = IND)");
+  // The same as the caller writing the AND.
+  EXPECT_EQ(both->DebugString(), Parsed("state = SUBMITTED AND country = IND"));
+}
+
+TEST(AndFiltersTest, OperandsKeepTheirOwnStructure) {
+  EXPECT_EQ(
+      Rendered(AndFilters(MustParse("state = SUBMITTED OR state = IN_REVIEW"),
+                          MustParse("NOT country = IDN"))),
+      "((state = 2 OR state = 3) AND NOT country = IDN)");
+  EXPECT_EQ(Rendered(AndFilters(MustParse("sector = CEMENT country = VNM"),
+                                MustParse("revision >= 2"))),
+            "((sector = 2 AND country = VNM) AND revision >= 2)");
+}
+
+TEST(AndFiltersTest, RestrictsAFilterToSubmittedPlansOfASector) {
+  // What ComparePlans lists: the caller's filter, the plans with a submitted
+  // revision, and the sector compared.
+  std::optional<FilterExpr> filter =
+      AndFilters(AndFilters(MustParse("country = IND OR country = IDN"),
+                            HasSubmittedRevision()),
+                 HasSector(itp::v1::IRON_AND_STEEL));
+
+  EXPECT_EQ(Rendered(filter),
+            "(((country = IND OR country = IDN) AND revision >= 1) AND "
+            "sector = 1)");
+  EXPECT_EQ(Rendered(AndFilters(std::nullopt, HasSubmittedRevision())),
+            "revision >= 1");
+}
+
+TEST(HasSubmittedRevisionTest, IsRevisionAtLeastOne) {
+  FilterExpr e = HasSubmittedRevision();
+
+  EXPECT_EQ(e.kind, FilterExpr::Kind::kCompare);
+  EXPECT_EQ(e.field, FilterField::kRevision);
+  EXPECT_EQ(e.op, CompareOp::kGe);
+  EXPECT_EQ(e.int_value, 1);
+  EXPECT_EQ(e.DebugString(), "revision >= 1");
+  EXPECT_EQ(e.DebugString(), Parsed("revision >= 1"));
+}
+
+TEST(HasSectorTest, IsSectorEqualsTheEnumNumber) {
+  EXPECT_EQ(HasSector(itp::v1::IRON_AND_STEEL).DebugString(), "sector = 1");
+  EXPECT_EQ(HasSector(itp::v1::CEMENT).DebugString(), "sector = 2");
+  EXPECT_EQ(HasSector(itp::v1::GLASS).DebugString(), Parsed("sector = GLASS"));
+  FilterExpr e = HasSector(itp::v1::ALUMINIUM);
+  EXPECT_EQ(e.kind, FilterExpr::Kind::kCompare);
+  EXPECT_EQ(e.field, FilterField::kSector);
+  EXPECT_EQ(e.op, CompareOp::kEq);
+  EXPECT_EQ(e.int_value, 3);
 }
 
 }  // namespace

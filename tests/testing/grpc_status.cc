@@ -34,4 +34,17 @@ std::string ErrorReason(const grpc::Status& status) {
   return "";
 }
 
+int64_t RetryDelayMs(const grpc::Status& status) {
+  google::rpc::Status details;
+  details.ParseFromString(status.error_details());
+  for (const auto& any : details.details()) {
+    google::rpc::RetryInfo retry;
+    if (any.UnpackTo(&retry)) {
+      return retry.retry_delay().seconds() * 1000 +
+             retry.retry_delay().nanos() / 1000000;
+    }
+  }
+  return -1;
+}
+
 }  // namespace itp::testing

@@ -8,6 +8,7 @@
 #ifndef ITP_TESTS_TESTING_GRPC_STATUS_H_
 #define ITP_TESTS_TESTING_GRPC_STATUS_H_
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,10 @@ std::vector<std::string> ViolatedFields(const grpc::Status& status);
 
 // The ErrorInfo reason in a status's trailer, or "".
 std::string ErrorReason(const grpc::Status& status);
+
+// The RetryInfo delay in a status's trailer in milliseconds, or -1 when it
+// has none.
+int64_t RetryDelayMs(const grpc::Status& status);
 
 }  // namespace itp::testing
 

@@ -70,6 +70,9 @@ class ServerHarness {
   bool running() const { return server_ != nullptr; }
   // The bound port; only while running.
   int port() const { return server_->port(); }
+  // What the serving core holds (queued and running calls, open streams);
+  // only while running.
+  service::ItpServer::Load load() const { return server_->load(); }
   const TempDir& dir() const { return dir_; }
   // The SQLite file, dir()/itp.db.
   std::string db_path() const;

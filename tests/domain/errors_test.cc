@@ -1,0 +1,124 @@
+// Tests of domain::Overloaded: the RESOURCE_EXHAUSTED status of a refused
+// call, with its ErrorInfo and the google.rpc.RetryInfo delay.
+
+#include "server/domain/errors.h"
+
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/strings/cord.h"
+#include "google/rpc/error_details.pb.h"
+#include "gtest/gtest.h"
+
+namespace itp::domain {
+namespace {
+
+constexpr char kCapacityMessage[] =
+    "itp-server is at capacity: 256 calls are waiting for a worker "
+    "(--max_queued_calls). Retry after a short wait.";
+
+// The RetryInfo payload of `status`; fails the test when it is missing or
+// does not decode.
+google::rpc::RetryInfo RetryInfoOf(const absl::Status& status) {
+  google::rpc::RetryInfo retry;
+  auto payload = status.GetPayload(kRetryInfoTypeUrl);
+  EXPECT_TRUE(payload.has_value()) << status;
+  if (payload.has_value()) {
+    EXPECT_TRUE(retry.ParseFromString(std::string(*payload))) << status;
+  }
+  return retry;
+}
+
+google::rpc::ErrorInfo ErrorInfoOf(const absl::Status& status) {
+  google::rpc::ErrorInfo info;
+  auto payload = status.GetPayload(kErrorInfoTypeUrl);
+  EXPECT_TRUE(payload.has_value()) << status;
+  if (payload.has_value()) {
+    EXPECT_TRUE(info.ParseFromString(std::string(*payload))) << status;
+  }
+  return info;
+}
+
+TEST(OverloadedTest, IsResourceExhaustedWithTheMessage) {
+  absl::Status status = Overloaded(kCapacityMessage, "SERVER_AT_CAPACITY", 250);
+
+  EXPECT_EQ(status.code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_EQ(status.message(), kCapacityMessage);
+}
+
+TEST(OverloadedTest, CarriesTheReasonInErrorInfo) {
+  absl::Status status = Overloaded(kCapacityMessage, "SERVER_AT_CAPACITY", 250);
+
+  EXPECT_EQ(ErrorReasonOf(status), "SERVER_AT_CAPACITY");
+  google::rpc::ErrorInfo info = ErrorInfoOf(status);
+  EXPECT_EQ(info.reason(), "SERVER_AT_CAPACITY");
+  EXPECT_EQ(info.domain(), "itp.leadit.org");
+  EXPECT_TRUE(info.metadata().empty());
+}
+
+TEST(OverloadedTest, CarriesNoBadRequest) {
+  absl::Status status = Overloaded(
+      "API key apiKeys/3f9c2a1b7d4e8f60 has 4 streams open, its limit "
+      "(--max_streams_per_key). Close one or retry later.",
+      "TOO_MANY_STREAMS_FOR_KEY", 1000);
+
+  EXPECT_EQ(BadRequestOf(status).field_violations_size(), 0);
+  EXPECT_FALSE(status.GetPayload(kBadRequestTypeUrl).has_value());
+}
+
+TEST(OverloadedTest, RetryInfoTypeUrlIsTheGoogleRpcOne) {
+  EXPECT_STREQ(kRetryInfoTypeUrl, "type.googleapis.com/google.rpc.RetryInfo");
+  // The type URL names the message the payload holds.
+  EXPECT_EQ(std::string(kRetryInfoTypeUrl),
+            "type.googleapis.com/" +
+                google::rpc::RetryInfo::descriptor()->full_name());
+}
+
+TEST(OverloadedTest, RetryDelayOfLessThanASecondIsInNanos) {
+  // 250 ms = 0 s + 250 x 1,000,000 ns.
+  google::rpc::RetryInfo retry =
+      RetryInfoOf(Overloaded(kCapacityMessage, "SERVER_AT_CAPACITY", 250));
+
+  EXPECT_EQ(retry.retry_delay().seconds(), 0);
+  EXPECT_EQ(retry.retry_delay().nanos(), 250000000);
+}
+
+TEST(OverloadedTest, RetryDelaySplitsSecondsAndNanos) {
+  // 1500 ms = 1 s + 500 x 1,000,000 ns.
+  google::rpc::RetryInfo retry =
+      RetryInfoOf(Overloaded(kCapacityMessage, "SERVER_AT_CAPACITY", 1500));
+
+  EXPECT_EQ(retry.retry_delay().seconds(), 1);
+  EXPECT_EQ(retry.retry_delay().nanos(), 500000000);
+}
+
+TEST(OverloadedTest, RetryDelaysOfWholeAndOddMilliseconds) {
+  struct Case {
+    int ms;
+    int64_t seconds;
+    int32_t nanos;
+  };
+  // seconds = ms / 1000, nanos = (ms mod 1000) x 1,000,000.
+  const Case kCases[] = {
+      {0, 0, 0},
+      {1, 0, 1000000},
+      {999, 0, 999000000},
+      {1000, 1, 0},
+      {2000, 2, 0},
+      {60001, 60, 1000000},
+      // INT_MAX ms: 2,147,483 s and 647 ms.
+      {2147483647, 2147483, 647000000},
+  };
+  for (const Case& c : kCases) {
+    SCOPED_TRACE(c.ms);
+    google::rpc::RetryInfo retry =
+        RetryInfoOf(Overloaded("itp-server has 1024 streams open, its limit "
+                               "(--max_streams). Retry after a short wait.",
+                               "TOO_MANY_STREAMS", c.ms));
+    EXPECT_EQ(retry.retry_delay().seconds(), c.seconds);
+    EXPECT_EQ(retry.retry_delay().nanos(), c.nanos);
+  }
+}
+
+}  // namespace
+}  // namespace itp::domain
