@@ -12,6 +12,7 @@ const char kInternal[] = "";
 }  // namespace
 
 WorkerPool::WorkerPool(const Options& options) : options_(options) {
+  absl::MutexLock join(&join_mu_);
   threads_.reserve(std::max(1, options_.threads));
   for (int i = 0; i < std::max(1, options_.threads); ++i) {
     threads_.emplace_back([this] { Work(); });
@@ -64,16 +65,12 @@ WorkerPool::Admission WorkerPool::Submit(absl::string_view key, Task task,
   return Admission::kAdmitted;
 }
 
-void WorkerPool::SubmitInternal(Task task) {
-  {
-    absl::MutexLock lock(&mu_);
-    if (!stopping_) {
-      keys_[kInternal].queue.push_back({std::move(task), nullptr});
-      MarkReady(kInternal);
-      return;
-    }
-  }
-  task();
+bool WorkerPool::SubmitInternal(Task task) {
+  absl::MutexLock lock(&mu_);
+  if (stopping_) return false;
+  keys_[kInternal].queue.push_back({std::move(task), nullptr});
+  MarkReady(kInternal);
+  return true;
 }
 
 void WorkerPool::Work() {
@@ -112,9 +109,9 @@ void WorkerPool::Work() {
 void WorkerPool::Stop() {
   {
     absl::MutexLock lock(&mu_);
-    if (stopping_ && threads_.empty()) return;
     stopping_ = true;
   }
+  absl::MutexLock join(&join_mu_);
   for (std::thread& t : threads_) t.join();
   threads_.clear();
 }

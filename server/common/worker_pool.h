@@ -70,12 +70,13 @@ class WorkerPool {
   Admission Submit(absl::string_view key, Task task, Evicted on_evicted);
 
   // Queues work of the server itself (reads for open streams), which is
-  // never refused or pushed out; its callers bound it (one read per stream
-  // at a time). Runs inline after Stop(). Thread-safe.
-  void SubmitInternal(Task task);
+  // never pushed out and not counted against max_queued; its callers bound
+  // it (one read per stream at a time). False, dropping `task`, after
+  // Stop(). Thread-safe.
+  bool SubmitInternal(Task task);
 
   // Refuses new tasks, runs every task queued, and joins the threads.
-  // Idempotent; not from a pool thread.
+  // Idempotent and thread-safe; not from a pool thread.
   void Stop();
 
   struct Stats {
@@ -114,7 +115,9 @@ class WorkerPool {
   int queued_ ABSL_GUARDED_BY(mu_) = 0;
   int running_ ABSL_GUARDED_BY(mu_) = 0;
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
-  std::vector<std::thread> threads_;
+  // Held while the threads are joined, so that Stop is safe to call twice.
+  absl::Mutex join_mu_;
+  std::vector<std::thread> threads_ ABSL_GUARDED_BY(join_mu_);
 };
 
 }  // namespace itp

@@ -3,8 +3,10 @@
 #include <pthread.h>
 #include <signal.h>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
+#include <thread>
 #include <vector>
 
 #include "absl/strings/match.h"
@@ -28,6 +30,13 @@
 
 namespace itp::service {
 namespace {
+
+// At the end of a drain: how long calls keep arriving (and are held) after
+// the last admitted one finished, and then how long gRPC's shutdown is given
+// to write its GOAWAY frames before the held calls are refused. A client
+// must learn that the connection is closing before it learns that its call
+// was refused, or it would send its next call into the closing connection.
+constexpr absl::Duration kGoawayFlush = absl::Milliseconds(100);
 
 constexpr const char* kServiceNames[] = {
     "itp.v1.PlanService", "itp.v1.AdminService", "itp.v1.BenchmarkService",
@@ -151,12 +160,26 @@ class ServerImpl : public ItpServer {
                                         " (calls are still served)"));
       absl::SleepFor(drain_);
     }
-    server_->Shutdown(
-        std::chrono::system_clock::now() +
-        std::chrono::milliseconds(absl::ToInt64Milliseconds(grace)));
+    // After a drain, calls arriving from now on wait until gRPC has sent
+    // its GOAWAY and are then refused with UNAVAILABLE, so that no call is
+    // cut off midway. (Without a drain the server stops at once.)
+    const absl::Time deadline = absl::Now() + grace;
+    const absl::Duration flush =
+        drain_ > absl::ZeroDuration() ? kGoawayFlush : absl::ZeroDuration();
+    core_.HoldNewCalls(flush, deadline);
+    std::thread releaser([this, flush] {
+      absl::SleepFor(flush);
+      core_.ReleaseHeld();
+    });
+    server_->Shutdown(std::chrono::system_clock::now() +
+                      std::chrono::milliseconds(absl::ToInt64Milliseconds(
+                          std::max(deadline - absl::Now(), flush))));
+    releaser.join();
   }
 
   void Wait() override {
+    absl::MutexLock lock(&wait_mu_);
+    if (server_ == nullptr) return;
     server_->Wait();
     // Every call has finished; queued stream reads run out, then the jobs
     // stop (unfinished runs stay RUNNING and resume at the next start).
@@ -192,6 +215,8 @@ class ServerImpl : public ItpServer {
   int port_ = 0;
   absl::Mutex mu_;
   bool shut_down_ ABSL_GUARDED_BY(mu_) = false;
+  // Serialises Wait, which ends with server_ reset.
+  absl::Mutex wait_mu_;
 };
 
 }  // namespace

@@ -1,5 +1,6 @@
 #include "server/service/serving_core.h"
 
+#include <algorithm>
 #include <vector>
 
 #include "absl/strings/match.h"
@@ -23,6 +24,12 @@ std::string PeerHost(const std::string& peer) {
   size_t first = peer.find(':');
   if (colon == std::string::npos || colon == first) return peer;
   return peer.substr(0, colon);
+}
+
+absl::Status ShuttingDown() {
+  return absl::UnavailableError(
+      "itp-server is shutting down; nothing was done, retry the call "
+      "(another replica will take it).");
 }
 
 }  // namespace
@@ -94,14 +101,15 @@ absl::Status ServingCore::Refusal(WorkerPool::Admission why,
       "SERVER_AT_CAPACITY", kRetryAfterMs);
 }
 
-void ServingCore::LogCall(const CallInfo& info,
-                          const absl::Status& status) const {
+void ServingCore::LogCall(const CallInfo& info, const absl::Status& status,
+                          bool ran) const {
   Log(status.ok() ? LogLevel::kInfo : LogLevel::kWarning,
       absl::StrFormat(
-          "rpc %s code=%s latency_ms=%.3f peer=%s key=%s", info.method,
+          "rpc %s code=%s latency_ms=%.3f peer=%s key=%s%s", info.method,
           std::string(domain::CanonicalCodeName(status.raw_code())),
           absl::ToDoubleMilliseconds(absl::Now() - info.start), info.peer,
-          info.known && info.known->ok() ? (*info.known)->key_id : "-"));
+          info.known && info.known->ok() ? (*info.known)->key_id : "-",
+          ran ? "" : " refused"));
 }
 
 grpc::ServerUnaryReactor* ServingCore::StartUnary(
@@ -109,25 +117,53 @@ grpc::ServerUnaryReactor* ServingCore::StartUnary(
     absl::AnyInvocable<absl::Status(const app::Caller&)> work) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   auto info = std::make_shared<const CallInfo>(Begin(context, method));
-  auto finish = [this, reactor, info](const absl::Status& status) {
-    LogCall(*info, status);
+  // Not run: refused at admission, pushed out of the queue, or held at
+  // shutdown. Nothing was done for the call.
+  auto refuse = [this, reactor, info](const absl::Status& status) {
+    LogCall(*info, status, /*ran=*/false);
     reactor->Finish(ToGrpcStatus(status));
+  };
+  bool shutting_down;
+  {
+    absl::MutexLock lock(&held_mu_);
+    shutting_down = released_;
+    if (!shutting_down && holding_) {
+      held_.push_back({reactor, info});
+      return reactor;
+    }
+    if (!shutting_down) ++admitted_;
+  }
+  if (shutting_down) {
+    refuse(ShuttingDown());
+    return reactor;
+  }
+  // Every admitted call ends here or in `evicted`, exactly once.
+  auto done = [this] {
+    absl::MutexLock lock(&held_mu_);
+    --admitted_;
   };
   auto admitted = pool_.Submit(
       info->admission_key,
-      [this, context, info, finish, work = std::move(work)]() mutable {
+      [this, context, info, reactor, done, work = std::move(work)]() mutable {
+        absl::Status status;
         // A call its client gave up on is not worth a worker's time.
         if (context->IsCancelled()) {
-          return finish(absl::CancelledError("The client cancelled the call."));
+          status = absl::CancelledError("The client cancelled the call.");
+        } else {
+          if (limits_.before_operation) limits_.before_operation();
+          status = work(Authenticate(*info));
         }
-        if (limits_.before_operation) limits_.before_operation();
-        finish(work(Authenticate(*info)));
+        LogCall(*info, status, /*ran=*/true);
+        reactor->Finish(ToGrpcStatus(status));
+        done();
       },
-      [this, info, finish](WorkerPool::Admission why) {
-        finish(Refusal(why, *info));
+      [this, info, refuse, done](WorkerPool::Admission why) {
+        refuse(Refusal(why, *info));
+        done();
       });
   if (admitted != WorkerPool::Admission::kAdmitted) {
-    finish(Refusal(admitted, *info));
+    refuse(Refusal(admitted, *info));
+    done();
   }
   return reactor;
 }
@@ -145,16 +181,15 @@ absl::Status ServingCore::AddStream(StreamReactorBase* stream,
                      "a short wait."),
         "TOO_MANY_STREAMS", kRetryAfterMs);
   }
-  int& open = streams_per_key_[key];
+  const int open = streams_per_key_[key];
   if (open >= limits_.max_streams_per_key) {
-    if (open == 0) streams_per_key_.erase(key);
     return domain::Overloaded(
         absl::StrCat("API key apiKeys/", key, " has ", open,
                      " streams open, its limit (--max_streams_per_key). Close "
                      "one or retry later."),
         "TOO_MANY_STREAMS_FOR_KEY", kRetryAfterMs);
   }
-  ++open;
+  ++streams_per_key_[key];
   streams_.insert(stream);
   return absl::OkStatus();
 }
@@ -186,6 +221,31 @@ void ServingCore::CloseStreams() {
   for (StreamReactorBase* s : open) {
     s->Close(why);
     s->Unref();
+  }
+}
+
+void ServingCore::HoldNewCalls(absl::Duration settle, absl::Time deadline) {
+  {
+    absl::MutexLock lock(&held_mu_);
+    holding_ = true;
+    auto idle = [this]() ABSL_SHARED_LOCKS_REQUIRED(held_mu_) {
+      return admitted_ == 0;
+    };
+    held_mu_.AwaitWithDeadline(absl::Condition(&idle), deadline);
+  }
+  absl::SleepFor(std::min(settle, deadline - absl::Now()));
+}
+
+void ServingCore::ReleaseHeld() {
+  std::vector<HeldCall> held;
+  {
+    absl::MutexLock lock(&held_mu_);
+    released_ = true;
+    held.swap(held_);
+  }
+  for (const HeldCall& call : held) {
+    LogCall(*call.info, ShuttingDown(), /*ran=*/false);
+    call.reactor->Finish(ToGrpcStatus(ShuttingDown()));
   }
 }
 

@@ -113,6 +113,20 @@ class ServingCore {
   // refuses new ones. Unary calls are still served.
   void CloseStreams();
 
+  // The last step before gRPC's shutdown. Calls that arrive from now on are
+  // held, not run; returns once every call admitted before has finished and
+  // then `settle` has passed (or at `deadline`), so that the calls clients
+  // sent on seeing those answers have arrived and are held too. Holding them
+  // keeps a client's next call from being in flight when gRPC shuts down:
+  // gRPC cancels such calls (CANCELLED, which a client cannot tell from a
+  // call that ran), while a held call is refused cleanly by ReleaseHeld.
+  void HoldNewCalls(absl::Duration settle, absl::Time deadline);
+
+  // Refuses the held calls, and every later one, with UNAVAILABLE ("server
+  // shutting down"; nothing was done, so the client may retry elsewhere).
+  // Call it once gRPC's shutdown has sent its GOAWAY.
+  void ReleaseHeld();
+
   // Runs what is queued and stops the workers; after the gRPC server has
   // shut down.
   void Stop();
@@ -134,8 +148,10 @@ class ServingCore {
   app::Caller Authenticate(const CallInfo& info);
   // Why a call was not admitted, for the client.
   absl::Status Refusal(WorkerPool::Admission why, const CallInfo& info) const;
-  // The one log line of a call.
-  void LogCall(const CallInfo& info, const absl::Status& status) const;
+  // The one log line of a call; `ran` is false for a call refused without
+  // running (the line then ends with " refused").
+  void LogCall(const CallInfo& info, const absl::Status& status,
+               bool ran) const;
 
   // Open streams, counted per key.
   absl::Status AddStream(StreamReactorBase* stream, const std::string& key);
@@ -144,6 +160,18 @@ class ServingCore {
   app::Application& app_;
   const ServingLimits limits_;
   WorkerPool pool_;
+
+  // Calls held by HoldNewCalls, with what they need to be refused.
+  struct HeldCall {
+    grpc::ServerUnaryReactor* reactor;
+    std::shared_ptr<const CallInfo> info;
+  };
+  absl::Mutex held_mu_;
+  bool holding_ ABSL_GUARDED_BY(held_mu_) = false;
+  bool released_ ABSL_GUARDED_BY(held_mu_) = false;
+  // Unary calls admitted and not finished yet.
+  int admitted_ ABSL_GUARDED_BY(held_mu_) = 0;
+  std::vector<HeldCall> held_ ABSL_GUARDED_BY(held_mu_);
 
   mutable absl::Mutex streams_mu_;
   absl::flat_hash_set<StreamReactorBase*> streams_ ABSL_GUARDED_BY(streams_mu_);
@@ -272,10 +300,14 @@ class FeedStream final : public grpc::ServerWriteReactor<Item>,
 
   void SchedulePull() {
     Ref();
-    core_.pool_.SubmitInternal([this] {
+    const bool queued = core_.pool_.SubmitInternal([this] {
       Pull();
       Unref();
     });
+    if (!queued) {
+      End(absl::UnavailableError("itp-server is shutting down."));
+      Unref();
+    }
   }
 
   // On a worker: reads the next batch and writes it, or waits for news.
@@ -382,7 +414,7 @@ class FeedStream final : public grpc::ServerWriteReactor<Item>,
       if (finished_) return;
       finished_ = true;
     }
-    core_.LogCall(info_, status);
+    core_.LogCall(info_, status, /*ran=*/true);
     this->Finish(ToGrpcStatus(status));
   }
 

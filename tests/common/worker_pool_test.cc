@@ -33,9 +33,8 @@ class Gate {
   // Blocks until `n` tasks are waiting.
   void AwaitWaiting(int n) {
     absl::MutexLock lock(&mu_);
-    auto enough = [this, n]() ABSL_SHARED_LOCKS_REQUIRED(mu_) {
-      return waiting_ >= n;
-    };
+    auto enough = [this, n]()
+                      ABSL_SHARED_LOCKS_REQUIRED(mu_) { return waiting_ >= n; };
     mu_.Await(absl::Condition(&enough));
   }
 
@@ -70,18 +69,20 @@ TEST(WorkerPoolTest, ServesKeysRoundRobinSoOneBacklogDoesNotDelayOthers) {
   WorkerPool pool({/*threads=*/1, /*max_queued=*/100, /*key_share=*/32});
   Gate gate;
   Journal journal;
-  ASSERT_EQ(pool.Submit("holder", [&] { gate.Wait(); }, NoEviction()),
+  ASSERT_EQ(pool.Submit(
+                "holder", [&] { gate.Wait(); }, NoEviction()),
             Admission::kAdmitted);
   gate.AwaitWaiting(1);
   // Ministry of Steel, India floods; the secretariat asks once.
   for (int i = 0; i < 5; ++i) {
-    ASSERT_EQ(pool.Submit("india-steel",
-                          [&, i] { journal.Add("IND" + std::to_string(i)); },
-                          NoEviction()),
-              Admission::kAdmitted);
+    ASSERT_EQ(
+        pool.Submit(
+            "india-steel", [&, i] { journal.Add("IND" + std::to_string(i)); },
+            NoEviction()),
+        Admission::kAdmitted);
   }
-  ASSERT_EQ(pool.Submit("secretariat", [&] { journal.Add("REV"); },
-                        NoEviction()),
+  ASSERT_EQ(pool.Submit(
+                "secretariat", [&] { journal.Add("REV"); }, NoEviction()),
             Admission::kAdmitted);
   EXPECT_EQ(pool.stats().queued, 6);
   gate.Open();
@@ -94,11 +95,13 @@ TEST(WorkerPoolTest, AdmitsBeyondTheShareWhileTheQueueHasRoom) {
   WorkerPool pool({1, /*max_queued=*/100, /*key_share=*/2});
   Gate gate;
   std::atomic<int> ran{0};
-  ASSERT_EQ(pool.Submit("bulk-upload", [&] { gate.Wait(); }, NoEviction()),
+  ASSERT_EQ(pool.Submit(
+                "bulk-upload", [&] { gate.Wait(); }, NoEviction()),
             Admission::kAdmitted);
   gate.AwaitWaiting(1);
   for (int i = 0; i < 50; ++i) {
-    EXPECT_EQ(pool.Submit("bulk-upload", [&] { ++ran; }, NoEviction()),
+    EXPECT_EQ(pool.Submit(
+                  "bulk-upload", [&] { ++ran; }, NoEviction()),
               Admission::kAdmitted);
   }
   EXPECT_EQ(pool.InProgress("bulk-upload"), 51);
@@ -110,13 +113,18 @@ TEST(WorkerPoolTest, AdmitsBeyondTheShareWhileTheQueueHasRoom) {
 TEST(WorkerPoolTest, FullQueueRefusesAKeyAtItsShare) {
   WorkerPool pool({1, /*max_queued=*/4, /*key_share=*/2});
   Gate gate;
-  ASSERT_EQ(pool.Submit("flood", [&] { gate.Wait(); }, NoEviction()),
+  ASSERT_EQ(pool.Submit(
+                "flood", [&] { gate.Wait(); }, NoEviction()),
             Admission::kAdmitted);
   gate.AwaitWaiting(1);
   for (int i = 0; i < 4; ++i) {
-    ASSERT_EQ(pool.Submit("flood", [] {}, NoEviction()), Admission::kAdmitted);
+    ASSERT_EQ(pool.Submit(
+                  "flood", [] {}, NoEviction()),
+              Admission::kAdmitted);
   }
-  EXPECT_EQ(pool.Submit("flood", [] {}, NoEviction()), Admission::kOverShare);
+  EXPECT_EQ(pool.Submit(
+                "flood", [] {}, NoEviction()),
+            Admission::kOverShare);
   EXPECT_EQ(pool.stats().queued, 4);
   gate.Open();
 }
@@ -134,40 +142,47 @@ TEST(WorkerPoolTest, FullQueuePushesOutTheNewestCallOfTheKeyFurthestOverShare) {
       journal.Add("evicted " + what);
     };
   };
-  ASSERT_EQ(pool.Submit("holder", [&] { gate.Wait(); }, NoEviction()),
+  ASSERT_EQ(pool.Submit(
+                "holder", [&] { gate.Wait(); }, NoEviction()),
             Admission::kAdmitted);
   gate.AwaitWaiting(1);
   // Brazil's uploader holds 4 waiting calls, Indonesia's 2: the queue is full.
   for (int i = 0; i < 4; ++i) {
     std::string name = "BRA" + std::to_string(i);
-    ASSERT_EQ(pool.Submit("brazil", [&, name] { journal.Add(name); },
-                          record_eviction(name)),
-              Admission::kAdmitted);
+    ASSERT_EQ(
+        pool.Submit(
+            "brazil", [&, name] { journal.Add(name); }, record_eviction(name)),
+        Admission::kAdmitted);
   }
   for (int i = 0; i < 2; ++i) {
     std::string name = "IDN" + std::to_string(i);
-    ASSERT_EQ(pool.Submit("indonesia", [&, name] { journal.Add(name); },
-                          record_eviction(name)),
+    ASSERT_EQ(pool.Submit(
+                  "indonesia", [&, name] { journal.Add(name); },
+                  record_eviction(name)),
               Admission::kAdmitted);
   }
   // Indonesia is at its share: refused. Viet Nam has nothing in progress:
   // admitted, in place of Brazil's newest call.
-  EXPECT_EQ(pool.Submit("indonesia", [] {}, NoEviction()),
+  EXPECT_EQ(pool.Submit(
+                "indonesia", [] {}, NoEviction()),
             Admission::kOverShare);
-  EXPECT_EQ(pool.Submit("viet-nam", [&] { journal.Add("VNM0"); },
-                        record_eviction("VNM0")),
-            Admission::kAdmitted);
-  EXPECT_EQ(pool.Submit("viet-nam", [&] { journal.Add("VNM1"); },
-                        record_eviction("VNM1")),
-            Admission::kAdmitted);
+  EXPECT_EQ(
+      pool.Submit(
+          "viet-nam", [&] { journal.Add("VNM0"); }, record_eviction("VNM0")),
+      Admission::kAdmitted);
+  EXPECT_EQ(
+      pool.Submit(
+          "viet-nam", [&] { journal.Add("VNM1"); }, record_eviction("VNM1")),
+      Admission::kAdmitted);
   // Brazil is down to its share now, Viet Nam at its share: nobody is over.
-  EXPECT_EQ(pool.Submit("south-africa", [] {}, NoEviction()),
+  EXPECT_EQ(pool.Submit(
+                "south-africa", [] {}, NoEviction()),
             Admission::kQueueFull);
   EXPECT_EQ(pool.InProgress("brazil"), 2);
   gate.Open();
   pool.Stop();
-  EXPECT_THAT(evicted, ElementsAre(Admission::kOverShare,
-                                   Admission::kOverShare));
+  EXPECT_THAT(evicted,
+              ElementsAre(Admission::kOverShare, Admission::kOverShare));
   EXPECT_THAT(journal.entries(),
               ElementsAre("evicted BRA3", "evicted BRA2", "BRA0", "IDN0",
                           "VNM0", "BRA1", "IDN1", "VNM1"));
@@ -177,12 +192,16 @@ TEST(WorkerPoolTest, InternalWorkIsNeverRefusedAndNotCounted) {
   WorkerPool pool({1, /*max_queued=*/1, /*key_share=*/1});
   Gate gate;
   std::atomic<int> ran{0};
-  ASSERT_EQ(pool.Submit("holder", [&] { gate.Wait(); }, NoEviction()),
+  ASSERT_EQ(pool.Submit(
+                "holder", [&] { gate.Wait(); }, NoEviction()),
             Admission::kAdmitted);
   gate.AwaitWaiting(1);
-  for (int i = 0; i < 10; ++i) pool.SubmitInternal([&] { ++ran; });
+  for (int i = 0; i < 10; ++i) {
+    EXPECT_TRUE(pool.SubmitInternal([&] { ++ran; }));
+  }
   EXPECT_EQ(pool.stats().queued, 0);
-  EXPECT_EQ(pool.Submit("reviewer", [&] { ++ran; }, NoEviction()),
+  EXPECT_EQ(pool.Submit(
+                "reviewer", [&] { ++ran; }, NoEviction()),
             Admission::kAdmitted);
   gate.Open();
   pool.Stop();
@@ -193,16 +212,19 @@ TEST(WorkerPoolTest, StopRunsWhatIsQueuedThenRefuses) {
   WorkerPool pool({2, 100, 32});
   std::atomic<int> ran{0};
   for (int i = 0; i < 40; ++i) {
-    ASSERT_EQ(pool.Submit(i % 2 ? "india" : "brazil", [&] { ++ran; },
-                          NoEviction()),
+    ASSERT_EQ(pool.Submit(
+                  i % 2 ? "india" : "brazil", [&] { ++ran; }, NoEviction()),
               Admission::kAdmitted);
   }
   pool.Stop();
   EXPECT_EQ(ran.load(), 40);
-  EXPECT_EQ(pool.Submit("india", [] {}, NoEviction()), Admission::kStopped);
-  bool inline_ran = false;
-  pool.SubmitInternal([&] { inline_ran = true; });
-  EXPECT_TRUE(inline_ran);
+  EXPECT_EQ(pool.Submit(
+                "india", [] {}, NoEviction()),
+            Admission::kStopped);
+  bool ran_after_stop = false;
+  EXPECT_FALSE(pool.SubmitInternal([&] { ran_after_stop = true; }));
+  EXPECT_FALSE(ran_after_stop);
+  pool.Stop();  // twice is fine
   EXPECT_EQ(pool.stats().keys, 0);
 }
 
