@@ -12,6 +12,16 @@ classes come from modules that /usr/bin/protoc generated into --stubs
                          serialized response goes to FILE when given
   seed N                 creates N steel and cement plans of 25 countries and
                          submits nine in ten of them
+  create-key ROLE OUT [COUNTRY ...]
+                         creates an API key (PARTNER, REVIEWER, ...) with the
+                         admin key and writes its secret to OUT
+  streams N --stream-key-file KEY --until FILE
+                         opens N WatchPlanEvents streams of countries/- with
+                         the key in FILE, prints how many were refused
+                         (RESOURCE_EXHAUSTED) and how many are open, and
+                         holds the open ones until FILE exists
+  health                 prints the serving status of itp.v1.PlanService
+                         (SERVING, NOT_SERVING)
   job-runs ID (--runs N | --until FILE)
                          creates benchmark job ID over every submitted plan
                          and runs it N times, or back to back until FILE
@@ -177,6 +187,64 @@ def seed(client, args):
                         '{"name": "%s"}' % created.name)
 
 
+def create_key(client, args):
+    created = client.call("itp.v1.AdminService/CreateApiKey", json.dumps(
+        {"api_key": {"display_name": "Load benchmark %s key" % args.role,
+                     "role": args.role, "countries": args.countries}}))
+    with open(args.out, "w", encoding="ascii") as out:
+        out.write(created.secret + "\n")
+
+
+def streams(client, args):
+    """Opens WatchPlanEvents streams and holds them until a file exists."""
+    with open(args.stream_key_file, encoding="ascii") as key:
+        metadata = (("authorization", "Bearer " + key.read().strip()),)
+    request_type, _ = client.types("itp.v1.ReviewService/WatchPlanEvents")
+    request = request_type(parent="countries/-").SerializeToString()
+    watch = client.channel.unary_stream(
+        "/itp.v1.ReviewService/WatchPlanEvents")
+    calls = [watch(request, metadata=metadata, timeout=JOB_LOOP_LIMIT_S * 2)
+             for _ in range(args.count)]
+    refused = []
+
+    def on_done(call):
+        if call.code() == grpc.StatusCode.RESOURCE_EXHAUSTED:
+            refused.append(call)
+    for call in calls:
+        call.add_done_callback(on_done)
+    deadline = time.monotonic() + JOB_LOOP_LIMIT_S
+    # The refusals come at once; the open streams stay silent.
+    while time.monotonic() < deadline:
+        settled = sum(1 for c in calls if c.done())
+        time.sleep(0.5)
+        if settled == sum(1 for c in calls if c.done()):
+            break
+    codes = {}
+    for call in calls:
+        name = call.code().name if call.done() else "OPEN"
+        codes[name] = codes.get(name, 0) + 1
+    print(", ".join("%d %s" % (n, code) for code, n in sorted(codes.items())),
+          flush=True)
+    with open(args.until + ".ready", "w", encoding="ascii"):
+        pass
+    hold_until = time.monotonic() + 2 * JOB_LOOP_LIMIT_S
+    while not os.path.exists(args.until) and time.monotonic() < hold_until:
+        time.sleep(0.05)
+    for call in calls:
+        call.cancel()
+
+
+def health(client, args):
+    # grpc.health.v1 by hand (its generated module would shadow the grpc
+    # package): HealthCheckRequest{service = 1}, response {status = 1}.
+    service = b"itp.v1.PlanService"
+    check = client.channel.unary_unary("/grpc.health.v1.Health/Check")
+    response = check(b"\x0a" + bytes([len(service)]) + service,
+                     timeout=RPC_TIMEOUT_S)
+    status = response[1] if len(response) == 2 and response[0] == 8 else 0
+    print({1: "SERVING", 2: "NOT_SERVING"}.get(status, "UNKNOWN"))
+
+
 def job_runs(client, args):
     """Runs one benchmark job over every submitted plan back to back."""
     job = "benchmarkJobs/" + args.job_id
@@ -246,6 +314,18 @@ def main():
     seeded = commands.add_parser("seed")
     seeded.add_argument("count", type=int)
     seeded.set_defaults(handler=seed)
+    key = commands.add_parser("create-key")
+    key.add_argument("role")
+    key.add_argument("out")
+    key.add_argument("countries", nargs="*")
+    key.set_defaults(handler=create_key)
+    held = commands.add_parser("streams")
+    held.add_argument("count", type=int)
+    held.add_argument("--stream-key-file", required=True)
+    held.add_argument("--until", required=True, metavar="FILE")
+    held.set_defaults(handler=streams)
+    checked = commands.add_parser("health")
+    checked.set_defaults(handler=health)
     jobs = commands.add_parser("job-runs")
     jobs.add_argument("job_id")
     until = jobs.add_mutually_exclusive_group(required=True)

@@ -9,6 +9,7 @@
 #include "absl/base/call_once.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/civil_time.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 
@@ -84,9 +85,17 @@ class Writer {
     const char tag = level == LogLevel::kInfo      ? 'I'
                      : level == LogLevel::kWarning ? 'W'
                                                    : 'E';
-    return absl::StrCat(absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", absl::Now(),
-                                         absl::UTCTimeZone()),
-                        " ", absl::string_view(&tag, 1), " ", message, "\n");
+    // By hand rather than absl::FormatTime: this runs for every call.
+    const absl::Time now = absl::Now();
+    const absl::CivilSecond t = absl::ToCivilSecond(now, absl::UTCTimeZone());
+    const int64_t millis =
+        absl::ToInt64Milliseconds(now - absl::FromCivil(t, absl::UTCTimeZone()));
+    char stamp[32];
+    std::snprintf(stamp, sizeof(stamp), "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
+                  static_cast<int>(t.year()), t.month(), t.day(), t.hour(),
+                  t.minute(), t.second(), static_cast<int>(millis));
+    return absl::StrCat(stamp, " ", absl::string_view(&tag, 1), " ", message,
+                        "\n");
   }
 
  private:
