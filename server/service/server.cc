@@ -2,6 +2,7 @@
 
 #include <pthread.h>
 #include <signal.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <fstream>
@@ -12,6 +13,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "grpc/health/v1/health.pb.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
@@ -145,6 +147,10 @@ class ServerImpl : public ItpServer {
 
   int port() const override { return port_; }
 
+  void SkipDrain() override {
+    if (!drain_cut_.HasBeenNotified()) drain_cut_.Notify();
+  }
+
   void Shutdown(absl::Duration grace) override {
     {
       absl::MutexLock lock(&mu_);
@@ -158,7 +164,7 @@ class ServerImpl : public ItpServer {
       Log(LogLevel::kInfo, absl::StrCat("NOT_SERVING; draining for ",
                                         absl::FormatDuration(drain_),
                                         " (calls are still served)"));
-      absl::SleepFor(drain_);
+      drain_cut_.WaitForNotificationWithTimeout(drain_);
     }
     // After a drain, calls arriving from now on wait until gRPC has sent
     // its GOAWAY and are then refused with UNAVAILABLE, so that no call is
@@ -215,6 +221,7 @@ class ServerImpl : public ItpServer {
   int port_ = 0;
   absl::Mutex mu_;
   bool shut_down_ ABSL_GUARDED_BY(mu_) = false;
+  absl::Notification drain_cut_;
   // Serialises Wait, which ends with server_ reset.
   absl::Mutex wait_mu_;
 };
@@ -288,11 +295,21 @@ absl::Status RunServer(const ServerConfig& config,
 
   int signal_number = 0;
   sigwait(&signals, &signal_number);
-  Log(LogLevel::kInfo, absl::StrCat("received signal ", signal_number,
-                                    ", shutting down gracefully"));
+  Log(LogLevel::kInfo,
+      absl::StrCat("received signal ", signal_number,
+                   ", shutting down gracefully (signal again to skip the "
+                   "drain)"));
   const absl::Time stopping = absl::Now();
-  (*server)->Shutdown(config.shutdown_grace);
-  (*server)->Wait();
+  std::thread shutdown([&] {
+    (*server)->Shutdown(config.shutdown_grace);
+    (*server)->Wait();
+    // Wakes the sigwait below, whose signals stay blocked.
+    kill(getpid(), SIGTERM);
+  });
+  // A second signal cuts the drain short; the one sent above ends the wait.
+  sigwait(&signals, &signal_number);
+  (*server)->SkipDrain();
+  shutdown.join();
   Log(LogLevel::kInfo,
       absl::StrCat("itp-server stopped ",
                    absl::FormatDuration(absl::Now() - stopping),

@@ -80,6 +80,9 @@ class ItpServer {
   // Idempotent.
   virtual void Shutdown(absl::Duration grace) = 0;
 
+  // Ends a drain period in progress (or the next one) at once. Thread-safe.
+  virtual void SkipDrain() = 0;
+
   // Blocks until the server has shut down and its workers and job runner
   // have stopped.
   virtual void Wait() = 0;
@@ -94,7 +97,8 @@ class ItpServer {
 };
 
 // Starts the server and serves until SIGINT or SIGTERM, then shuts down
-// gracefully. Writes the bound port to `port_file` when it is not empty.
+// gracefully; a second signal skips what is left of the drain period. Writes
+// the bound port to `port_file` when it is not empty.
 absl::Status RunServer(const ServerConfig& config,
                        const std::string& port_file);
 
