@@ -8,6 +8,7 @@
 #include "server/domain/errors.h"
 #include "server/domain/page_token.h"
 #include "server/domain/plan_validation.h"
+#include "server/domain/resource_names.h"
 
 namespace itp::app {
 namespace {
@@ -82,7 +83,7 @@ absl::StatusOr<itp::v1::ApiKey> AdminOperations::RevokeApiKey(
   Call call(ctx_.call, caller, kRevokeApiKey, Call::kMutation, request.name());
   absl::Status s = AdmitAdmin(call);
   if (!s.ok()) return call.Finish(s);
-  auto key_id = auth::ParseApiKeyName(request.name(), "name");
+  auto key_id = domain::ParseApiKeyName(request.name(), "name");
   if (!key_id.ok()) return call.Finish(key_id.status());
   auto revoked = ctx_.keys.RevokeKey(call.Write(), *key_id);
   if (revoked.ok()) ctx_.authenticator.Forget(*key_id);

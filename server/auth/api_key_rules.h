@@ -24,10 +24,6 @@ void ValidateNewApiKey(const itp::v1::ApiKey& key, int64_t now_unix_micros,
                        absl::string_view prefix,
                        domain::FieldViolations* violations);
 
-// Parses `apiKeys/{key_id}`; INVALID_ARGUMENT naming `field` otherwise.
-absl::StatusOr<std::string> ParseApiKeyName(absl::string_view name,
-                                            absl::string_view field);
-
 }  // namespace itp::auth
 
 #endif  // ITP_SERVER_AUTH_API_KEY_RULES_H_

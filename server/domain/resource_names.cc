@@ -268,4 +268,20 @@ absl::StatusOr<JobRunName> ParseJobRunName(absl::string_view name,
   return JobRunName{std::string(job), id};
 }
 
+absl::StatusOr<std::string> ParseApiKeyName(absl::string_view name,
+                                            absl::string_view field) {
+  constexpr absl::string_view kPrefix = "apiKeys/";
+  absl::string_view id = name;
+  bool ok = absl::ConsumePrefix(&id, kPrefix) && id.size() == 16;
+  for (char c : id)
+    ok = ok && (absl::ascii_isdigit(c) || (c >= 'a' && c <= 'f'));
+  if (!ok) {
+    return InvalidField(std::string(field),
+                        absl::StrCat("'", name,
+                                     "' is not an API key name such as "
+                                     "apiKeys/3f9c2a1b7d4e8f60."));
+  }
+  return std::string(id);
+}
+
 }  // namespace itp::domain

@@ -7,6 +7,7 @@
 //   {plan}/benchmarkReports/{n}                  a benchmark report
 //   pathways/{pathway_id}                        a reference pathway
 //   benchmarkJobs/{job_id}, benchmarkJobs/{job_id}/runs/{n}  jobs and runs
+//   apiKeys/{key_id}                             an API key (16 hex digits)
 //
 // Every resource name of the API is parsed here, so that each handler checks
 // names the same way and names the offending field the same way.
@@ -117,6 +118,11 @@ absl::StatusOr<std::string> ParseJobName(absl::string_view name,
 // Parses `benchmarkJobs/{job_id}/runs/{n}`.
 absl::StatusOr<JobRunName> ParseJobRunName(absl::string_view name,
                                            absl::string_view field);
+
+// Parses `apiKeys/{key_id}` (16 lower-case hex digits) and returns the id;
+// INVALID_ARGUMENT naming `field` otherwise.
+absl::StatusOr<std::string> ParseApiKeyName(absl::string_view name,
+                                            absl::string_view field);
 
 }  // namespace itp::domain
 

@@ -300,42 +300,5 @@ TEST(ValidateNewApiKeyTest, FieldPathsStartWithTheGivenPrefix) {
             "requests[3].api_key.countries[2]");
 }
 
-// ---------------------------------------------------------------------------
-// ParseApiKeyName.
-
-TEST(ParseApiKeyNameTest, ReturnsTheKeyId) {
-  absl::StatusOr<std::string> id =
-      ParseApiKeyName("apiKeys/3f9c2a1b7d4e8f60", "name");
-  ASSERT_TRUE(id.ok()) << id.status();
-  EXPECT_EQ(*id, "3f9c2a1b7d4e8f60");
-}
-
-TEST(ParseApiKeyNameTest, RejectsMalformedNamesNamingTheField) {
-  for (const char* name : {
-           "",
-           "apiKeys/",
-           "3f9c2a1b7d4e8f60",
-           "apikeys/3f9c2a1b7d4e8f60",
-           "apiKeys/3F9C2A1B7D4E8F60",
-           "apiKeys/3f9c2a1b7d4e8f6",
-           "apiKeys/3f9c2a1b7d4e8f601",
-           "apiKeys/3f9c2a1b7d4e8g60",
-           "apiKeys/3f9c2a1b7d4e8f60/",
-           "apiKeys/-",
-           "/apiKeys/3f9c2a1b7d4e8f60",
-           "countries/IND/plans/steel-2070",
-       }) {
-    SCOPED_TRACE(name);
-    absl::StatusOr<std::string> id = ParseApiKeyName(name, "name");
-    ASSERT_FALSE(id.ok()) << *id;
-    EXPECT_EQ(id.status().code(), absl::StatusCode::kInvalidArgument);
-    google::rpc::BadRequest bad_request = domain::BadRequestOf(id.status());
-    ASSERT_EQ(bad_request.field_violations_size(), 1);
-    EXPECT_EQ(bad_request.field_violations(0).field(), "name");
-    EXPECT_THAT(bad_request.field_violations(0).description(),
-                HasSubstr(absl::StrCat("'", name, "'")));
-  }
-}
-
 }  // namespace
 }  // namespace itp::auth

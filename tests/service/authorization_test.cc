@@ -112,42 +112,7 @@ class GrpcClient {
     return static_cast<absl::StatusCode>(                                      \
         world_.stub().Method(&context, request, response).error_code());       \
   }
-  ITP_GRPC_CALL(CreatePlanRequest, Plan, plans, CreatePlan)
-  ITP_GRPC_CALL(GetPlanRequest, Plan, plans, GetPlan)
-  ITP_GRPC_CALL(ListPlansRequest, itp::v1::ListPlansResponse, plans, ListPlans)
-  ITP_GRPC_CALL(UpdatePlanRequest, Plan, plans, UpdatePlan)
-  ITP_GRPC_CALL(DeletePlanRequest, google::protobuf::Empty, plans, DeletePlan)
-  ITP_GRPC_CALL(SubmitPlanRequest, Plan, plans, SubmitPlan)
-  ITP_GRPC_CALL(WithdrawPlanRequest, Plan, plans, WithdrawPlan)
-  ITP_GRPC_CALL(GetPlanRevisionRequest, itp::v1::PlanRevision, plans,
-                GetPlanRevision)
-  ITP_GRPC_CALL(ListPlanRevisionsRequest, itp::v1::ListPlanRevisionsResponse,
-                plans, ListPlanRevisions)
-  ITP_GRPC_CALL(CreateApiKeyRequest, itp::v1::CreateApiKeyResponse, admin,
-                CreateApiKey)
-  ITP_GRPC_CALL(ListApiKeysRequest, itp::v1::ListApiKeysResponse, admin,
-                ListApiKeys)
-  ITP_GRPC_CALL(RevokeApiKeyRequest, itp::v1::ApiKey, admin, RevokeApiKey)
-  ITP_GRPC_CALL(ListAuditEventsRequest, itp::v1::ListAuditEventsResponse, admin,
-                ListAuditEvents)
-  ITP_GRPC_CALL(ListPathwaysRequest, itp::v1::ListPathwaysResponse, benchmarks,
-                ListPathways)
-  ITP_GRPC_CALL(CreatePathwayRequest, itp::v1::Pathway, benchmarks,
-                CreatePathway)
-  ITP_GRPC_CALL(BenchmarkPlanRequest, itp::v1::BenchmarkReport, benchmarks,
-                BenchmarkPlan)
-  ITP_GRPC_CALL(ListBenchmarkReportsRequest,
-                itp::v1::ListBenchmarkReportsResponse, benchmarks,
-                ListBenchmarkReports)
-  ITP_GRPC_CALL(ComparePlansRequest, itp::v1::ComparePlansResponse, benchmarks,
-                ComparePlans)
-  ITP_GRPC_CALL(GetRubricRequest, itp::v1::Rubric, reviews, GetRubric)
-  ITP_GRPC_CALL(StartReviewRequest, itp::v1::Review, reviews, StartReview)
-  ITP_GRPC_CALL(ListReviewsRequest, itp::v1::ListReviewsResponse, reviews,
-                ListReviews)
-  ITP_GRPC_CALL(ComparePlanRevisionsRequest,
-                itp::v1::ComparePlanRevisionsResponse, reviews,
-                ComparePlanRevisions)
+  ITP_ACCESS_TABLE_CALLS(ITP_GRPC_CALL)
 #undef ITP_GRPC_CALL
 
  private:

@@ -99,6 +99,41 @@ std::string CellName(const ::testing::TestParamInfo<Cell>& info);
 // x every caller.
 std::vector<Cell> AllCells();
 
+// Every call of the table as X(Request, Response, Group, Method): the request
+// type (in itp::v1), the response type, the application's
+// operations group (app::Application::Group()) or gRPC stub, and the method.
+// Clients expand it into their Call overloads.
+#define ITP_ACCESS_TABLE_CALLS(X)                                              \
+  X(CreatePlanRequest, ::itp::v1::Plan, plans, CreatePlan)                     \
+  X(GetPlanRequest, ::itp::v1::Plan, plans, GetPlan)                           \
+  X(ListPlansRequest, ::itp::v1::ListPlansResponse, plans, ListPlans)          \
+  X(UpdatePlanRequest, ::itp::v1::Plan, plans, UpdatePlan)                     \
+  X(DeletePlanRequest, ::google::protobuf::Empty, plans, DeletePlan)           \
+  X(SubmitPlanRequest, ::itp::v1::Plan, plans, SubmitPlan)                     \
+  X(WithdrawPlanRequest, ::itp::v1::Plan, plans, WithdrawPlan)                 \
+  X(GetPlanRevisionRequest, ::itp::v1::PlanRevision, plans, GetPlanRevision)   \
+  X(ListPlanRevisionsRequest, ::itp::v1::ListPlanRevisionsResponse, plans,     \
+    ListPlanRevisions)                                                         \
+  X(CreateApiKeyRequest, ::itp::v1::CreateApiKeyResponse, admin, CreateApiKey) \
+  X(ListApiKeysRequest, ::itp::v1::ListApiKeysResponse, admin, ListApiKeys)    \
+  X(RevokeApiKeyRequest, ::itp::v1::ApiKey, admin, RevokeApiKey)               \
+  X(ListAuditEventsRequest, ::itp::v1::ListAuditEventsResponse, admin,         \
+    ListAuditEvents)                                                           \
+  X(ListPathwaysRequest, ::itp::v1::ListPathwaysResponse, benchmarks,          \
+    ListPathways)                                                              \
+  X(CreatePathwayRequest, ::itp::v1::Pathway, benchmarks, CreatePathway)       \
+  X(BenchmarkPlanRequest, ::itp::v1::BenchmarkReport, benchmarks,              \
+    BenchmarkPlan)                                                             \
+  X(ComparePlansRequest, ::itp::v1::ComparePlansResponse, benchmarks,          \
+    ComparePlans)                                                              \
+  X(GetRubricRequest, ::itp::v1::Rubric, reviews, GetRubric)                   \
+  X(StartReviewRequest, ::itp::v1::Review, reviews, StartReview)               \
+  X(ListReviewsRequest, ::itp::v1::ListReviewsResponse, reviews, ListReviews)  \
+  X(ListBenchmarkReportsRequest, ::itp::v1::ListBenchmarkReportsResponse,      \
+    benchmarks, ListBenchmarkReports)                                          \
+  X(ComparePlanRevisionsRequest, ::itp::v1::ComparePlanRevisionsResponse,      \
+    reviews, ComparePlanRevisions)
+
 // An India plan with this id in this state, for a cell.
 using PlanMaker =
     std::function<Plan(const std::string& plan_id, Plan::State state)>;

@@ -28,42 +28,7 @@ class AppClient {
     if (result.ok()) *response = *std::move(result);                           \
     return result.status().code();                                             \
   }
-  ITP_APP_CALL(CreatePlanRequest, Plan, plans, CreatePlan)
-  ITP_APP_CALL(GetPlanRequest, Plan, plans, GetPlan)
-  ITP_APP_CALL(ListPlansRequest, itp::v1::ListPlansResponse, plans, ListPlans)
-  ITP_APP_CALL(UpdatePlanRequest, Plan, plans, UpdatePlan)
-  ITP_APP_CALL(DeletePlanRequest, google::protobuf::Empty, plans, DeletePlan)
-  ITP_APP_CALL(SubmitPlanRequest, Plan, plans, SubmitPlan)
-  ITP_APP_CALL(WithdrawPlanRequest, Plan, plans, WithdrawPlan)
-  ITP_APP_CALL(GetPlanRevisionRequest, itp::v1::PlanRevision, plans,
-               GetPlanRevision)
-  ITP_APP_CALL(ListPlanRevisionsRequest, itp::v1::ListPlanRevisionsResponse,
-               plans, ListPlanRevisions)
-  ITP_APP_CALL(CreateApiKeyRequest, itp::v1::CreateApiKeyResponse, admin,
-               CreateApiKey)
-  ITP_APP_CALL(ListApiKeysRequest, itp::v1::ListApiKeysResponse, admin,
-               ListApiKeys)
-  ITP_APP_CALL(RevokeApiKeyRequest, itp::v1::ApiKey, admin, RevokeApiKey)
-  ITP_APP_CALL(ListAuditEventsRequest, itp::v1::ListAuditEventsResponse, admin,
-               ListAuditEvents)
-  ITP_APP_CALL(ListPathwaysRequest, itp::v1::ListPathwaysResponse, benchmarks,
-               ListPathways)
-  ITP_APP_CALL(CreatePathwayRequest, itp::v1::Pathway, benchmarks,
-               CreatePathway)
-  ITP_APP_CALL(BenchmarkPlanRequest, itp::v1::BenchmarkReport, benchmarks,
-               BenchmarkPlan)
-  ITP_APP_CALL(ListBenchmarkReportsRequest,
-               itp::v1::ListBenchmarkReportsResponse, benchmarks,
-               ListBenchmarkReports)
-  ITP_APP_CALL(ComparePlansRequest, itp::v1::ComparePlansResponse, benchmarks,
-               ComparePlans)
-  ITP_APP_CALL(GetRubricRequest, itp::v1::Rubric, reviews, GetRubric)
-  ITP_APP_CALL(StartReviewRequest, itp::v1::Review, reviews, StartReview)
-  ITP_APP_CALL(ListReviewsRequest, itp::v1::ListReviewsResponse, reviews,
-               ListReviews)
-  ITP_APP_CALL(ComparePlanRevisionsRequest,
-               itp::v1::ComparePlanRevisionsResponse, reviews,
-               ComparePlanRevisions)
+  ITP_ACCESS_TABLE_CALLS(ITP_APP_CALL)
 #undef ITP_APP_CALL
 
  private:
