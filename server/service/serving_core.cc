@@ -119,8 +119,14 @@ grpc::ServerUnaryReactor* ServingCore::StartUnary(
   auto info = std::make_shared<const CallInfo>(Begin(context, method));
   // Not run: refused at admission, pushed out of the queue, or held at
   // shutdown. Nothing was done for the call.
-  auto refuse = [this, reactor, info](const absl::Status& status) {
+  auto refuse = [this, context, reactor, info](const absl::Status& status) {
     LogCall(*info, status, /*ran=*/false);
+    if (absl::IsResourceExhausted(status)) {
+      // What gRPC clients with a retry policy wait for (RetryInfo says the
+      // same to the rest).
+      context->AddTrailingMetadata("grpc-retry-pushback-ms",
+                                   std::to_string(kRetryAfterMs));
+    }
     reactor->Finish(ToGrpcStatus(status));
   };
   bool shutting_down;

@@ -432,8 +432,22 @@ TEST_F(ServingCoreTest, FullQueuePushesOutTheNewestCallOfTheBiggestBacklog) {
   grpc::Status pushed_out = india.AnyWith(grpc::StatusCode::RESOURCE_EXHAUSTED);
   EXPECT_EQ(ErrorReason(pushed_out), "TOO_MANY_CALLS_FOR_KEY");
   EXPECT_EQ(RetryDelayMs(pushed_out), 250);
-  // India, over its share, is refused at once.
-  EXPECT_EQ(GetPlan(india_).error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  // India, over its share, is refused at once, with the pushback that gRPC
+  // clients' retry policies honour.
+  {
+    grpc::ClientContext context;
+    ServerHarness::Authorize(&context, india_);
+    itp::v1::GetPlanRequest request;
+    request.set_name(plan_);
+    itp::v1::Plan plan;
+    EXPECT_EQ(harness_.plans().GetPlan(&context, request, &plan).error_code(),
+              grpc::StatusCode::RESOURCE_EXHAUSTED);
+    auto trailers = context.GetServerTrailingMetadata();
+    auto pushback = trailers.find("grpc-retry-pushback-ms");
+    ASSERT_NE(pushback, trailers.end());
+    EXPECT_EQ(std::string(pushback->second.data(), pushback->second.size()),
+              "250");
+  }
   // Indonesia is admitted too, pushing out another of India's calls.
   AsyncGets idn(harness_.plans(), indonesia.secret, plan_, 1);
   india.Await(2);
