@@ -20,45 +20,29 @@ namespace itp::app {
 namespace {
 
 using ::google::protobuf::util::MessageDifferencer;
-using ::itp::testing::AppHarness;
+using ::itp::testing::ViolatedFields;
 using itp::v1::ApiKey;
 using itp::v1::AuditEvent;
 using itp::v1::Plan;
+using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::Not;
 using ::testing::StartsWith;
 
-constexpr char kIndiaSteel[] = "countries/IND/plans/steel-2070";
 constexpr char kGetPlan[] = "/itp.v1.PlanService/GetPlan";
 constexpr char kCreatePlan[] = "/itp.v1.PlanService/CreatePlan";
 constexpr char kListAuditEvents[] = "/itp.v1.AdminService/ListAuditEvents";
 constexpr char kRevokeApiKey[] = "/itp.v1.AdminService/RevokeApiKey";
 
-class AdminOperationsTest : public ::testing::Test {
+class AdminOperationsTest : public ::itp::testing::AppTest {
  protected:
-  void SetUp() override {
-    absl::Status opened = harness_.Open();
-    ASSERT_TRUE(opened.ok()) << opened;
-    india_ = harness_.CreateKey(itp::v1::PARTNER, {"IND"},
-                                "Ministry of Steel, India - plan upload");
-    brazil_ = harness_.CreateKey(
-        itp::v1::PARTNER, {"BRA"},
-        "Ministry of Development, Industry and Trade, Brazil");
-  }
-
   AdminOperations& admin() { return harness_.app().admin(); }
 
   absl::StatusOr<itp::v1::ListPlansResponse> ListIndia(const Caller& caller) {
     itp::v1::ListPlansRequest request;
     request.set_parent("countries/IND");
     return harness_.app().plans().ListPlans(caller, request);
-  }
-
-  absl::StatusOr<Plan> GetPlan(const Caller& caller, const std::string& name) {
-    itp::v1::GetPlanRequest request;
-    request.set_name(name);
-    return harness_.app().plans().GetPlan(caller, request);
   }
 
   absl::StatusOr<ApiKey> Revoke(const Caller& caller, const std::string& name) {
@@ -96,10 +80,6 @@ class AdminOperationsTest : public ::testing::Test {
     }
     return nullptr;
   }
-
-  AppHarness harness_;
-  AppHarness::Key india_;
-  AppHarness::Key brazil_;
 };
 
 // ---------------------------------------------------------------------------
@@ -162,9 +142,7 @@ TEST_F(AdminOperationsTest, OnlyAdminsRevokeKeys) {
 
   auto malformed = Revoke(harness_.admin().caller, "apiKeys/ministry-of-steel");
   EXPECT_EQ(malformed.status().code(), absl::StatusCode::kInvalidArgument);
-  const google::rpc::BadRequest bad = domain::BadRequestOf(malformed.status());
-  ASSERT_EQ(bad.field_violations_size(), 1);
-  EXPECT_EQ(bad.field_violations(0).field(), "name");
+  EXPECT_THAT(ViolatedFields(malformed.status()), ElementsAre("name"));
 }
 
 // ---------------------------------------------------------------------------
@@ -172,7 +150,7 @@ TEST_F(AdminOperationsTest, OnlyAdminsRevokeKeys) {
 // ---------------------------------------------------------------------------
 
 TEST_F(AdminOperationsTest, UnauthenticatedCallsAreAuditedWithMethodResource) {
-  auto no_key = GetPlan(harness_.NoKey(), kIndiaSteel);
+  auto no_key = Get(harness_.NoKey(), kIndiaSteel);
   EXPECT_EQ(no_key.status().code(), absl::StatusCode::kUnauthenticated);
   auto bad_key = harness_.app().plans().CreatePlan(
       harness_.CallerWith("itp_0123456789abcdef_not-the-secret"),
@@ -196,7 +174,7 @@ TEST_F(AdminOperationsTest, UnauthenticatedCallsAreAuditedWithMethodResource) {
     EXPECT_TRUE(e.has_time());
   }
   // Nothing was created by the refused CreatePlan.
-  EXPECT_EQ(GetPlan(india_.caller, kIndiaSteel).status().code(),
+  EXPECT_EQ(Get(india_.caller, kIndiaSteel).status().code(),
             absl::StatusCode::kNotFound);
 }
 
@@ -222,7 +200,7 @@ TEST_F(AdminOperationsTest, CallOfARevokedKeyIsAuditedAsUnauthenticated) {
 TEST_F(AdminOperationsTest, DeniedCallsAreAuditedWithTheCallersKey) {
   harness_.MakePlan("IND", "steel-2070", Plan::DRAFT);
   // Brazil's ministry reading an Indian draft, then the audit trail.
-  auto read = GetPlan(brazil_.caller, kIndiaSteel);
+  auto read = Get(brazil_.caller, kIndiaSteel);
   EXPECT_EQ(read.status().code(), absl::StatusCode::kPermissionDenied);
   itp::v1::ListAuditEventsRequest list;
   auto audit = admin().ListAuditEvents(brazil_.caller, list);
@@ -260,9 +238,7 @@ TEST_F(AdminOperationsTest, AuditTrailIsForAdminsOnlyAndFiltersAreChecked) {
   request.set_filter("severity = HIGH");
   auto bad = admin().ListAuditEvents(harness_.admin().caller, request);
   EXPECT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);
-  const google::rpc::BadRequest violations = domain::BadRequestOf(bad.status());
-  ASSERT_EQ(violations.field_violations_size(), 1);
-  EXPECT_EQ(violations.field_violations(0).field(), "filter");
+  EXPECT_THAT(ViolatedFields(bad.status()), ElementsAre("filter"));
 }
 
 // ---------------------------------------------------------------------------
@@ -310,12 +286,9 @@ TEST_F(AdminOperationsTest, RequestIdOfAKeyCannotBeReusedForAnotherMethod) {
   ASSERT_TRUE(admin().CreateApiKey(harness_.admin().caller, key).ok());
 
   // The India plan request carries the same UUID.
-  auto plan = harness_.app().plans().CreatePlan(
-      india_.caller, ::itp::testing::IndiaSteelCreateRequest());
+  auto plan = CreateIndiaSteel();
   EXPECT_EQ(plan.status().code(), absl::StatusCode::kInvalidArgument);
-  const google::rpc::BadRequest bad = domain::BadRequestOf(plan.status());
-  ASSERT_EQ(bad.field_violations_size(), 1);
-  EXPECT_EQ(bad.field_violations(0).field(), "request_id");
+  EXPECT_THAT(ViolatedFields(plan.status()), ElementsAre("request_id"));
 }
 
 TEST_F(AdminOperationsTest, OnlyAdminsCreateKeysAndInvalidKeysAreRefused) {
@@ -332,9 +305,9 @@ TEST_F(AdminOperationsTest, OnlyAdminsCreateKeysAndInvalidKeysAreRefused) {
   partner.mutable_api_key()->set_role(itp::v1::PARTNER);
   auto invalid = admin().CreateApiKey(harness_.admin().caller, partner);
   EXPECT_EQ(invalid.status().code(), absl::StatusCode::kInvalidArgument);
-  const google::rpc::BadRequest bad = domain::BadRequestOf(invalid.status());
-  ASSERT_GE(bad.field_violations_size(), 1);
-  EXPECT_THAT(bad.field_violations(0).field(), StartsWith("api_key."));
+  const std::vector<std::string> fields = ViolatedFields(invalid.status());
+  ASSERT_GE(fields.size(), 1u);
+  EXPECT_THAT(fields[0], StartsWith("api_key."));
 }
 
 }  // namespace

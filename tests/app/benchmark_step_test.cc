@@ -23,7 +23,6 @@ namespace itp::app {
 namespace {
 
 using ::google::protobuf::util::MessageDifferencer;
-using ::itp::testing::AppHarness;
 using ::itp::testing::ResultFor;
 using itp::v1::BenchmarkJobRun;
 using itp::v1::BenchmarkReport;
@@ -33,7 +32,6 @@ using ::testing::IsEmpty;
 using ::testing::UnorderedElementsAre;
 using ::testing::UnorderedElementsAreArray;
 
-constexpr char kIndiaSteel[] = "countries/IND/plans/steel-2070";
 constexpr char kTpiSteel1p5[] = "pathways/tpi-steel-2022-1p5c";
 constexpr char kIeaNzeSteel[] = "pathways/iea-nze-steel-2022";
 
@@ -62,34 +60,11 @@ BenchmarkReport WithoutIdentity(BenchmarkReport report) {
   return report;
 }
 
-class BenchmarkStepTest : public ::testing::Test {
+class BenchmarkStepTest : public ::itp::testing::AppTest {
  protected:
   void SetUp() override {
-    absl::Status opened = harness_.Open();
-    ASSERT_TRUE(opened.ok()) << opened;
-    india_ = harness_.CreateKey(itp::v1::PARTNER, {"IND"},
-                                "Ministry of Steel, India - plan upload");
-    runner_ = harness_.CreateKey(itp::v1::BENCHMARK_RUNNER, {},
-                                 "LeadIT secretariat nightly benchmark runner");
-  }
-
-  Plan CreateIndiaSteel() {
-    auto created =
-        harness_.app().plans().CreatePlan(india_.caller, IndiaSteelRequest());
-    EXPECT_TRUE(created.ok()) << created.status();
-    return created.value_or(Plan());
-  }
-
-  static itp::v1::CreatePlanRequest IndiaSteelRequest() {
-    return ::itp::testing::IndiaSteelCreateRequest();
-  }
-
-  Plan Submit(const std::string& name) {
-    itp::v1::SubmitPlanRequest request;
-    request.set_name(name);
-    auto submitted = harness_.app().plans().SubmitPlan(india_.caller, request);
-    EXPECT_TRUE(submitted.ok()) << submitted.status();
-    return submitted.value_or(Plan());
+    ASSERT_NO_FATAL_FAILURE(AppTest::SetUp());
+    runner_ = harness_.CreateRunner();
   }
 
   absl::StatusOr<BenchmarkReport> BenchmarkPlan(
@@ -99,28 +74,6 @@ class BenchmarkStepTest : public ::testing::Test {
     request.set_name(name);
     for (const std::string& p : pathways) request.add_pathways(p);
     return harness_.app().benchmarks().BenchmarkPlan(caller, request);
-  }
-
-  // Creates job `job_id` over the plans `filter` selects, runs it as the
-  // benchmark runner and returns the run once it has finished.
-  BenchmarkJobRun RunJob(const std::string& job_id, const std::string& filter) {
-    itp::v1::CreateBenchmarkJobRequest create;
-    create.set_benchmark_job_id(job_id);
-    create.mutable_benchmark_job()->set_display_name(
-        "Nightly benchmark of submitted steel plans");
-    create.mutable_benchmark_job()->set_filter(filter);
-    auto job = harness_.app().jobs().CreateBenchmarkJob(runner_.caller, create);
-    EXPECT_TRUE(job.ok()) << job.status();
-    itp::v1::RunBenchmarkJobRequest run_request;
-    run_request.set_name(absl::StrCat("benchmarkJobs/", job_id));
-    auto run =
-        harness_.app().jobs().RunBenchmarkJob(runner_.caller, run_request);
-    EXPECT_TRUE(run.ok()) << run.status();
-    if (!run.ok()) return BenchmarkJobRun();
-    auto finished = ::itp::testing::WaitForRunToFinish(
-        harness_.app(), runner_.caller, run->name());
-    EXPECT_TRUE(finished.ok()) << finished.status();
-    return finished.value_or(BenchmarkJobRun());
   }
 
   // Every result of a finished run, read through its feed.
@@ -170,25 +123,22 @@ class BenchmarkStepTest : public ::testing::Test {
     return ctx;
   }
 
-  AppHarness harness_;
-  AppHarness::Key india_;
-  AppHarness::Key runner_;
+  Key runner_;
 };
 
 TEST_F(BenchmarkStepTest, BenchmarkPlanAndAJobRunMakeTheSameReportOfARevision) {
-  CreateIndiaSteel();
-  Submit(kIndiaSteel);
+  MustCreateIndiaSteel();
+  MustSubmit(india_, kIndiaSteel);
   // A second India plan that stays a draft: jobs never benchmark drafts.
-  itp::v1::CreatePlanRequest draft;
-  draft.set_parent("countries/IND");
-  draft.set_plan_id("green-steel-mission");
-  *draft.mutable_plan() = ::itp::testing::SteelPlan("IND", 2.4);
-  ASSERT_TRUE(harness_.app().plans().CreatePlan(india_.caller, draft).ok());
+  ASSERT_TRUE(Create(india_.caller, "IND", "green-steel-mission",
+                     ::itp::testing::SteelPlan("IND", 2.4))
+                  .ok());
 
   auto interactive = BenchmarkPlan(india_.caller, kIndiaSteel);
   ASSERT_TRUE(interactive.ok()) << interactive.status();
 
-  BenchmarkJobRun run = RunJob("nightly-steel", "sector = IRON_AND_STEEL");
+  BenchmarkJobRun run = ::itp::testing::RunJobToTheEnd(
+      app(), runner_.caller, "nightly-steel", "sector = IRON_AND_STEEL");
   ASSERT_EQ(run.state(), BenchmarkJobRun::SUCCEEDED) << run.reason();
   EXPECT_EQ(run.total_plans(), 1);
   EXPECT_EQ(run.succeeded_plans(), 1);
@@ -224,7 +174,7 @@ TEST_F(BenchmarkStepTest, BenchmarkPlanAndAJobRunMakeTheSameReportOfARevision) {
 }
 
 TEST_F(BenchmarkStepTest, DraftIsBenchmarkedAsItStandsByBenchmarkPlanOnly) {
-  Plan draft = CreateIndiaSteel();
+  Plan draft = MustCreateIndiaSteel();
   ASSERT_EQ(draft.state(), Plan::DRAFT);
 
   // BenchmarkPlan: the draft as it stands, named by the plan itself.
@@ -256,8 +206,8 @@ TEST_F(BenchmarkStepTest, DraftIsBenchmarkedAsItStandsByBenchmarkPlanOnly) {
 }
 
 TEST_F(BenchmarkStepTest, WithoutNamedPathwaysEveryPathwayOfThePlansSectors) {
-  CreateIndiaSteel();
-  Submit(kIndiaSteel);
+  MustCreateIndiaSteel();
+  MustSubmit(india_, kIndiaSteel);
   itp::v1::ListPathwaysRequest list;
   list.set_sector(itp::v1::IRON_AND_STEEL);
   auto steel = harness_.app().benchmarks().ListPathways(india_.caller, list);
@@ -280,8 +230,8 @@ TEST_F(BenchmarkStepTest, WithoutNamedPathwaysEveryPathwayOfThePlansSectors) {
 }
 
 TEST_F(BenchmarkStepTest, NamedPathwaysAreTheOnlyOnesUsed) {
-  CreateIndiaSteel();
-  Submit(kIndiaSteel);
+  MustCreateIndiaSteel();
+  MustSubmit(india_, kIndiaSteel);
   auto report =
       BenchmarkPlan(india_.caller, kIndiaSteel, {kTpiSteel1p5, kIeaNzeSteel});
   ASSERT_TRUE(report.ok()) << report.status();
@@ -306,8 +256,8 @@ TEST_F(BenchmarkStepTest, NamedPathwaysAreTheOnlyOnesUsed) {
 }
 
 TEST_F(BenchmarkStepTest, UnknownNamedPathwayIsNotFoundAndStoresNoReport) {
-  CreateIndiaSteel();
-  Submit(kIndiaSteel);
+  MustCreateIndiaSteel();
+  MustSubmit(india_, kIndiaSteel);
   const std::string unknown = "pathways/tpi-steel-2019-1p5c";
   auto report =
       BenchmarkPlan(india_.caller, kIndiaSteel, {kTpiSteel1p5, unknown});
@@ -329,18 +279,9 @@ TEST_F(BenchmarkStepTest, ExplicitRevisionIsBenchmarkedAfterTheEditedResubmit) {
   // Revision 1 was sent back for changes; the ministry lowers its 2030
   // intensity from 2.2 to 1.9 t CO2/t and resubmits (revision 2).
   harness_.MakePlan("IND", "steel-2070", Plan::CHANGES_REQUESTED);
-  auto current = harness_.stores().plans->GetPlan(kIndiaSteel);
-  ASSERT_TRUE(current.ok()) << current.status();
-  itp::v1::UpdatePlanRequest update;
-  *update.mutable_plan() = *current;
-  update.mutable_plan()
-      ->mutable_sectors(0)
-      ->mutable_points(1)
-      ->set_intensity_tco2_per_t(1.9);
-  update.mutable_update_mask()->add_paths("sectors");
-  auto edited = harness_.app().plans().UpdatePlan(india_.caller, update);
+  auto edited = ::itp::testing::EditIndia2030Intensity(harness_, india_.caller);
   ASSERT_TRUE(edited.ok()) << edited.status();
-  Plan resubmitted = Submit(kIndiaSteel);
+  Plan resubmitted = MustSubmit(india_, kIndiaSteel);
   ASSERT_EQ(resubmitted.revision(), 2);
 
   const std::string first = absl::StrCat(kIndiaSteel, "/revisions/1");
@@ -378,19 +319,12 @@ TEST_F(BenchmarkStepTest, ExplicitRevisionIsBenchmarkedAfterTheEditedResubmit) {
 
 TEST_F(BenchmarkStepTest, JobRunBenchmarksTheLatestRevisionAfterAResubmit) {
   harness_.MakePlan("IND", "steel-2070", Plan::CHANGES_REQUESTED);
-  auto current = harness_.stores().plans->GetPlan(kIndiaSteel);
-  ASSERT_TRUE(current.ok()) << current.status();
-  itp::v1::UpdatePlanRequest update;
-  *update.mutable_plan() = *current;
-  update.mutable_plan()
-      ->mutable_sectors(0)
-      ->mutable_points(1)
-      ->set_intensity_tco2_per_t(1.9);
-  update.mutable_update_mask()->add_paths("sectors");
-  ASSERT_TRUE(harness_.app().plans().UpdatePlan(india_.caller, update).ok());
-  Submit(kIndiaSteel);
+  auto edited = ::itp::testing::EditIndia2030Intensity(harness_, india_.caller);
+  ASSERT_TRUE(edited.ok()) << edited.status();
+  MustSubmit(india_, kIndiaSteel);
 
-  BenchmarkJobRun run = RunJob("nightly-all", "");
+  BenchmarkJobRun run =
+      ::itp::testing::RunJobToTheEnd(app(), runner_.caller, "nightly-all");
   ASSERT_EQ(run.state(), BenchmarkJobRun::SUCCEEDED) << run.reason();
   std::vector<itp::v1::BenchmarkJobResult> results = ResultsOf(run.name());
   ASSERT_EQ(results.size(), 1u);

@@ -35,6 +35,13 @@ bool NotifyReturns(std::shared_ptr<EventBus> bus) {
   return false;
 }
 
+// Registers, waiting for news after `seen`, a callback that counts its runs
+// in `runs`; WaitFor's answer.
+std::optional<EventBus::WaitId> CountRuns(EventBus& bus, uint64_t seen,
+                                          int& runs) {
+  return bus.WaitFor(seen, [&runs] { ++runs; });
+}
+
 TEST(EventBusTest, SequenceStartsAtZeroAndRisesByOneOnEachNotify) {
   EventBus bus;
   EXPECT_EQ(bus.sequence(), 0u);
@@ -50,7 +57,7 @@ TEST(EventBusTest, WaitForReturnsNulloptWithoutRegisteringWhenSequenceMoved) {
   const uint64_t seen = bus.sequence();
   bus.Notify();  // news after `seen`: the caller must read again instead
   int runs = 0;
-  EXPECT_EQ(bus.WaitFor(seen, [&runs] { ++runs; }), std::nullopt);
+  EXPECT_EQ(CountRuns(bus, seen, runs), std::nullopt);
   EXPECT_EQ(bus.waiting(), 0u);
   bus.Notify();
   EXPECT_EQ(runs, 0);
@@ -60,7 +67,7 @@ TEST(EventBusTest, WaitForWithAFutureSequenceAlsoRegistersNothing) {
   EventBus bus;
   bus.Notify();
   int runs = 0;
-  EXPECT_EQ(bus.WaitFor(bus.sequence() + 1, [&runs] { ++runs; }), std::nullopt);
+  EXPECT_EQ(CountRuns(bus, bus.sequence() + 1, runs), std::nullopt);
   EXPECT_EQ(bus.waiting(), 0u);
   bus.Notify();
   EXPECT_EQ(runs, 0);
@@ -69,8 +76,7 @@ TEST(EventBusTest, WaitForWithAFutureSequenceAlsoRegistersNothing) {
 TEST(EventBusTest, RegisteredCallbackRunsExactlyOnceAtTheNextNotify) {
   EventBus bus;
   int runs = 0;
-  std::optional<EventBus::WaitId> id =
-      bus.WaitFor(bus.sequence(), [&runs] { ++runs; });
+  std::optional<EventBus::WaitId> id = CountRuns(bus, bus.sequence(), runs);
   ASSERT_TRUE(id.has_value());
   EXPECT_EQ(runs, 0) << "WaitFor must never run the callback itself";
   EXPECT_EQ(bus.waiting(), 1u);
@@ -174,8 +180,7 @@ TEST(EventBusTest, CallbackMayNotifyAgainWithoutDeadlock) {
 TEST(EventBusTest, CancelReturnsTrueBeforeTheCallbackRanAndItNeverRuns) {
   EventBus bus;
   int runs = 0;
-  std::optional<EventBus::WaitId> id =
-      bus.WaitFor(bus.sequence(), [&runs] { ++runs; });
+  std::optional<EventBus::WaitId> id = CountRuns(bus, bus.sequence(), runs);
   ASSERT_TRUE(id.has_value());
   EXPECT_TRUE(bus.Cancel(*id));
   EXPECT_EQ(bus.waiting(), 0u);
@@ -188,8 +193,7 @@ TEST(EventBusTest, CancelReturnsTrueBeforeTheCallbackRanAndItNeverRuns) {
 TEST(EventBusTest, CancelReturnsFalseAfterTheCallbackRan) {
   EventBus bus;
   int runs = 0;
-  std::optional<EventBus::WaitId> id =
-      bus.WaitFor(bus.sequence(), [&runs] { ++runs; });
+  std::optional<EventBus::WaitId> id = CountRuns(bus, bus.sequence(), runs);
   ASSERT_TRUE(id.has_value());
   bus.Notify();
   EXPECT_EQ(runs, 1);

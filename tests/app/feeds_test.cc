@@ -25,7 +25,7 @@ namespace itp::app {
 namespace {
 
 using ::google::protobuf::util::MessageDifferencer;
-using ::itp::testing::AppHarness;
+using ::itp::testing::ViolatedFields;
 using itp::v1::BenchmarkJobResult;
 using itp::v1::BenchmarkJobRun;
 using itp::v1::Comment;
@@ -39,8 +39,6 @@ using ::testing::IsEmpty;
 using EventFeed = Feed<PlanEvent>;
 using ResultFeed = Feed<BenchmarkJobResult>;
 
-constexpr char kIndiaSteel[] = "countries/IND/plans/steel-2070";
-constexpr char kBrazilSteel[] = "countries/BRA/plans/steel-2050";
 constexpr char kIntensity2030[] = "sectors[0].points[1].intensity_tco2_per_t";
 
 std::vector<int64_t> IdsOf(const std::vector<PlanEvent>& events) {
@@ -79,54 +77,15 @@ std::vector<CriterionScore> FirstRevisionScores() {
   };
 }
 
-class FeedsTest : public ::testing::Test {
+class FeedsTest : public ::itp::testing::AppTest {
  protected:
   void SetUp() override {
-    absl::Status opened = harness_.Open();
-    ASSERT_TRUE(opened.ok()) << opened;
-    india_ = harness_.CreateKey(itp::v1::PARTNER, {"IND"},
-                                "Ministry of Steel, India - plan upload");
-    brazil_ = harness_.CreateKey(
-        itp::v1::PARTNER, {"BRA"},
-        "Ministry of Development, Industry and Trade, Brazil");
-    reviewer_ = harness_.CreateKey(itp::v1::REVIEWER, {},
-                                   "LeadIT secretariat, Stockholm");
-    runner_ = harness_.CreateKey(itp::v1::BENCHMARK_RUNNER, {},
-                                 "LeadIT nightly benchmark runner");
+    ASSERT_NO_FATAL_FAILURE(AppTest::SetUp());
+    reviewer_ = harness_.CreateReviewer();
+    runner_ = harness_.CreateRunner();
   }
 
-  app::Application& app() { return harness_.app(); }
-
-  Plan Create(const AppHarness::Key& who, const std::string& country,
-              const std::string& plan_id, const Plan& content) {
-    itp::v1::CreatePlanRequest request;
-    request.set_parent(absl::StrCat("countries/", country));
-    request.set_plan_id(plan_id);
-    *request.mutable_plan() = content;
-    auto created = app().plans().CreatePlan(who.caller, request);
-    EXPECT_TRUE(created.ok()) << created.status();
-    return created.value_or(Plan());
-  }
-
-  Plan Submit(const AppHarness::Key& who, const std::string& name) {
-    itp::v1::SubmitPlanRequest request;
-    request.set_name(name);
-    auto submitted = app().plans().SubmitPlan(who.caller, request);
-    EXPECT_TRUE(submitted.ok()) << submitted.status();
-    return submitted.value_or(Plan());
-  }
-
-  Plan Withdraw(const AppHarness::Key& who, const std::string& name,
-                const std::string& reason) {
-    itp::v1::WithdrawPlanRequest request;
-    request.set_name(name);
-    request.set_reason(reason);
-    auto withdrawn = app().plans().WithdrawPlan(who.caller, request);
-    EXPECT_TRUE(withdrawn.ok()) << withdrawn.status();
-    return withdrawn.value_or(Plan());
-  }
-
-  Comment CommentOn(const AppHarness::Key& who, const std::string& review,
+  Comment CommentOn(const Key& who, const std::string& review,
                     const std::string& anchor, const std::string& body,
                     const std::string& reply_to = "") {
     itp::v1::CreateCommentRequest request;
@@ -146,14 +105,13 @@ class FeedsTest : public ::testing::Test {
   //   3 IND SUBMITTED -> IN_REVIEW      7 IND partner's reply (completed)
   //   4 IND comment on the open review
   void RunFirstReview() {
-    auto india = app().plans().CreatePlan(
-        india_.caller, ::itp::testing::IndiaSteelCreateRequest());
+    auto india = CreateIndiaSteel();
     ASSERT_TRUE(india.ok()) << india.status();
-    Submit(india_, kIndiaSteel);
+    MustSubmit(india_, kIndiaSteel);
     Plan brazil = ::itp::testing::SteelPlan("BRA", 1.8);
     brazil.set_display_name("Brazil low-carbon steel plan to 2050");
-    Create(brazil_, "BRA", "steel-2050", brazil);
-    Submit(brazil_, kBrazilSteel);
+    MustCreate(brazil_, "BRA", "steel-2050", brazil);
+    MustSubmit(brazil_, kBrazilSteel);
 
     itp::v1::StartReviewRequest start;
     start.set_parent(kIndiaSteel);
@@ -228,11 +186,8 @@ class FeedsTest : public ::testing::Test {
     EXPECT_EQ(events[4].comment(), reply_.name());
   }
 
-  AppHarness harness_;
-  AppHarness::Key india_;
-  AppHarness::Key brazil_;
-  AppHarness::Key reviewer_;
-  AppHarness::Key runner_;
+  Key reviewer_;
+  Key runner_;
   Review review_;
   Comment comment_;
   Comment reply_;
@@ -323,17 +278,9 @@ TEST_F(FeedsTest, FeedStartsAfterAfterEventIdAndPicksUpNewEvents) {
   auto tail = Watch(india_.caller, "countries/IND", all.back().id());
   ASSERT_TRUE(tail.ok()) << tail.status();
   EXPECT_THAT(NextEvents(**tail), IsEmpty());
-  auto current = harness_.stores().plans->GetPlan(kIndiaSteel);
-  ASSERT_TRUE(current.ok()) << current.status();
-  itp::v1::UpdatePlanRequest update;
-  *update.mutable_plan() = *current;
-  update.mutable_plan()
-      ->mutable_sectors(0)
-      ->mutable_points(1)
-      ->set_intensity_tco2_per_t(1.9);
-  update.mutable_update_mask()->add_paths("sectors");
-  ASSERT_TRUE(app().plans().UpdatePlan(india_.caller, update).ok());
-  Submit(india_, kIndiaSteel);
+  auto edited = ::itp::testing::EditIndia2030Intensity(harness_, india_.caller);
+  ASSERT_TRUE(edited.ok()) << edited.status();
+  MustSubmit(india_, kIndiaSteel);
 
   for (EventFeed* feed : {all_feed->get(), resumed->get(), tail->get()}) {
     std::vector<PlanEvent> next = NextEvents(*feed);
@@ -358,9 +305,7 @@ TEST_F(FeedsTest, PartnerWatchOfAnotherCountryIsPermissionDenied) {
 TEST_F(FeedsTest, NegativeAfterEventIdIsInvalidArgumentNamingTheField) {
   auto feed = Watch(india_.caller, "countries/IND", -1);
   EXPECT_EQ(feed.status().code(), absl::StatusCode::kInvalidArgument);
-  const google::rpc::BadRequest bad = domain::BadRequestOf(feed.status());
-  ASSERT_EQ(bad.field_violations_size(), 1);
-  EXPECT_EQ(bad.field_violations(0).field(), "after_event_id");
+  EXPECT_THAT(ViolatedFields(feed.status()), ElementsAre("after_event_id"));
 }
 
 TEST_F(FeedsTest, WatchWithoutKeyIsUnauthenticated) {
@@ -380,20 +325,21 @@ TEST_F(FeedsTest, MoreThanAFullBatchOfHiddenEventsIsSkippedInOneNext) {
     const std::string id = absl::StrFormat("steel-scenario-%02d", i);
     Plan plan = ::itp::testing::SteelPlan("BRA", 1.6 + 0.01 * i);
     plan.set_display_name(absl::StrCat("Brazil steel scenario ", i));
-    Create(brazil_, "BRA", id, plan);
+    MustCreate(brazil_, "BRA", id, plan);
     const std::string name = absl::StrCat("countries/BRA/plans/", id);
-    Submit(brazil_, name);
-    Withdraw(brazil_, name, "Superseded by the consolidated steel plan.");
+    MustSubmit(brazil_, name);
+    auto withdrawn = Withdraw(brazil_.caller, name, "",
+                              "Superseded by the consolidated steel plan.");
+    EXPECT_TRUE(withdrawn.ok()) << withdrawn.status();
   }
   auto after_hidden = Watch(india_.caller, "countries/IND");
   ASSERT_TRUE(after_hidden.ok()) << after_hidden.status();
   EXPECT_THAT(NextEvents(**after_hidden), IsEmpty());
 
   // Then one event India may see: one Next returns it.
-  auto created = app().plans().CreatePlan(
-      india_.caller, ::itp::testing::IndiaSteelCreateRequest());
+  auto created = CreateIndiaSteel();
   ASSERT_TRUE(created.ok()) << created.status();
-  Submit(india_, kIndiaSteel);
+  MustSubmit(india_, kIndiaSteel);
   for (EventFeed* feed : {india->get(), after_hidden->get()}) {
     std::vector<PlanEvent> events = NextEvents(*feed);
     ASSERT_EQ(events.size(), 1u);
@@ -420,29 +366,6 @@ TEST_F(FeedsTest, MoreThanAFullBatchOfHiddenEventsIsSkippedInOneNext) {
 
 class JobResultFeedTest : public FeedsTest {
  protected:
-  // Creates job `job_id` over every submitted plan and starts a run.
-  BenchmarkJobRun StartRun(const std::string& job_id) {
-    itp::v1::CreateBenchmarkJobRequest create;
-    create.set_benchmark_job_id(job_id);
-    create.mutable_benchmark_job()->set_display_name(
-        "Nightly benchmark of every submitted plan");
-    auto job = app().jobs().CreateBenchmarkJob(runner_.caller, create);
-    EXPECT_TRUE(job.ok()) << job.status();
-    itp::v1::RunBenchmarkJobRequest run;
-    run.set_name(absl::StrCat("benchmarkJobs/", job_id));
-    auto started = app().jobs().RunBenchmarkJob(runner_.caller, run);
-    EXPECT_TRUE(started.ok()) << started.status();
-    return started.value_or(BenchmarkJobRun());
-  }
-
-  BenchmarkJobRun RunToTheEnd(const std::string& job_id) {
-    BenchmarkJobRun started = StartRun(job_id);
-    auto finished = ::itp::testing::WaitForRunToFinish(
-        harness_.app(), runner_.caller, started.name());
-    EXPECT_TRUE(finished.ok()) << finished.status();
-    return finished.value_or(BenchmarkJobRun());
-  }
-
   absl::StatusOr<std::unique_ptr<ResultFeed>> Stream(const std::string& run,
                                                      int start_index) {
     itp::v1::StreamBenchmarkJobResultsRequest request;
@@ -454,28 +377,24 @@ class JobResultFeedTest : public FeedsTest {
   // India steel, Indonesia cement and South Africa steel, submitted by
   // their ministries.
   void SubmitThreePlans() {
-    AppHarness::Key indonesia =
-        harness_.CreateKey(itp::v1::PARTNER, {"IDN"},
-                           "Ministry of Industry, Republic of Indonesia");
-    AppHarness::Key south_africa = harness_.CreateKey(
-        itp::v1::PARTNER, {"ZAF"},
-        "Department of Trade, Industry and Competition, South Africa");
-    auto india = app().plans().CreatePlan(
-        india_.caller, ::itp::testing::IndiaSteelCreateRequest());
+    Key indonesia = harness_.CreatePartner("IDN");
+    Key south_africa = harness_.CreatePartner("ZAF");
+    auto india = CreateIndiaSteel();
     ASSERT_TRUE(india.ok()) << india.status();
-    Submit(india_, kIndiaSteel);
-    Create(indonesia, "IDN", "cement-2060",
-           ::itp::testing::IndonesiaCementPlan());
-    Submit(indonesia, "countries/IDN/plans/cement-2060");
-    Create(south_africa, "ZAF", "steel-2050",
-           ::itp::testing::SteelPlan("ZAF", 2.3));
-    Submit(south_africa, "countries/ZAF/plans/steel-2050");
+    MustSubmit(india_, kIndiaSteel);
+    MustCreate(indonesia, "IDN", "cement-2060",
+               ::itp::testing::IndonesiaCementPlan());
+    MustSubmit(indonesia, "countries/IDN/plans/cement-2060");
+    MustCreate(south_africa, "ZAF", "steel-2050",
+               ::itp::testing::SteelPlan("ZAF", 2.3));
+    MustSubmit(south_africa, "countries/ZAF/plans/steel-2050");
   }
 };
 
 TEST_F(JobResultFeedTest, NextReturnsTheResultsFromStartIndexInOrder) {
   SubmitThreePlans();
-  BenchmarkJobRun run = RunToTheEnd("nightly-all");
+  BenchmarkJobRun run =
+      ::itp::testing::RunJobToTheEnd(app(), runner_.caller, "nightly-all");
   ASSERT_EQ(run.state(), BenchmarkJobRun::SUCCEEDED) << run.reason();
   ASSERT_EQ(run.total_plans(), 3);
 
@@ -515,19 +434,19 @@ TEST_F(JobResultFeedTest, NextReturnsTheResultsFromStartIndexInOrder) {
 
 TEST_F(JobResultFeedTest, NegativeStartIndexIsInvalidArgumentNamingTheField) {
   SubmitThreePlans();
-  BenchmarkJobRun run = RunToTheEnd("nightly-all");
+  BenchmarkJobRun run =
+      ::itp::testing::RunJobToTheEnd(app(), runner_.caller, "nightly-all");
   auto feed = Stream(run.name(), -1);
   EXPECT_EQ(feed.status().code(), absl::StatusCode::kInvalidArgument);
-  const google::rpc::BadRequest bad = domain::BadRequestOf(feed.status());
-  ASSERT_EQ(bad.field_violations_size(), 1);
-  EXPECT_EQ(bad.field_violations(0).field(), "start_index");
+  EXPECT_THAT(ViolatedFields(feed.status()), ElementsAre("start_index"));
 }
 
 TEST_F(JobResultFeedTest, FeedIsNotFinishedUntilTheRunHasFinished) {
   SubmitThreePlans();
   // No job workers: the run stays PENDING until it is cancelled.
   app().StopJobs();
-  BenchmarkJobRun run = StartRun("nightly-all");
+  BenchmarkJobRun run =
+      ::itp::testing::StartJobRun(app(), runner_.caller, "nightly-all");
   ASSERT_EQ(run.state(), BenchmarkJobRun::PENDING);
   auto feed = Stream(run.name(), 0);
   ASSERT_TRUE(feed.ok()) << feed.status();
@@ -554,7 +473,8 @@ TEST_F(JobResultFeedTest, FeedFinishesOnlyOnceEveryResultHasBeenRead) {
     harness_.MakePlan("IND", absl::StrFormat("steel-plant-%03d", i),
                       Plan::SUBMITTED);
   }
-  BenchmarkJobRun run = RunToTheEnd("nightly-all");
+  BenchmarkJobRun run =
+      ::itp::testing::RunJobToTheEnd(app(), runner_.caller, "nightly-all");
   ASSERT_EQ(run.state(), BenchmarkJobRun::SUCCEEDED) << run.reason();
   ASSERT_EQ(run.total_plans(), kPlans);
 

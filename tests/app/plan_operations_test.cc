@@ -21,17 +21,15 @@ namespace itp::app {
 namespace {
 
 using ::google::protobuf::util::MessageDifferencer;
-using ::itp::testing::AppHarness;
+using ::itp::testing::ViolatedFields;
 using itp::v1::Plan;
 using ::testing::Contains;
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 using ::testing::Not;
 
-constexpr char kIndiaSteel[] = "countries/IND/plans/steel-2070";
 constexpr char kIndonesiaCement[] = "countries/IDN/plans/cement-2060";
 constexpr char kVietNamCement[] = "countries/VNM/plans/cement-2050";
-constexpr char kBrazilSteel[] = "countries/BRA/plans/steel-2050";
 constexpr char kIndiaRequestId[] = "0b6f2a8e-4c1d-4e3a-9a57-2f1d5c8e7b10";
 
 // Viet Nam cement: 118 Mt at 0.59 t CO2/t in 2022 to 140 Mt at 0.25 in 2050.
@@ -63,28 +61,8 @@ std::vector<std::string> NamesOf(const itp::v1::ListPlansResponse& page) {
   return names;
 }
 
-std::vector<std::string> ViolatedFields(const absl::Status& status) {
-  std::vector<std::string> fields;
-  // A named copy: the loop must not run over a destroyed temporary.
-  const google::rpc::BadRequest bad = domain::BadRequestOf(status);
-  for (const auto& v : bad.field_violations()) {
-    fields.push_back(v.field());
-  }
-  return fields;
-}
-
-class PlanOperationsTest : public ::testing::Test {
+class PlanOperationsTest : public ::itp::testing::AppTest {
  protected:
-  void SetUp() override {
-    absl::Status opened = harness_.Open();
-    ASSERT_TRUE(opened.ok()) << opened;
-    india_ = harness_.CreateKey(itp::v1::PARTNER, {"IND"},
-                                "Ministry of Steel, India - plan upload");
-    brazil_ = harness_.CreateKey(
-        itp::v1::PARTNER, {"BRA"},
-        "Ministry of Development, Industry and Trade, Brazil");
-  }
-
   PlanOperations& plans() { return harness_.app().plans(); }
   uint64_t Sequence() { return harness_.app().events().sequence(); }
 
@@ -95,30 +73,6 @@ class PlanOperationsTest : public ::testing::Test {
     return Sequence() - before;
   }
 
-  absl::StatusOr<Plan> Create(const Caller& caller, const std::string& country,
-                              const std::string& plan_id, const Plan& content,
-                              const std::string& request_id = "") {
-    itp::v1::CreatePlanRequest request;
-    request.set_parent(absl::StrCat("countries/", country));
-    request.set_plan_id(plan_id);
-    *request.mutable_plan() = content;
-    request.set_request_id(request_id);
-    return plans().CreatePlan(caller, request);
-  }
-
-  Plan MustCreateIndiaSteel() {
-    auto created = plans().CreatePlan(
-        india_.caller, ::itp::testing::IndiaSteelCreateRequest());
-    EXPECT_TRUE(created.ok()) << created.status();
-    return created.value_or(Plan());
-  }
-
-  absl::StatusOr<Plan> Get(const Caller& caller, const std::string& name) {
-    itp::v1::GetPlanRequest request;
-    request.set_name(name);
-    return plans().GetPlan(caller, request);
-  }
-
   absl::StatusOr<Plan> Update(const Caller& caller, const Plan& plan,
                               const std::vector<std::string>& paths) {
     itp::v1::UpdatePlanRequest request;
@@ -126,28 +80,6 @@ class PlanOperationsTest : public ::testing::Test {
     for (const std::string& p : paths)
       request.mutable_update_mask()->add_paths(p);
     return plans().UpdatePlan(caller, request);
-  }
-
-  absl::StatusOr<Plan> Submit(const Caller& caller, const std::string& name,
-                              const std::string& etag = "",
-                              const std::string& request_id = "") {
-    itp::v1::SubmitPlanRequest request;
-    request.set_name(name);
-    request.set_etag(etag);
-    request.set_request_id(request_id);
-    return plans().SubmitPlan(caller, request);
-  }
-
-  absl::StatusOr<Plan> Withdraw(const Caller& caller, const std::string& name,
-                                const std::string& etag,
-                                const std::string& reason,
-                                const std::string& request_id = "") {
-    itp::v1::WithdrawPlanRequest request;
-    request.set_name(name);
-    request.set_etag(etag);
-    request.set_reason(reason);
-    request.set_request_id(request_id);
-    return plans().WithdrawPlan(caller, request);
   }
 
   absl::Status Delete(const Caller& caller, const std::string& name,
@@ -169,10 +101,6 @@ class PlanOperationsTest : public ::testing::Test {
     request.set_page_token(page_token);
     return plans().ListPlans(caller, request);
   }
-
-  AppHarness harness_;
-  AppHarness::Key india_;
-  AppHarness::Key brazil_;
 };
 
 // ---------------------------------------------------------------------------
@@ -193,8 +121,7 @@ TEST_F(PlanOperationsTest, CreateRetriedWithTheSameRequestIdReturnsFirstPlan) {
   EXPECT_DOUBLE_EQ(created.sectors(0).points(0).production_mt(), 100.3);
 
   // The partner system's retry (say after a timeout) gets the same plan.
-  auto retried = plans().CreatePlan(india_.caller,
-                                    ::itp::testing::IndiaSteelCreateRequest());
+  auto retried = CreateIndiaSteel();
   ASSERT_TRUE(retried.ok()) << retried.status();
   EXPECT_TRUE(MessageDifferencer::Equals(*retried, created))
       << retried->DebugString();
@@ -236,12 +163,9 @@ TEST_F(PlanOperationsTest, CreateReportsEveryInvalidFieldAtOnce) {
 // ---------------------------------------------------------------------------
 
 TEST_F(PlanOperationsTest, ListPagesThroughTheMatchesOfAFilter) {
-  AppHarness::Key indonesia = harness_.CreateKey(
-      itp::v1::PARTNER, {"IDN"}, "Ministry of Industry, Republic of Indonesia");
-  AppHarness::Key viet_nam = harness_.CreateKey(
-      itp::v1::PARTNER, {"VNM"}, "Ministry of Construction, Viet Nam");
-  AppHarness::Key reviewer = harness_.CreateKey(
-      itp::v1::REVIEWER, {}, "LeadIT secretariat, Stockholm");
+  Key indonesia = harness_.CreatePartner("IDN");
+  Key viet_nam = harness_.CreatePartner("VNM");
+  Key reviewer = harness_.CreateReviewer();
   MustCreateIndiaSteel();
   ASSERT_TRUE(Submit(india_.caller, kIndiaSteel).ok());
   ASSERT_TRUE(Create(indonesia.caller, "IDN", "cement-2060",

@@ -8,6 +8,12 @@
 //   AppHarness::Key india =
 //       harness.CreateKey(itp::v1::PARTNER, {"IND"}, "Ministry of Steel");
 //   auto plan = harness.app().plans().GetPlan(india.caller, request);
+//
+// AppTest is the fixture of the application-layer tests: the harness open,
+// the India and Brazil partner keys, and the plan calls they share.
+//
+//   class FeedsTest : public itp::testing::AppTest {};
+//   TEST_F(FeedsTest, ...) { Plan draft = MustCreateIndiaSteel(); ... }
 #ifndef ITP_TESTS_TESTING_APP_HARNESS_H_
 #define ITP_TESTS_TESTING_APP_HARNESS_H_
 
@@ -18,6 +24,8 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "gtest/gtest.h"
 #include "itp/v1/plan.pb.h"
 #include "server/app/application.h"
 #include "server/app/caller.h"
@@ -65,6 +73,14 @@ class AppHarness {
   // and returns empty fields when it is refused.
   Key CreateKey(itp::v1::Role role, const std::vector<std::string>& countries,
                 const std::string& display_name);
+  // A PARTNER key for `country` (IND, BRA, IDN, VNM or ZAF), named after its
+  // ministry (India: "Ministry of Steel, India - plan upload"); a test failure
+  // and empty fields for another country.
+  Key CreatePartner(const std::string& country);
+  // A REVIEWER key named "LeadIT secretariat, Stockholm".
+  Key CreateReviewer();
+  // A BENCHMARK_RUNNER key named "LeadIT nightly benchmark runner".
+  Key CreateRunner();
 
   // Plan `countries/{country}/plans/{plan_id}` (India steel content) driven
   // into `state` through the domain state machine, as stored.
@@ -77,6 +93,67 @@ class AppHarness {
   std::unique_ptr<app::Application> app_;
   storage::SqliteStores stores_;
   Key admin_;
+};
+
+// The fields named by the BadRequest details of `status`, in order.
+std::vector<std::string> ViolatedFields(const absl::Status& status);
+
+// Sets the 2030 intensity (sectors[0].points[1]) of the stored India steel
+// plan to 1.9 t CO2/t through UpdatePlan as `india`: the updated plan, or the
+// error of reading or updating it. The plan must be editable.
+absl::StatusOr<itp::v1::Plan> EditIndia2030Intensity(AppHarness& harness,
+                                                     const app::Caller& india);
+
+// The fixture of the application-layer tests: SetUp opens harness_ and makes
+// india_ and brazil_ (CreatePartner), with a fatal failure if that fails.
+class AppTest : public ::testing::Test {
+ public:
+  using Key = AppHarness::Key;
+
+  // The plan that IndiaSteelCreateRequest() creates.
+  static constexpr char kIndiaSteel[] = "countries/IND/plans/steel-2070";
+  // The Brazil steel plan of the tests (plan_id steel-2050).
+  static constexpr char kBrazilSteel[] = "countries/BRA/plans/steel-2050";
+
+ protected:
+  void SetUp() override;
+
+  app::Application& app() { return harness_.app(); }
+
+  // CreatePlan of countries/{country}/plans/{plan_id}, as returned.
+  absl::StatusOr<itp::v1::Plan> Create(const app::Caller& caller,
+                                       const std::string& country,
+                                       const std::string& plan_id,
+                                       const itp::v1::Plan& content,
+                                       const std::string& request_id = "");
+  // Create as `who`; the plan, or an empty one after a test failure.
+  itp::v1::Plan MustCreate(const Key& who, const std::string& country,
+                           const std::string& plan_id,
+                           const itp::v1::Plan& content);
+  // CreatePlan of IndiaSteelCreateRequest() as india_, as returned.
+  absl::StatusOr<itp::v1::Plan> CreateIndiaSteel();
+  // CreateIndiaSteel; the plan, or an empty one after a test failure.
+  itp::v1::Plan MustCreateIndiaSteel();
+  // GetPlan of `name`, as returned.
+  absl::StatusOr<itp::v1::Plan> Get(const app::Caller& caller,
+                                    const std::string& name);
+  // SubmitPlan of `name`, as returned.
+  absl::StatusOr<itp::v1::Plan> Submit(const app::Caller& caller,
+                                       const std::string& name,
+                                       const std::string& etag = "",
+                                       const std::string& request_id = "");
+  // Submit as `who`; the plan, or an empty one after a test failure.
+  itp::v1::Plan MustSubmit(const Key& who, const std::string& name);
+  // WithdrawPlan of `name` giving `reason`, as returned.
+  absl::StatusOr<itp::v1::Plan> Withdraw(const app::Caller& caller,
+                                         const std::string& name,
+                                         const std::string& etag,
+                                         const std::string& reason,
+                                         const std::string& request_id = "");
+
+  AppHarness harness_;
+  Key india_;
+  Key brazil_;
 };
 
 }  // namespace itp::testing
