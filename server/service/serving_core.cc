@@ -109,7 +109,7 @@ void ServingCore::LogCall(const CallInfo& info, const absl::Status& status,
           std::string(domain::CanonicalCodeName(status.raw_code())),
           absl::ToDoubleMilliseconds(absl::Now() - info.start), info.peer,
           info.known && info.known->ok() ? (*info.known)->key_id : "-",
-          ran ? "" : " refused"));
+          ran ? "" : absl::StrCat(" refused ", domain::ErrorReasonOf(status))));
 }
 
 grpc::ServerUnaryReactor* ServingCore::StartUnary(

@@ -149,7 +149,7 @@ class ServingCore {
   // Why a call was not admitted, for the client.
   absl::Status Refusal(WorkerPool::Admission why, const CallInfo& info) const;
   // The one log line of a call; `ran` is false for a call refused without
-  // running (the line then ends with " refused").
+  // running (the line then ends with " refused" and the ErrorInfo reason).
   void LogCall(const CallInfo& info, const absl::Status& status,
                bool ran) const;
 

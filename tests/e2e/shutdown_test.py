@@ -246,7 +246,7 @@ class ShutdownTest(unittest.TestCase):
         ran = re.findall(r"rpc /itp\.v1\.PlanService/GetPlan code=(\w+) "
                          r"latency_ms=\S+ peer=\S+ key=\S+$", log, re.M)
         refused = re.findall(r"rpc /itp\.v1\.PlanService/GetPlan code=(\w+) "
-                             r".* refused$", log, re.M)
+                             r".* refused\b.*$", log, re.M)
         self.assertEqual(set(ran), {"OK"})
         self.assertLessEqual(set(refused), {"UNAVAILABLE"})
         client_codes = {}

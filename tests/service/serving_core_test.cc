@@ -399,13 +399,22 @@ TEST_F(ServingCoreTest, StreamsWithoutAKeyAreRefusedAndNotCounted) {
 TEST_F(ServingCoreTest, FullQueuePushesOutTheNewestCallOfTheBiggestBacklog) {
   // One worker held on a gate; four places in the queue; shares of two.
   std::atomic<bool> hold{false};
+  absl::Notification held;
   absl::Notification release;
+  // The server's hook refers to the two above: it stops before they go.
+  struct StopServerFirst {
+    ServerHarness& harness;
+    ~StopServerFirst() { harness.Stop(); }
+  } stop_server_first{harness_};
   Start([&](ServerConfig& config) {
     config.limits.workers = 1;
     config.limits.max_queued_calls = 4;
     config.limits.max_calls_per_key = 2;
     config.limits.before_operation = [&] {
-      if (hold.exchange(false)) release.WaitForNotification();
+      if (hold.exchange(false)) {
+        held.Notify();
+        release.WaitForNotification();
+      }
     };
   });
   ServerHarness::Key indonesia = harness_.CreateKey(
@@ -419,12 +428,18 @@ TEST_F(ServingCoreTest, FullQueuePushesOutTheNewestCallOfTheBiggestBacklog) {
   } release_at_exit{release};
   hold = true;
 
-  // India: one call on the worker, four waiting; the queue is full.
-  AsyncGets india(harness_.plans(), india_.secret, plan_, 5);
+  // India: one call on the worker, then four waiting; the queue is full.
+  AsyncGets india_first(harness_.plans(), india_.secret, plan_, 1);
+  // (Waiting for the hook, not for running_calls == 1: the worker may still
+  // be finishing the set-up's last call.)
+  ASSERT_TRUE(held.WaitForNotificationWithTimeout(absl::Seconds(30)));
+  AsyncGets india(harness_.plans(), india_.secret, plan_, 4);
   ASSERT_TRUE(Eventually([&] {
     auto load = harness_.load();
     return load.running_calls == 1 && load.queued_calls == 4;
-  }));
+  })) << "running "
+      << harness_.load().running_calls << ", queued "
+      << harness_.load().queued_calls;
   // The reviewer has nothing in progress: admitted in place of India's
   // newest waiting call.
   AsyncGets reviewer(harness_.plans(), reviewer_.secret, plan_, 1);
@@ -453,11 +468,14 @@ TEST_F(ServingCoreTest, FullQueuePushesOutTheNewestCallOfTheBiggestBacklog) {
   india.Await(2);
 
   release.Notify();
+  india_first.AwaitAll();
   india.AwaitAll();
   reviewer.AwaitAll();
   idn.AwaitAll();
+  EXPECT_EQ(india_first.codes(),
+            (std::map<grpc::StatusCode, int>{{grpc::StatusCode::OK, 1}}));
   EXPECT_EQ(india.codes(), (std::map<grpc::StatusCode, int>{
-                               {grpc::StatusCode::OK, 3},
+                               {grpc::StatusCode::OK, 2},
                                {grpc::StatusCode::RESOURCE_EXHAUSTED, 2}}));
   EXPECT_EQ(reviewer.codes(),
             (std::map<grpc::StatusCode, int>{{grpc::StatusCode::OK, 1}}));
