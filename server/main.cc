@@ -37,6 +37,10 @@ ABSL_FLAG(int, db_pool_size, 8,
 ABSL_FLAG(int, job_workers, 1,
           "Threads running benchmark jobs in the background, apart from the "
           "threads serving calls.");
+ABSL_FLAG(int, keyless_audit_clients, 1000,
+          "Clients (addresses) whose calls without a valid key the audit "
+          "trail tells apart each minute, one row per client and minute; "
+          "the calls of further clients share one row.");
 ABSL_FLAG(int, max_message_bytes, 4 * 1024 * 1024,
           "Largest request accepted, in bytes.");
 ABSL_FLAG(bool, demo, false,
@@ -78,6 +82,7 @@ int main(int argc, char** argv) {
       absl::Seconds(absl::GetFlag(FLAGS_shutdown_grace_seconds));
   config.db_pool_size = absl::GetFlag(FLAGS_db_pool_size);
   config.job_workers = absl::GetFlag(FLAGS_job_workers);
+  config.keyless_audit_clients = absl::GetFlag(FLAGS_keyless_audit_clients);
   config.max_message_bytes = absl::GetFlag(FLAGS_max_message_bytes);
   config.demo = absl::GetFlag(FLAGS_demo);
   config.admin_key_file = absl::GetFlag(FLAGS_admin_key_file);

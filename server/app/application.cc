@@ -106,20 +106,23 @@ absl::StatusOr<std::unique_ptr<Application>> Application::Open(
                                       " plans added (existing plans kept)"));
   }
   std::unique_ptr<Application> app(
-      new Application(*std::move(stores), now, options.job_workers));
+      new Application(*std::move(stores), now, options));
   s = app->runner_.Start();
   if (!s.ok()) return s;
+  app->keyless_.Start();
   return app;
 }
 
 Application::Application(storage::SqliteStores stores,
-                         std::function<int64_t()> now, int job_workers)
+                         std::function<int64_t()> now,
+                         const ApplicationOptions& options)
     : stores_(std::move(stores)),
       now_(std::move(now)),
       authenticator_(*stores_.keys, now_),
+      keyless_(*stores_.audit, now_, {options.keyless_audit_clients}),
       step_(*stores_.plans, *stores_.benchmarks),
       runner_(*stores_.plans, *stores_.benchmarks, *stores_.jobs,
-              {job_workers, [this] { events_.Notify(); }, now_}),
+              {options.job_workers, [this] { events_.Notify(); }, now_}),
       context_{*stores_.plans,
                *stores_.reviews,
                *stores_.benchmarks,
@@ -130,7 +133,7 @@ Application::Application(storage::SqliteStores stores,
                events_,
                runner_,
                step_,
-               {*stores_.audit, events_},
+               {*stores_.audit, keyless_, events_},
                now_},
       plans_(context_),
       reviews_(context_),
@@ -138,6 +141,9 @@ Application::Application(storage::SqliteStores stores,
       jobs_(context_),
       admin_(context_) {}
 
-Application::~Application() { runner_.Stop(); }
+Application::~Application() {
+  runner_.Stop();
+  keyless_.Stop();
+}
 
 }  // namespace itp::app

@@ -25,6 +25,7 @@
 #include "server/app/event_bus.h"
 #include "server/app/job_operations.h"
 #include "server/app/job_runner.h"
+#include "server/app/keyless_audit.h"
 #include "server/app/plan_operations.h"
 #include "server/app/review_operations.h"
 #include "server/auth/authenticator.h"
@@ -44,6 +45,9 @@ struct ApplicationOptions {
   // Where the first start of an empty database writes the initial ADMIN key
   // (mode 0600). Empty: itp-admin.key beside the database file.
   std::string admin_key_file;
+  // Clients without a valid key told apart in the audit trail per minute
+  // (one row each); the calls of any further ones share one row.
+  int keyless_audit_clients = 1000;
   // The clock (Unix microseconds); absl::Now when empty.
   std::function<int64_t()> now_unix_micros;
 };
@@ -59,7 +63,8 @@ class Application {
   static absl::StatusOr<std::unique_ptr<Application>> Open(
       const ApplicationOptions& options);
 
-  // Stops the job runner (after the plan each worker is on).
+  // Stops the job runner (after the plan each worker is on) and writes the
+  // audit rows of calls without a key still counted.
   ~Application();
 
   PlanOperations& plans() { return plans_; }
@@ -70,6 +75,8 @@ class Application {
 
   // Who a call comes from, given its authorization metadata.
   const auth::Authenticator& authenticator() const { return authenticator_; }
+  // Where calls without a valid key are counted for the audit trail.
+  KeylessAudit& keyless_audit() { return keyless_; }
   // Notified after every change and job step; streams wait on it.
   EventBus& events() { return events_; }
 
@@ -79,11 +86,12 @@ class Application {
 
  private:
   Application(storage::SqliteStores stores, std::function<int64_t()> now,
-              int job_workers);
+              const ApplicationOptions& options);
 
   storage::SqliteStores stores_;
   std::function<int64_t()> now_;
   auth::Authenticator authenticator_;
+  KeylessAudit keyless_;
   EventBus events_;
   BenchmarkStep step_;
   JobRunner runner_;

@@ -114,7 +114,12 @@ absl::StatusOr<BenchmarkReport> BenchmarkOperations::BenchmarkPlan(
   step.options = OptionsOf(request);
   step.requested_by = call.principal().ApiKeyName();
   benchmark::ValidateOptions(step.options, "", &violations);
-  for (int i = 0; i < request.pathways_size(); ++i) {
+  if (request.pathways_size() > kMaxNamedPathways) {
+    violations.Add("pathways", absl::StrCat("names ", request.pathways_size(),
+                                            " pathways; at most ",
+                                            kMaxNamedPathways, "."));
+  }
+  for (int i = 0; i < request.pathways_size() && i < kMaxNamedPathways; ++i) {
     violations.AddFrom(CheckPathwayName(request.pathways(i),
                                         absl::StrCat("pathways[", i, "]")));
   }

@@ -37,6 +37,9 @@ benchmark::BenchmarkOptions OptionsOf(const Message& m) {
   return options;
 }
 
+// Most pathways a benchmark request or job may name.
+inline constexpr int kMaxNamedPathways = 50;
+
 // Thread-safe; the stores must outlive it.
 class BenchmarkStep {
  public:

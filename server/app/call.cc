@@ -27,13 +27,16 @@ storage::WriteContext Call::Write() const {
   ctx.request_id = request_id_;
   if (!principal_.key_id.empty()) ctx.api_key = principal_.ApiKeyName();
   ctx.role = principal_.role;
+  ctx.peer = caller_.peer;
   return ctx;
 }
 
 absl::Status Call::Finish(const absl::Status& outcome) {
   const bool denied =
       absl::IsUnauthenticated(outcome) || absl::IsPermissionDenied(outcome);
-  if (denied || (kind_ == kMutation && !outcome.ok())) {
+  if (absl::IsUnauthenticated(outcome)) {
+    deps_.keyless.Count(Write(), outcome);
+  } else if (denied || (kind_ == kMutation && !outcome.ok())) {
     absl::Status recorded = deps_.audit.Record(Write(), resource_, outcome);
     if (!recorded.ok()) {
       Log(LogLevel::kError,

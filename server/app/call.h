@@ -22,6 +22,7 @@
 #include "absl/strings/string_view.h"
 #include "server/app/caller.h"
 #include "server/app/event_bus.h"
+#include "server/app/keyless_audit.h"
 #include "server/auth/policy.h"
 #include "server/storage/key_store.h"
 #include "server/storage/plan_store.h"
@@ -32,6 +33,8 @@ namespace itp::app {
 // What every operation needs for access control and audit. Not owned.
 struct CallDeps {
   storage::AuditLog& audit;
+  // Where calls without a valid key are counted instead.
+  KeylessAudit& keyless;
   // Notified after every successful mutation.
   EventBus& events;
 };
@@ -69,7 +72,8 @@ class Call {
   storage::WriteContext Write() const;
 
   // Returns `outcome`, after recording it in the audit trail when the call
-  // was denied or was a mutation that failed, and notifying the event bus
+  // was denied or was a mutation that failed (counted in the KeylessAudit
+  // when it had no valid key), and notifying the event bus
   // after a successful mutation.
   absl::Status Finish(const absl::Status& outcome);
 

@@ -8,6 +8,8 @@
 #ifndef ITP_SERVER_APP_CALLER_H_
 #define ITP_SERVER_APP_CALLER_H_
 
+#include <string>
+
 #include "absl/status/statusor.h"
 #include "server/auth/policy.h"
 
@@ -17,6 +19,9 @@ struct Caller {
   // The authenticated principal, or why authentication failed
   // (UNAUTHENTICATED with a sentence, or the key store's error).
   absl::StatusOr<auth::Principal> principal;
+  // The client's address without its port ("ipv4:203.0.113.7"); empty for
+  // the server's own work.
+  std::string peer;
 };
 
 }  // namespace itp::app

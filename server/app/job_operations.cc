@@ -80,7 +80,13 @@ absl::StatusOr<BenchmarkJob> JobOperations::CreateBenchmarkJob(
       violations.Add("benchmark_job.filter", v.description());
     }
   }
-  for (int i = 0; i < job.pathways_size(); ++i) {
+  if (job.pathways_size() > kMaxNamedPathways) {
+    violations.Add("benchmark_job.pathways",
+                   absl::StrCat("names ", job.pathways_size(),
+                                " pathways; at most ", kMaxNamedPathways,
+                                "."));
+  }
+  for (int i = 0; i < job.pathways_size() && i < kMaxNamedPathways; ++i) {
     if (!absl::StartsWith(job.pathways(i), "pathways/")) {
       violations.Add(absl::StrCat("benchmark_job.pathways[", i, "]"),
                      "must be a pathway name such as "

@@ -37,10 +37,13 @@ void ValidateNewApiKey(const itp::v1::ApiKey& key, int64_t now_unix_micros,
     } else if (key.countries_size() > kMaxKeyCountries) {
       violations->Add(p + ".countries",
                       absl::StrCat("at most ", kMaxKeyCountries,
-                                   " countries are allowed."));
+                                   " countries are allowed (got ",
+                                   key.countries_size(), ")."));
     }
     std::set<std::string> seen;
-    for (int i = 0; i < key.countries_size(); ++i) {
+    for (int i = 0; key.countries_size() <= kMaxKeyCountries &&
+                    i < key.countries_size();
+         ++i) {
       const std::string& c = key.countries(i);
       std::string field = absl::StrCat(p, ".countries[", i, "]");
       if (!domain::IsIsoAlpha3Country(c)) {

@@ -533,12 +533,13 @@ void ValidateOptions(const BenchmarkOptions& options, absl::string_view prefix,
                      domain::FieldViolations* violations) {
   const std::string years_field = FieldPath(prefix, "checkpoint_years");
   const int count = static_cast<int>(options.checkpoint_years.size());
-  if (count > kMaxCheckpoints) {
+  const bool count_ok = count <= kMaxCheckpoints;
+  if (!count_ok) {
     violations->Add(years_field,
                     absl::StrCat("has ", count, " years; at most ",
                                  kMaxCheckpoints, " are allowed."));
   }
-  for (int i = 0; i < count; ++i) {
+  for (int i = 0; count_ok && i < count; ++i) {
     int year = options.checkpoint_years[i];
     std::string field = absl::StrCat(years_field, "[", i, "]");
     if (year < domain::kMinYear || year > domain::kMaxYear) {
@@ -604,12 +605,18 @@ void ValidatePathway(const Pathway& pathway, absl::string_view prefix,
   }
 
   const std::string points_field = FieldPath(prefix, "points");
+  const bool points_ok = pathway.points_size() <= domain::kMaxPoints;
   if (pathway.points_size() < 2) {
     violations->Add(points_field,
                     absl::StrCat("needs at least two points (got ",
                                  pathway.points_size(), ")."));
+  } else if (!points_ok) {
+    violations->Add(points_field,
+                    absl::StrCat("has ", pathway.points_size(),
+                                 " points; at most ", domain::kMaxPoints,
+                                 " (one a year, 1990-2100) are allowed."));
   }
-  for (int i = 0; i < pathway.points_size(); ++i) {
+  for (int i = 0; points_ok && i < pathway.points_size(); ++i) {
     const PathwayPoint& pt = pathway.points(i);
     const std::string point = absl::StrCat(points_field, "[", i, "]");
     const std::string year_field = absl::StrCat(point, ".year");

@@ -5,8 +5,24 @@
 
 namespace itp::domain {
 
+std::string Truncate(absl::string_view text, size_t max_bytes) {
+  if (text.size() <= max_bytes) return std::string(text);
+  constexpr absl::string_view kMark = "...";
+  size_t keep = max_bytes > kMark.size() ? max_bytes - kMark.size() : 0;
+  // Back up to the start of a UTF-8 character.
+  while (keep > 0 && (static_cast<unsigned char>(text[keep]) & 0xC0) == 0x80) {
+    --keep;
+  }
+  return absl::StrCat(text.substr(0, keep), kMark);
+}
+
 void FieldViolations::Add(std::string field, std::string description) {
-  violations_.emplace_back(std::move(field), std::move(description));
+  if (violations_.size() >= kMaxRecordedViolations) {
+    ++omitted_;
+    return;
+  }
+  violations_.emplace_back(Truncate(field, kMaxFieldPathBytes),
+                           Truncate(description, kMaxDescriptionBytes));
 }
 
 bool FieldViolations::AddFrom(const absl::Status& status) {
@@ -19,21 +35,36 @@ bool FieldViolations::AddFrom(const absl::Status& status) {
 
 absl::Status FieldViolations::ToStatus() const {
   if (violations_.empty()) return absl::OkStatus();
+  const size_t total = size();
   google::rpc::BadRequest bad_request;
   std::string message =
-      violations_.size() == 1
-          ? "The request has an invalid field: "
-          : absl::StrCat("The request has ", violations_.size(),
-                         " invalid fields: ");
-  for (size_t i = 0; i < violations_.size(); ++i) {
+      total == 1 ? "The request has an invalid field: "
+                 : absl::StrCat("The request has ", total, " invalid fields: ");
+  size_t listed = 0;
+  size_t detail_bytes = 0;
+  for (const auto& [field, description] : violations_) {
+    // Room is kept for the closing "and N more" entry.
+    const size_t entry = field.size() + description.size() + 8;
+    if (detail_bytes + entry > kMaxBadRequestBytes - 100) break;
     auto* v = bad_request.add_field_violations();
-    v->set_field(violations_[i].first);
-    v->set_description(violations_[i].second);
-    if (i > 0) absl::StrAppend(&message, " ");
-    absl::StrAppend(&message, violations_[i].first, ": ",
-                    violations_[i].second);
+    v->set_field(field);
+    v->set_description(description);
+    detail_bytes += entry;
+    ++listed;
+    if (message.size() < kMaxStatusMessageBytes) {
+      absl::StrAppend(&message, listed > 1 ? " " : "", field, ": ",
+                      description);
+    }
   }
-  absl::Status status(absl::StatusCode::kInvalidArgument, message);
+  if (listed < total) {
+    auto* more = bad_request.add_field_violations();
+    more->set_description(
+        absl::StrCat("and ", total - listed, " more invalid field",
+                     total - listed == 1 ? "" : "s", " not listed."));
+    absl::StrAppend(&message, " (", total - listed, " more not listed)");
+  }
+  absl::Status status(absl::StatusCode::kInvalidArgument,
+                      Truncate(message, kMaxStatusMessageBytes));
   status.SetPayload(kBadRequestTypeUrl,
                     absl::Cord(bad_request.SerializeAsString()));
   return status;
@@ -48,12 +79,13 @@ absl::Status InvalidField(std::string field, std::string description) {
 absl::Status ErrorWithInfo(absl::StatusCode code, absl::string_view message,
                            absl::string_view reason,
                            absl::string_view resource) {
-  absl::Status status(code, message);
+  absl::Status status(code, Truncate(message, kMaxStatusMessageBytes));
   google::rpc::ErrorInfo info;
   info.set_reason(std::string(reason));
   info.set_domain(kErrorDomain);
   if (!resource.empty()) {
-    (*info.mutable_metadata())["resource"] = std::string(resource);
+    (*info.mutable_metadata())["resource"] =
+        Truncate(resource, kMaxFieldPathBytes);
   }
   status.SetPayload(kErrorInfoTypeUrl, absl::Cord(info.SerializeAsString()));
   return status;

@@ -29,8 +29,28 @@ inline constexpr char kRetryInfoTypeUrl[] =
 // The ErrorInfo domain of this service.
 inline constexpr char kErrorDomain[] = "itp.leadit.org";
 
+// Bounds on what an error carries, so that no request can make the server
+// build (or a client receive) a huge error: gRPC clients refuse trailers
+// over 8 KiB by default, and the message travels percent-encoded.
+// Violations a FieldViolations records; further ones are only counted.
+inline constexpr size_t kMaxRecordedViolations = 100;
+// Serialized google.rpc.BadRequest sent with a status; the violations that
+// do not fit become one "and N more" entry.
+inline constexpr size_t kMaxBadRequestBytes = 3000;
+// A status message, in bytes.
+inline constexpr size_t kMaxStatusMessageBytes = 1024;
+// One violation's field path and description, in bytes.
+inline constexpr size_t kMaxFieldPathBytes = 160;
+inline constexpr size_t kMaxDescriptionBytes = 300;
+
+// `text` cut to at most `max_bytes` bytes at a UTF-8 character boundary,
+// ending in "..." when it was cut.
+std::string Truncate(absl::string_view text, size_t max_bytes);
+
 // Collects every violated field of a request, so that a client learns all of
-// its mistakes in one round trip. Not thread-safe.
+// its mistakes in one round trip: the first kMaxRecordedViolations, each cut
+// to kMaxFieldPathBytes and kMaxDescriptionBytes; beyond, only counted. Not
+// thread-safe.
 class FieldViolations {
  public:
   // Records that `field` (a path such as "plan.sectors[0].points[2].year") is
@@ -42,17 +62,23 @@ class FieldViolations {
   bool AddFrom(const absl::Status& status);
 
   bool empty() const { return violations_.empty(); }
-  size_t size() const { return violations_.size(); }
+  // Violations found, recorded or not.
+  size_t size() const { return violations_.size() + omitted_; }
+  // Violations found beyond kMaxRecordedViolations.
+  size_t omitted() const { return omitted_; }
   const std::vector<std::pair<std::string, std::string>>& violations() const {
     return violations_;
   }
 
-  // INVALID_ARGUMENT whose message lists the violations and whose payload is a
-  // google.rpc.BadRequest; OK when there are none.
+  // INVALID_ARGUMENT whose message lists the violations (within
+  // kMaxStatusMessageBytes) and whose payload is a google.rpc.BadRequest
+  // with as many of them as fit in kMaxBadRequestBytes, then one entry for
+  // field "" saying how many more there are; OK when there are none.
   absl::Status ToStatus() const;
 
  private:
   std::vector<std::pair<std::string, std::string>> violations_;
+  size_t omitted_ = 0;
 };
 
 // INVALID_ARGUMENT for a single field, with a BadRequest payload.
@@ -60,7 +86,8 @@ absl::Status InvalidField(std::string field, std::string description);
 
 // A status of `code` with `message` and an ErrorInfo payload whose reason is
 // `reason` (UPPER_SNAKE_CASE) and whose metadata holds `resource` under the key
-// "resource" when it is not empty.
+// "resource" when it is not empty. Message and resource are cut to
+// kMaxStatusMessageBytes and kMaxFieldPathBytes.
 absl::Status ErrorWithInfo(absl::StatusCode code, absl::string_view message,
                            absl::string_view reason,
                            absl::string_view resource = {});

@@ -10,6 +10,9 @@
 namespace itp::domain {
 namespace {
 
+// A plan has nine updatable fields; repeating them is allowed, within reason.
+constexpr int kMaxUpdatePaths = 50;
+
 using itp::v1::Plan;
 
 constexpr absl::string_view kContentFields[] = {
@@ -150,6 +153,12 @@ bool IsUpdatableField(absl::string_view path) {
 absl::Status ApplyUpdate(Plan& current, const Plan& patch,
                          const google::protobuf::FieldMask& mask) {
   FieldViolations violations;
+  if (mask.paths_size() > kMaxUpdatePaths) {
+    return InvalidField("update_mask.paths",
+                        absl::StrCat("has ", mask.paths_size(),
+                                     " paths; at most ", kMaxUpdatePaths,
+                                     " are allowed."));
+  }
   for (int i = 0; i < mask.paths_size(); ++i) {
     const std::string& path = mask.paths(i);
     if (path == "*" || IsUpdatableField(path)) continue;

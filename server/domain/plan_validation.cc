@@ -131,11 +131,13 @@ class Validator {
     }
   }
 
-  void MaxItems(const Path& p, int size, int max) {
-    if (size > max) {
-      Add(p, absl::StrCat("has ", size, " entries; at most ", max,
-                          " are allowed."));
-    }
+  // False (with a violation) when a list is too long; its entries are then
+  // not checked one by one, so a huge list costs no work per entry.
+  bool MaxItems(const Path& p, int size, int max) {
+    if (size <= max) return true;
+    Add(p, absl::StrCat("has ", size, " entries; at most ", max,
+                        " are allowed."));
+    return false;
   }
 
   void Share(const Path& p, const TechnologyShare& s) {
@@ -176,8 +178,10 @@ class Validator {
                 pt.intensity_tco2_per_t(), expected));
       }
     }
-    MaxItems(p.Field("technology_shares"), pt.technology_shares_size(),
-             kMaxTechnologyShares);
+    if (!MaxItems(p.Field("technology_shares"), pt.technology_shares_size(),
+                  kMaxTechnologyShares)) {
+      return;
+    }
     for (int i = 0; i < pt.technology_shares_size(); ++i) {
       Share(p.Index("technology_shares", i), pt.technology_shares(i));
     }
@@ -193,7 +197,7 @@ class Validator {
     if (s.points_size() == 0) {
       Add(p.Field("points"), "needs at least one yearly point.");
     }
-    MaxItems(p.Field("points"), s.points_size(), kMaxPoints);
+    if (!MaxItems(p.Field("points"), s.points_size(), kMaxPoints)) return;
     bool has_base = false;
     for (int i = 0; i < s.points_size(); ++i) {
       const PathwayPoint& pt = s.points(i);
@@ -347,7 +351,9 @@ void ValidatePlanContent(const Plan& plan, absl::string_view prefix,
          kMaxShortTextChars, false);
 
   std::set<int> sectors_seen;
-  for (int i = 0; i < plan.sectors_size(); ++i) {
+  const bool sectors_ok =
+      v.MaxItems(root.Field("sectors"), plan.sectors_size(), kMaxSectors);
+  for (int i = 0; sectors_ok && i < plan.sectors_size(); ++i) {
     Path p = root.Index("sectors", i);
     v.Sector(p, plan.sectors(i));
     int sector = plan.sectors(i).sector();
@@ -358,16 +364,19 @@ void ValidatePlanContent(const Plan& plan, absl::string_view prefix,
                          "sector."));
     }
   }
-  v.MaxItems(root.Field("targets"), plan.targets_size(), kMaxTargets);
-  for (int i = 0; i < plan.targets_size(); ++i) {
+  const bool targets_ok =
+      v.MaxItems(root.Field("targets"), plan.targets_size(), kMaxTargets);
+  for (int i = 0; targets_ok && i < plan.targets_size(); ++i) {
     v.TargetEntry(root.Index("targets", i), plan.targets(i));
   }
-  v.MaxItems(root.Field("projects"), plan.projects_size(), kMaxProjects);
-  for (int i = 0; i < plan.projects_size(); ++i) {
+  const bool projects_ok =
+      v.MaxItems(root.Field("projects"), plan.projects_size(), kMaxProjects);
+  for (int i = 0; projects_ok && i < plan.projects_size(); ++i) {
     v.ProjectEntry(root.Index("projects", i), plan.projects(i));
   }
-  v.MaxItems(root.Field("policies"), plan.policies_size(), kMaxPolicies);
-  for (int i = 0; i < plan.policies_size(); ++i) {
+  const bool policies_ok =
+      v.MaxItems(root.Field("policies"), plan.policies_size(), kMaxPolicies);
+  for (int i = 0; policies_ok && i < plan.policies_size(); ++i) {
     v.PolicyEntry(root.Index("policies", i), plan.policies(i));
   }
   if (plan.has_finance()) v.Finance(root.Field("finance"), plan.finance());

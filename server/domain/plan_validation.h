@@ -1,6 +1,8 @@
 // Validation of plan content and request fields. Every check runs and every
 // violation is reported with its field path, so a partner system learns all of
-// its mistakes at once. Pure functions; thread-safe.
+// its mistakes at once. A list over its limit is reported as such and its
+// entries are not checked one by one, so the work is bounded whatever the
+// request holds. Pure functions; thread-safe.
 //
 //   FieldViolations v;
 //   ValidatePlanContent(request.plan(), "plan", &v);
@@ -29,6 +31,8 @@ inline constexpr size_t kMaxShortTextChars = 300;
 inline constexpr size_t kMaxLongTextChars = 5000;
 inline constexpr size_t kMaxUriChars = 2000;
 inline constexpr int kMaxPoints = kMaxYear - kMinYear + 1;
+// One pathway per sector: at most one per itp.v1.Sector value.
+inline constexpr int kMaxSectors = 20;
 inline constexpr int kMaxTechnologyShares = 20;
 inline constexpr int kMaxTargets = 100;
 inline constexpr int kMaxProjects = 1000;

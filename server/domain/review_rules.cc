@@ -104,6 +104,14 @@ void ValidateScores(
   if (scores.empty()) {
     violations->Add(std::string(prefix), "give at least one score.");
   }
+  // Each criterion once; a few more are reported one by one, a flood not.
+  if (scores.size() > 2 * rubric.criteria_size()) {
+    violations->Add(std::string(prefix),
+                    absl::StrCat("has ", scores.size(), " scores; ",
+                                 rubric.name(), " has ",
+                                 rubric.criteria_size(), " criteria."));
+    return;
+  }
   std::set<std::string> known;
   for (const auto& c : rubric.criteria()) known.insert(c.id());
   std::set<std::string> seen;

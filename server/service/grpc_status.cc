@@ -3,14 +3,19 @@
 #include <string>
 
 #include "google/rpc/status.pb.h"
+#include "server/domain/errors.h"
 
 namespace itp::service {
 
 grpc::Status ToGrpcStatus(const absl::Status& status) {
   if (status.ok()) return grpc::Status::OK;
+  // Every error the project makes is bounded already; this also bounds those
+  // of libraries (SQLite, protobuf) before they reach a client.
+  const std::string message =
+      domain::Truncate(status.message(), domain::kMaxStatusMessageBytes);
   google::rpc::Status proto;
   proto.set_code(static_cast<int>(status.code()));
-  proto.set_message(std::string(status.message()));
+  proto.set_message(message);
   status.ForEachPayload(
       [&proto](absl::string_view type_url, const absl::Cord& payload) {
         auto* any = proto.add_details();
@@ -19,8 +24,7 @@ grpc::Status ToGrpcStatus(const absl::Status& status) {
       });
   // absl::StatusCode and grpc::StatusCode share the canonical numbering.
   return grpc::Status(
-      static_cast<grpc::StatusCode>(status.code()),
-      std::string(status.message()),
+      static_cast<grpc::StatusCode>(status.code()), message,
       proto.details_size() > 0 ? proto.SerializeAsString() : std::string());
 }
 

@@ -242,6 +242,10 @@ absl::StatusOr<std::unique_ptr<ItpServer>> ItpServer::Start(
     return absl::InvalidArgumentError(
         "max_message_bytes must be at least 1024.");
   }
+  if (config.keyless_audit_clients < 1) {
+    return absl::InvalidArgumentError(
+        "keyless_audit_clients must be at least 1.");
+  }
   if (config.drain < absl::ZeroDuration()) {
     return absl::InvalidArgumentError("drain_seconds must not be negative.");
   }
@@ -249,6 +253,7 @@ absl::StatusOr<std::unique_ptr<ItpServer>> ItpServer::Start(
   options.db_path = config.db_path;
   options.db_pool_size = config.db_pool_size;
   options.job_workers = config.job_workers;
+  options.keyless_audit_clients = config.keyless_audit_clients;
   options.demo = config.demo;
   options.admin_key_file = config.admin_key_file;
   options.now_unix_micros = config.now_unix_micros;

@@ -36,6 +36,8 @@ struct ServerConfig {
   int db_pool_size = 8;
   // Threads running benchmark jobs in the background (not serving calls).
   int job_workers = 1;
+  // Clients without a valid key told apart in the audit trail per minute.
+  int keyless_audit_clients = 1000;
   // Largest request accepted, in bytes.
   int max_message_bytes = 4 * 1024 * 1024;
   // Seeds realistic demonstration plans (skipping those already present).

@@ -67,10 +67,11 @@ CallInfo ServingCore::Begin(grpc::CallbackServerContext* context,
 }
 
 app::Caller ServingCore::Authenticate(const CallInfo& info) {
-  if (info.known) return app::Caller{*info.known};
+  if (info.known) return app::Caller{*info.known, PeerHost(info.peer)};
   std::optional<absl::string_view> authorization;
   if (info.authorization) authorization = *info.authorization;
-  return app::Caller{app_.authenticator().Authenticate(authorization)};
+  return app::Caller{app_.authenticator().Authenticate(authorization),
+                     PeerHost(info.peer)};
 }
 
 absl::Status ServingCore::Refusal(WorkerPool::Admission why,

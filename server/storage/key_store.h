@@ -85,6 +85,17 @@ class AuditLog {
                               absl::string_view resource,
                               const absl::Status& outcome) = 0;
 
+  // Calls recorded as one event each: `count` calls like `ctx` and
+  // `outcome` from `first_time` (unix micros) on, naming no resource.
+  struct CountedCalls {
+    WriteContext ctx;
+    absl::Status outcome;
+    int64_t count = 0;
+    int64_t first_time = 0;
+  };
+  // Records `rows` in one transaction.
+  virtual absl::Status RecordCounted(const std::vector<CountedCalls>& rows) = 0;
+
   // Events newest first matching `filter` (from domain::ParseAuditFilter),
   // older than `after` when set.
   virtual absl::StatusOr<AuditPage> List(

@@ -157,6 +157,13 @@ CREATE TABLE benchmark_job_items (
   PRIMARY KEY (run_id, idx)
 ) STRICT, WITHOUT ROWID;
 )sql",
+    // 6: who an audit row is about when there is no key (the client's
+    // address), and how many calls it stands for (unauthenticated failures
+    // are one row per client and minute).
+    R"sql(
+ALTER TABLE audit_events ADD COLUMN peer TEXT NOT NULL DEFAULT '';
+ALTER TABLE audit_events ADD COLUMN count INTEGER NOT NULL DEFAULT 1;
+)sql",
 };
 constexpr int kSchemaVersion = sizeof(kMigrations) / sizeof(kMigrations[0]);
 
@@ -412,18 +419,25 @@ void SqliteDb::InsertStateChange(Connection& c, const itp::v1::Plan& plan,
 
 void SqliteDb::InsertAudit(Connection& c, const WriteContext& ctx,
                            absl::string_view resource,
-                           const absl::Status& outcome) {
+                           const absl::Status& outcome, int64_t count,
+                           int64_t time) {
+  // Only bounded fields: what a caller sent is cut, so that no call (least
+  // of all one without a key) can write a large row.
   ScopedStatement s = c.Prepare(
       "INSERT INTO audit_events (time, api_key, role, method, resource, "
-      "request_id, code, message) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
-  s->bind(1, static_cast<int64_t>(Now()));
-  s->bind(2, ctx.api_key);
+      "request_id, code, message, peer, count) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  s->bind(1, static_cast<int64_t>(time > 0 ? time : Now()));
+  s->bind(2, domain::Truncate(ctx.api_key, kMaxAuditFieldBytes));
   s->bind(3, static_cast<int>(ctx.role));
-  s->bind(4, ctx.method);
-  s->bind(5, std::string(resource));
-  s->bind(6, ctx.request_id);
+  s->bind(4, domain::Truncate(ctx.method, kMaxAuditFieldBytes));
+  s->bind(5, domain::Truncate(resource, kMaxAuditResourceBytes));
+  s->bind(6, domain::Truncate(ctx.request_id, kMaxAuditFieldBytes));
   s->bind(7, static_cast<int>(outcome.code()));
-  s->bind(8, std::string(outcome.message()));
+  s->bind(8, domain::Truncate(outcome.message(),
+                              domain::kMaxStatusMessageBytes));
+  s->bind(9, domain::Truncate(ctx.peer, kMaxAuditFieldBytes));
+  s->bind(10, count);
   s->exec();
 }
 

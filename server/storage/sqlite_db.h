@@ -32,6 +32,11 @@
 
 namespace itp::storage::internal {
 
+// Bounds of an audit row's texts, in bytes: the resource a call named, and
+// every other text (key, method, request id, peer).
+inline constexpr size_t kMaxAuditResourceBytes = 256;
+inline constexpr size_t kMaxAuditFieldBytes = 128;
+
 // A statement borrowed from a connection's cache; reset (releasing any read
 // snapshot) and unbound when the borrow ends.
 class ScopedStatement {
@@ -187,9 +192,13 @@ class SqliteDb {
   void InsertStateChange(Connection& c, const itp::v1::Plan& plan,
                          itp::v1::Plan::State from, absl::string_view review);
 
-  // Inserts an audit event with `outcome` (in the caller's transaction).
+  // Inserts an audit event with `outcome` (in the caller's transaction),
+  // standing for `count` calls, at `time` (unix micros; 0: now). Every text
+  // is cut to its bound (kMaxAudit*Bytes, the status message to
+  // domain::kMaxStatusMessageBytes).
   void InsertAudit(Connection& c, const WriteContext& ctx,
-                   absl::string_view resource, const absl::Status& outcome);
+                   absl::string_view resource, const absl::Status& outcome,
+                   int64_t count = 1, int64_t time = 0);
 
  private:
   struct Lease {

@@ -236,12 +236,25 @@ class SqliteAuditLog : public AuditLog {
         .status();
   }
 
+  absl::Status RecordCounted(const std::vector<CountedCalls>& rows) override {
+    if (rows.empty()) return absl::OkStatus();
+    return db_
+        ->Write<bool>([&](Connection& c) -> absl::StatusOr<bool> {
+          for (const CountedCalls& row : rows) {
+            db_->InsertAudit(c, row.ctx, "", row.outcome, row.count,
+                             row.first_time);
+          }
+          return true;
+        })
+        .status();
+  }
+
   absl::StatusOr<AuditPage> List(
       const std::optional<FilterExpr>& filter, int page_size,
       const std::optional<PageCursor>& after) override {
     std::string sql =
         "SELECT id, time, api_key, role, method, resource, request_id, code, "
-        "message FROM audit_events WHERE 1";
+        "message, peer, count FROM audit_events WHERE 1";
     std::vector<internal::BindValue> binds;
     if (filter) {
       sql.append(" AND ");
@@ -277,6 +290,8 @@ class SqliteAuditLog : public AuditLog {
         event.set_code(
             std::string(domain::CanonicalCodeName(s->getColumn(7).getInt())));
         event.set_message(s->getColumn(8).getString());
+        event.set_peer(s->getColumn(9).getString());
+        event.set_count(s->getColumn(10).getInt64());
         page.events.push_back(std::move(event));
       }
       return page;

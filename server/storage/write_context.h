@@ -18,6 +18,9 @@ struct WriteContext {
   // `apiKeys/{id}` of the caller; empty for the server itself.
   std::string api_key;
   itp::v1::Role role = itp::v1::ROLE_UNSPECIFIED;
+  // The client's address as gRPC gives it without the port, e.g.
+  // "ipv4:203.0.113.7"; recorded in audit rows. Empty for the server itself.
+  std::string peer;
 };
 
 }  // namespace itp::storage

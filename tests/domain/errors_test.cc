@@ -1,5 +1,6 @@
-// Tests of domain::Overloaded: the RESOURCE_EXHAUSTED status of a refused
-// call, with its ErrorInfo and the google.rpc.RetryInfo delay.
+// Tests of domain::Overloaded (the RESOURCE_EXHAUSTED status of a refused
+// call, with its ErrorInfo and the google.rpc.RetryInfo delay) and of the
+// bounds on every error's size.
 
 #include "server/domain/errors.h"
 
@@ -7,6 +8,8 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/cord.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "google/rpc/error_details.pb.h"
 #include "gtest/gtest.h"
 
@@ -118,6 +121,102 @@ TEST(OverloadedTest, RetryDelaysOfWholeAndOddMilliseconds) {
     EXPECT_EQ(retry.retry_delay().seconds(), c.seconds);
     EXPECT_EQ(retry.retry_delay().nanos(), c.nanos);
   }
+}
+
+
+// The bounds on what an error carries (errors.h): a request with a flood of
+// mistakes gets a bounded answer.
+
+google::rpc::BadRequest BadRequestOf(const absl::Status& status) {
+  google::rpc::BadRequest bad_request;
+  auto payload = status.GetPayload(kBadRequestTypeUrl);
+  EXPECT_TRUE(payload.has_value()) << status;
+  if (payload.has_value()) {
+    EXPECT_TRUE(bad_request.ParseFromString(std::string(*payload)));
+  }
+  return bad_request;
+}
+
+TEST(FieldViolationsBoundsTest, RecordsAHundredAndCountsTheRest) {
+  FieldViolations violations;
+  for (int i = 0; i < 300000; ++i) {
+    violations.Add(absl::StrCat("plan.sectors[0].points[", i, "].year"),
+                   "must be between 1990 and 2100 (got 0).");
+  }
+  EXPECT_EQ(violations.size(), 300000u);
+  EXPECT_EQ(violations.violations().size(), kMaxRecordedViolations);
+  EXPECT_EQ(violations.omitted(), 300000u - kMaxRecordedViolations);
+}
+
+TEST(FieldViolationsBoundsTest, StatusListsWhatFitsThenSaysHowManyMore) {
+  FieldViolations violations;
+  for (int i = 0; i < 300000; ++i) {
+    violations.Add(absl::StrCat("plan.sectors[0].points[", i, "].year"),
+                   "must be between 1990 and 2100 (got 0).");
+  }
+  absl::Status status = violations.ToStatus();
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_LE(status.message().size(), kMaxStatusMessageBytes);
+  EXPECT_TRUE(absl::StartsWith(
+      status.message(),
+      "The request has 300000 invalid fields: plan.sectors[0].points[0].year: "
+      "must be between 1990 and 2100 (got 0)."))
+      << status.message();
+  auto payload = status.GetPayload(kBadRequestTypeUrl);
+  ASSERT_TRUE(payload.has_value());
+  EXPECT_LE(payload->size(), kMaxBadRequestBytes);
+  google::rpc::BadRequest bad_request = BadRequestOf(status);
+  ASSERT_GE(bad_request.field_violations_size(), 2);
+  EXPECT_EQ(bad_request.field_violations(0).field(),
+            "plan.sectors[0].points[0].year");
+  const auto& last =
+      bad_request.field_violations(bad_request.field_violations_size() - 1);
+  const int listed = bad_request.field_violations_size() - 1;
+  EXPECT_EQ(last.field(), "");
+  EXPECT_EQ(last.description(),
+            absl::StrCat("and ", 300000 - listed,
+                         " more invalid fields not listed."));
+}
+
+TEST(FieldViolationsBoundsTest, AFewViolationsAreAllListed) {
+  FieldViolations violations;
+  violations.Add("plan.display_name", "is required.");
+  violations.Add("plan.base_year", "must be between 1990 and 2100 (got 0).");
+  absl::Status status = violations.ToStatus();
+  EXPECT_EQ(status.message(),
+            "The request has 2 invalid fields: plan.display_name: is "
+            "required. plan.base_year: must be between 1990 and 2100 (got 0).");
+  google::rpc::BadRequest bad_request = BadRequestOf(status);
+  ASSERT_EQ(bad_request.field_violations_size(), 2);
+  EXPECT_EQ(bad_request.field_violations(1).field(), "plan.base_year");
+}
+
+TEST(FieldViolationsBoundsTest, LongFieldsAndDescriptionsAreCut) {
+  FieldViolations violations;
+  violations.Add(std::string(100000, 'f'), std::string(100000, 'd'));
+  ASSERT_EQ(violations.violations().size(), 1u);
+  EXPECT_EQ(violations.violations()[0].first.size(), kMaxFieldPathBytes);
+  EXPECT_EQ(violations.violations()[0].second.size(), kMaxDescriptionBytes);
+  EXPECT_TRUE(absl::EndsWith(violations.violations()[0].second, "..."));
+}
+
+TEST(TruncateTest, KeepsShortTextAndCutsLongTextAtACharacter) {
+  EXPECT_EQ(Truncate("Tata Steel", 20), "Tata Steel");
+  EXPECT_EQ(Truncate("Tata Steel Kalinganagar", 10), "Tata St...");
+  // "São Paulo": the cut falls inside "ã" (2 bytes) and backs up before it.
+  EXPECT_EQ(Truncate("S\xC3\xA3o Paulo", 5), "S...");
+  EXPECT_EQ(Truncate("S\xC3\xA3o Paulo", 6), "S\xC3\xA3...");
+}
+
+TEST(ErrorWithInfoBoundsTest, MessageAndResourceAreCut) {
+  absl::Status status =
+      ErrorWithInfo(absl::StatusCode::kNotFound,
+                    absl::StrCat("Plan ", std::string(4 << 20, 'x'),
+                                 " does not exist."),
+                    "PLAN_NOT_FOUND", std::string(4 << 20, 'x'));
+  EXPECT_EQ(status.message().size(), kMaxStatusMessageBytes);
+  EXPECT_EQ(ErrorInfoOf(status).metadata().at("resource").size(),
+            kMaxFieldPathBytes);
 }
 
 }  // namespace

@@ -445,6 +445,32 @@ TEST(PlanValidationTest, MoreThan100TargetsAreRejected) {
                                "has 101 entries; at most 100 are allowed.")));
 }
 
+// The attack of a 600 KB request: one sector with 300,000 empty points.
+// One violation, and no work (nor violation) per point.
+TEST(PlanValidationTest, AHugeListIsOneViolationAndItsEntriesAreNotChecked) {
+  Plan plan = IndiaSteelPlan();
+  SectorPathway* sector = plan.mutable_sectors(0);
+  sector->clear_points();
+  for (int i = 0; i < 300000; ++i) sector->add_points();
+  FieldViolations violations;
+  ValidatePlanContent(plan, "plan", &violations);
+  EXPECT_EQ(violations.size(), 1u);
+  EXPECT_THAT(violations.violations(),
+              ElementsAre(Pair("plan.sectors[0].points",
+                               "has 300000 entries; at most 111 are "
+                               "allowed.")));
+}
+
+TEST(PlanValidationTest, MoreThan20SectorsAreOneViolation) {
+  Plan plan = IndiaSteelPlan();
+  while (plan.sectors_size() <= kMaxSectors) {
+    *plan.add_sectors() = plan.sectors(0);
+  }
+  EXPECT_THAT(ViolationsOf(plan),
+              ElementsAre(Pair("plan.sectors",
+                               "has 21 entries; at most 20 are allowed.")));
+}
+
 TEST(PlanValidationTest, MoreThan20TechnologySharesAreRejected) {
   Plan plan = IndonesiaCementPlan();
   PathwayPoint* point = plan.mutable_sectors(0)->mutable_points(0);

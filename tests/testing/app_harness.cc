@@ -52,11 +52,12 @@ absl::Status AppHarness::Open(
 
 app::Caller AppHarness::CallerWith(const std::string& secret) const {
   return app::Caller{
-      app_->authenticator().Authenticate(absl::StrCat("Bearer ", secret))};
+      app_->authenticator().Authenticate(absl::StrCat("Bearer ", secret)),
+      kPeer};
 }
 
 app::Caller AppHarness::NoKey() const {
-  return app::Caller{app_->authenticator().Authenticate(std::nullopt)};
+  return app::Caller{app_->authenticator().Authenticate(std::nullopt), kPeer};
 }
 
 AppHarness::Key AppHarness::CreateKey(itp::v1::Role role,

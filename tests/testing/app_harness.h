@@ -36,6 +36,9 @@ namespace itp::testing {
 
 class AppHarness {
  public:
+  // The client address of every caller the harness makes.
+  static constexpr char kPeer[] = "ipv4:192.0.2.10";
+
   struct Key {
     std::string secret;
     // apiKeys/{id}
