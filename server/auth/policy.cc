@@ -184,15 +184,22 @@ bool EventVisible(const Principal& p, absl::string_view watched_country,
   if (watched_country != domain::kAnyCountry && e.country != watched_country) {
     return false;
   }
-  switch (p.role) {
-    case itp::v1::ADMIN:
-    case itp::v1::REVIEWER:
-      return true;
-    case itp::v1::BENCHMARK_RUNNER:
-      return e.type != itp::v1::PlanEvent::COMMENT_ADDED;
-    case itp::v1::PARTNER:
-      return p.HasCountry(e.country) &&
-             !(e.type == itp::v1::PlanEvent::COMMENT_ADDED && e.on_open_review);
+  // Partners watch only their own countries' plans.
+  if (p.role == itp::v1::PARTNER && !p.HasCountry(e.country)) return false;
+  // An event tells what the resource it is about would: it is sent to those
+  // who may read that resource.
+  switch (e.type) {
+    case itp::v1::PlanEvent::STATE_CHANGED:
+      return CheckCall(p, Operation::kReadPlan, e.country).ok();
+    case itp::v1::PlanEvent::REVIEW_COMPLETED:
+      return CheckCall(p, Operation::kReadReviews, e.country).ok() &&
+             CheckReviewRead(p, "", itp::v1::Review::COMPLETED).ok();
+    case itp::v1::PlanEvent::COMMENT_ADDED:
+      return CheckCall(p, Operation::kReadReviews, e.country).ok() &&
+             CheckReviewRead(p, "",
+                             e.on_open_review ? itp::v1::Review::OPEN
+                                              : itp::v1::Review::COMPLETED)
+                 .ok();
     default:
       return false;
   }

@@ -125,9 +125,12 @@ struct EventFacts {
 };
 
 // Whether a watch of `watched_country` (or kAnyCountry) by `principal`
-// delivers the event: reviewers and admins see every event; benchmark runners
-// every event but comments; partners the events of their own countries, but
-// not the comments made while a review was open.
+// delivers the event. An event goes to those who may read the resource it is
+// about: a state change to whoever reads plans (partners: of their own
+// countries), a completed review and its comments to whoever reads reviews
+// (CheckCall kReadReviews and CheckReviewRead: reviewers, admins, partners
+// of the country), a comment on an open review to reviewers and admins.
+// Benchmark runners, who read no review, see state changes only.
 bool EventVisible(const Principal& principal, absl::string_view watched_country,
                   const EventFacts& event);
 

@@ -246,15 +246,31 @@ TEST_F(FeedsTest, ReviewerFeedHasEveryEventIncludingOpenReviewComments) {
   for (const PlanEvent& e : of_india) EXPECT_EQ(e.plan(), kIndiaSteel);
 }
 
-TEST_F(FeedsTest, BenchmarkRunnerFeedHasStateChangesButNoComments) {
+// A runner reads plans but no review (GetReview denies it): it is told of
+// state changes, not of the review's decision and summary, nor comments.
+TEST_F(FeedsTest, BenchmarkRunnerFeedHasStateChangesOnly) {
   RunFirstReview();
   auto feed = Watch(runner_.caller, "countries/-");
   ASSERT_TRUE(feed.ok()) << feed.status();
   std::vector<PlanEvent> events = NextEvents(**feed);
-  ASSERT_EQ(events.size(), 5u);
+  ASSERT_EQ(events.size(), 4u);
   for (const PlanEvent& e : events) {
-    EXPECT_NE(e.type(), PlanEvent::COMMENT_ADDED) << e.DebugString();
+    EXPECT_EQ(e.type(), PlanEvent::STATE_CHANGED) << e.DebugString();
   }
+  // What GetReview tells it of the same review.
+  auto events_of_reviewer = Watch(reviewer_.caller, "countries/-");
+  ASSERT_TRUE(events_of_reviewer.ok());
+  std::string review;
+  for (const PlanEvent& e : NextEvents(**events_of_reviewer)) {
+    if (e.type() == PlanEvent::REVIEW_COMPLETED) review = e.review();
+  }
+  ASSERT_FALSE(review.empty());
+  itp::v1::GetReviewRequest get;
+  get.set_name(review);
+  EXPECT_EQ(harness_.app().reviews().GetReview(runner_.caller, get)
+                .status()
+                .code(),
+            absl::StatusCode::kPermissionDenied);
 }
 
 TEST_F(FeedsTest, FeedStartsAfterAfterEventIdAndPicksUpNewEvents) {

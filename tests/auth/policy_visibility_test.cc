@@ -33,10 +33,11 @@ using ::testing::IsEmpty;
 //             completed reviews of its own countries; nobody else reads any.
 //   watching  whoever may read plans may watch every country it may read
 //             ("-"); a partner may also name one of its own countries only.
-//   events    REVIEWER and ADMIN see every event; BENCHMARK_RUNNER every
-//             event but comments; PARTNER the events of its own countries
-//             except comments made while a review was open;
-//             ROLE_UNSPECIFIED nothing.
+//   events    follow the read rule of the resource they are about:
+//             REVIEWER and ADMIN see every event; BENCHMARK_RUNNER, which
+//             reads plans but no review, state changes only; PARTNER the
+//             events of its own countries except comments made while a
+//             review was open; ROLE_UNSPECIFIED nothing.
 
 constexpr char kAny[] = "-";
 // The partner key is scoped to India and Indonesia; Brazil is not its own.
@@ -302,14 +303,15 @@ TEST(EventVisibleTest, EventsOfOtherCountriesThanTheWatchedOneAreNotSent) {
   }
 }
 
-TEST(EventVisibleTest, BenchmarkRunnerSeesEverythingButComments) {
+// GetReview denies a runner, so REVIEW_COMPLETED (decision, summary) does.
+TEST(EventVisibleTest, BenchmarkRunnerSeesStateChangesOnly) {
   for (const char* watched : {kAny, kOther}) {
     ExpectVisibility(Runner(),
                      {
                          {watched, kOther, kStateChanged, false, true},
                          {watched, kOther, kStateChanged, true, true},
-                         {watched, kOther, kReviewCompleted, false, true},
-                         {watched, kOther, kReviewCompleted, true, true},
+                         {watched, kOther, kReviewCompleted, false, false},
+                         {watched, kOther, kReviewCompleted, true, false},
                          {watched, kOther, kCommentAdded, false, false},
                          {watched, kOther, kCommentAdded, true, false},
                      });
