@@ -12,6 +12,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "client/terminal_safe.h"
 #include "grpc/support/log.h"
 
 namespace itp::client {
@@ -167,8 +168,12 @@ int Cli::Run(int argc, char** argv) {
     std::cerr << "Error: " << connection.status().message() << "\n";
     return kExitUsage;
   }
+  // Whatever a command prints (partner text included) cannot drive the
+  // terminal: control characters and bidirectional overrides are shown.
+  TerminalSafeStream out(std::cout);
+  TerminalSafeStream err(std::cerr);
   Session session(*std::move(connection), ParseOutputFormat(flags_.output),
-                  std::cout, std::cerr);
+                  out, err);
   return selected_(session);
 }
 

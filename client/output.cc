@@ -123,7 +123,45 @@ void PrintFields(std::ostream& out,
   }
 }
 
+namespace {
+
+// A number as the CLI writes one ("-0.052", "+12.3%", "1e+20"): safe in a
+// spreadsheet although it starts with a sign.
+bool IsPlainNumber(absl::string_view s) {
+  size_t i = 0;
+  const auto digits = [&] {
+    const size_t start = i;
+    while (i < s.size() && absl::ascii_isdigit(s[i])) ++i;
+    return i > start;
+  };
+  if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
+  if (!digits()) return false;
+  if (i < s.size() && s[i] == '.') {
+    ++i;
+    if (!digits()) return false;
+  }
+  if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
+    ++i;
+    if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
+    if (!digits()) return false;
+  }
+  if (i < s.size() && s[i] == '%') ++i;
+  return i == s.size();
+}
+
+}  // namespace
+
 std::string CsvField(absl::string_view field) {
+  std::string safe;
+  // A spreadsheet runs a cell that starts so as a formula
+  // (=HYPERLINK("http://..."), @SUM(...), +cmd|...): a leading apostrophe
+  // makes it text. Numbers stay numbers.
+  if (!field.empty() && absl::string_view("=+-@\t\r").find(field[0]) !=
+                            absl::string_view::npos &&
+      !IsPlainNumber(field)) {
+    safe = absl::StrCat("'", field);
+    field = safe;
+  }
   if (field.find_first_of(",\"\r\n") == absl::string_view::npos) {
     return std::string(field);
   }

@@ -67,7 +67,9 @@ void PrintFields(std::ostream& out,
                  const std::vector<std::pair<std::string, std::string>>& fields,
                  absl::string_view indent = "  ");
 
-// `field` quoted for CSV when it holds a comma, quote, CR or LF (RFC 4180).
+// `field` quoted for CSV when it holds a comma, quote, CR or LF (RFC 4180),
+// after an apostrophe is put before a field that a spreadsheet would take
+// for a formula: one starting with = + - @, tab or CR that is not a number.
 std::string CsvField(absl::string_view field);
 
 // The proto3 JSON mapping of `message`: field names as in the .proto files

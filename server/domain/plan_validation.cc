@@ -1,8 +1,11 @@
 #include "server/domain/plan_validation.h"
 
 #include <cmath>
+#include <cstdint>
+#include <optional>
 #include <set>
 #include <string>
+#include <utility>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
@@ -45,6 +48,44 @@ size_t Utf8Length(absl::string_view s) {
   return n;
 }
 
+// The first character of `s` that no text may hold, as (code point,
+// 1-based character position); nullopt when there is none. Forbidden: C0
+// controls (NUL, ESC, ...) but newline and tab where `multiline`, DEL, C1
+// controls, and the bidirectional embeddings, overrides and isolates
+// (U+202A-U+202E, U+2066-U+2069) that can make text display other than it
+// reads. Bytes that are not UTF-8 count as U+FFFD and are allowed (protobuf
+// rejects them in proto3 strings anyway).
+std::optional<std::pair<uint32_t, size_t>> ForbiddenCharacter(
+    absl::string_view s, bool multiline) {
+  size_t position = 0;
+  for (size_t i = 0; i < s.size();) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    uint32_t cp = 0xFFFD;
+    size_t len = 1;
+    if (c < 0x80) {
+      cp = c;
+    } else if ((c & 0xE0) == 0xC0 && i + 1 < s.size()) {
+      cp = ((c & 0x1Fu) << 6) | (static_cast<unsigned char>(s[i + 1]) & 0x3Fu);
+      len = 2;
+    } else if ((c & 0xF0) == 0xE0 && i + 2 < s.size()) {
+      cp = ((c & 0x0Fu) << 12) |
+           ((static_cast<unsigned char>(s[i + 1]) & 0x3Fu) << 6) |
+           (static_cast<unsigned char>(s[i + 2]) & 0x3Fu);
+      len = 3;
+    } else if ((c & 0xF8) == 0xF0) {
+      len = 4;
+    }
+    ++position;
+    const bool allowed_space = multiline && (cp == '\n' || cp == '\t');
+    if ((cp < 0x20 && !allowed_space) || (cp >= 0x7F && cp <= 0x9F) ||
+        (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069)) {
+      return std::make_pair(cp, position);
+    }
+    i += len;
+  }
+  return std::nullopt;
+}
+
 class Validator {
  public:
   explicit Validator(FieldViolations* v) : v_(v) {}
@@ -60,6 +101,20 @@ class Validator {
     } else if (Utf8Length(value) > max_chars) {
       Add(p, absl::StrCat("must be at most ", max_chars, " characters (got ",
                           Utf8Length(value), ")."));
+    } else if (auto bad = ForbiddenCharacter(
+                   value, /*multiline=*/max_chars > kMaxShortTextChars)) {
+      const bool bidi = bad->first >= 0x2000;
+      Add(p, absl::StrCat(
+                 "holds ",
+                 bidi ? "the bidirectional control " : "the control character ",
+                 absl::StrFormat("U+%04X", bad->first), " at character ",
+                 bad->second,
+                 bidi ? ", which can make text display other than it reads."
+                 : max_chars > kMaxShortTextChars
+                     ? "; of control characters only newline and tab are "
+                       "allowed."
+                     : "; it is one line of text, without control "
+                       "characters."));
     }
   }
 

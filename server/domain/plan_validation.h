@@ -50,7 +50,10 @@ void ValidatePlanContent(const itp::v1::Plan& plan, absl::string_view prefix,
                          FieldViolations* violations);
 
 // Adds a violation at `field` when `value` is longer than `max_chars`
-// characters.
+// characters or holds a character no text may: control characters (newline
+// and tab are allowed in long texts, those of more than kMaxShortTextChars)
+// and the bidirectional embeddings, overrides and isolates (U+202A-U+202E,
+// U+2066-U+2069). Every text of a plan is checked so.
 void ValidateText(absl::string_view value, absl::string_view field,
                   size_t max_chars, FieldViolations* violations);
 

@@ -312,6 +312,37 @@ class PlanCommandsTest(CliTestCase):
                          ["IND", "India green steel roadmap", "DRAFT", "0",
                           "IRON_AND_STEEL"])
 
+    def test_csv_makes_a_formula_in_partner_text_inert(self):
+        # A title a spreadsheet would run as a formula (no control
+        # characters, so the server accepts it).
+        plan = dict(BRAZIL_STEEL_PLAN)
+        plan["display_name"] = '=HYPERLINK("http://203.0.113.9/x","Open")'
+        result = self.itp("plans", "create", "--file",
+                          self.write_json("brazil.json", plan),
+                          "--parent", "BRA", "--id", "steel-2050")
+        self.assert_exit(result, EXIT_OK)
+        result = self.itp("plans", "list", "-o", "csv")
+        self.assert_exit(result, EXIT_OK)
+        rows = list(csv.reader(io.StringIO(result.stdout, newline="")))
+        self.assertEqual(rows[1][2],
+                         "'=HYPERLINK(\"http://203.0.113.9/x\",\"Open\")")
+        # The table shows it as it is.
+        result = self.itp("plans", "list")
+        self.assertIn('=HYPERLINK("http://203.0.113.9/x","Open")',
+                      result.stdout)
+
+    def test_terminal_escapes_are_refused_by_the_server(self):
+        plan = dict(BRAZIL_STEEL_PLAN)
+        plan["display_name"] = "\x1b[2J\x1b]0;Approved\x07Brazil steel"
+        result = self.itp("plans", "create", "--file",
+                          self.write_json("brazil.json", plan),
+                          "--parent", "BRA", "--id", "steel-2050")
+        self.assert_exit(result, EXIT_VALIDATION)
+        # The error names the field and shows the character; it sends none.
+        self.assertIn("plan.display_name: holds the control character "
+                      "U+001B at character 1", result.stderr)
+        self.assertNotIn("\x1b", result.stderr + result.stdout)
+
     def test_list_limit_and_country(self):
         self.create_india_plan()
         self.assert_exit(self.itp(

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "server/domain/errors.h"
@@ -429,6 +430,78 @@ TEST(PlanValidationTest, TooLongTextFieldsAreReportedWithTheirPaths) {
           Pair("plan.projects[0].site", HasSubstr("at most 300 characters")),
           Pair("plan.governance.mrv_arrangements",
                HasSubstr("at most 5000 characters"))));
+}
+
+// ---------------------------------------------------------------------------
+// Characters: no control characters (newline and tab in long texts), no
+// bidirectional overrides.
+
+std::vector<Violation> TextViolations(const std::string& text, size_t max) {
+  FieldViolations violations;
+  ValidateText(text, "comment.body", max, &violations);
+  return violations.violations();
+}
+
+TEST(PlanValidationTest, TerminalEscapesInATitleAreRejected) {
+  Plan plan = IndiaSteelPlan();
+  // Clears a reviewer's screen and sets the terminal's title.
+  plan.set_display_name("\x1b[2J\x1b]0;Approved\x07India green steel roadmap");
+  EXPECT_THAT(ViolationsOf(plan),
+              ElementsAre(Pair("plan.display_name",
+                               "holds the control character U+001B at "
+                               "character 1; it is one line of text, "
+                               "without control characters.")));
+}
+
+TEST(PlanValidationTest, NulAndNewlineInShortTextsAreRejected) {
+  Plan plan = IndiaSteelPlan();
+  plan.mutable_projects(0)->set_company(std::string("Tata Steel\0Ltd", 14));
+  plan.mutable_projects(0)->set_site("Kalinganagar\nOdisha");
+  EXPECT_THAT(
+      ViolationsOf(plan),
+      ElementsAre(Pair("plan.projects[0].company",
+                       HasSubstr("the control character U+0000 at character "
+                                 "11")),
+                  Pair("plan.projects[0].site",
+                       HasSubstr("the control character U+000A at character "
+                                 "13"))));
+}
+
+TEST(PlanValidationTest, RightToLeftOverrideIsRejected) {
+  Plan plan = IndiaSteelPlan();
+  // "\u202E" makes "...2070 ot 0502 morf" read backwards on screen.
+  plan.set_summary("Net zero \xE2\x80\xAE" "0502 morf 2070");
+  EXPECT_THAT(ViolationsOf(plan),
+              ElementsAre(Pair("plan.summary",
+                               "holds the bidirectional control U+202E at "
+                               "character 10, which can make text display "
+                               "other than it reads.")));
+}
+
+TEST(PlanValidationTest, LongTextsMayHoldNewlinesTabsAndAnyScript) {
+  Plan plan = IndiaSteelPlan();
+  plan.set_summary(
+      "Crude steel towards net zero by 2070.\n\n\tPhase 1: hydrogen DRI "
+      "pilots; \xE0\xA4\xB9\xE0\xA4\xB0\xE0\xA4\xBF\xE0\xA4\xA4 "
+      "\xE0\xA4\x87\xE0\xA4\xB8\xE0\xA5\x8D\xE0\xA4\xAA\xE0\xA4\xBE\xE0\xA4\xA4.");
+  plan.set_display_name("S\xC3\xA3o Paulo a\xC3\xA7o verde");
+  EXPECT_THAT(ViolationsOf(plan), IsEmpty());
+}
+
+TEST(PlanValidationTest, EveryControlCharacterButNewlineAndTabIsRejected) {
+  for (int c = 0; c < 0x20; ++c) {
+    const std::string text = absl::StrCat("Evidence", std::string(1, c), ".");
+    const bool allowed = c == '\n' || c == '\t';
+    EXPECT_EQ(TextViolations(text, 5000).empty(), allowed) << c;
+    EXPECT_EQ(TextViolations(text, 300).size(), 1u) << c;
+  }
+  EXPECT_EQ(TextViolations("Evidence\x7F", 5000).size(), 1u);
+  // U+0085 (NEL), a C1 control.
+  EXPECT_EQ(TextViolations("Evidence\xC2\x85", 5000).size(), 1u);
+  // U+2066 (left-to-right isolate) and U+2069 (pop directional isolate).
+  EXPECT_EQ(TextViolations("\xE2\x81\xA6IND\xE2\x81\xA9", 5000).size(), 1u);
+  // U+200F (right-to-left mark) is ordinary in Arabic and Hebrew text.
+  EXPECT_THAT(TextViolations("\xE2\x80\x8FIND", 5000), IsEmpty());
 }
 
 // ---------------------------------------------------------------------------
