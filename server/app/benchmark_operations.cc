@@ -146,7 +146,13 @@ absl::StatusOr<BenchmarkReport> BenchmarkOperations::GetBenchmarkReport(
   auto plan =
       ReadPlanAs(call, ctx_.plans, plan_name.ToString(), plan_name.country);
   if (!plan.ok()) return call.Finish(plan.status());
-  return call.Finish(ctx_.benchmarks.GetReport(request.name()));
+  auto report = ctx_.benchmarks.GetReport(request.name());
+  if (!report.ok()) return call.Finish(report.status());
+  s = auth::CheckReportRead(call.principal(), request.name(),
+                            plan_name.country,
+                            storage::IsDraftReport(*report));
+  if (!s.ok()) return call.Finish(s);
+  return call.Finish(std::move(report));
 }
 
 absl::StatusOr<itp::v1::ListBenchmarkReportsResponse>
@@ -171,7 +177,11 @@ BenchmarkOperations::ListBenchmarkReports(
   auto cursor = domain::CursorFromToken(request.page_token(), fingerprint);
   if (!cursor.ok()) return call.Finish(cursor.status());
   const std::optional<domain::PageCursor> after = *std::move(cursor);
-  auto page = ctx_.benchmarks.ListReports(request.parent(), *page_size, after);
+  const bool with_drafts =
+      auth::CheckReportRead(call.principal(), "", plan_name->country, true)
+          .ok();
+  auto page = ctx_.benchmarks.ListReports(request.parent(), *page_size, after,
+                                          with_drafts);
   if (!page.ok()) return call.Finish(page.status());
   for (BenchmarkReport& r : page->reports) {
     *response.add_benchmark_reports() = std::move(r);

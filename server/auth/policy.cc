@@ -105,6 +105,19 @@ absl::Status CheckPlanRead(const Principal& p, absl::string_view country,
   return Denied(p, "read plans");
 }
 
+absl::Status CheckReportRead(const Principal& p, absl::string_view report,
+                             absl::string_view country, bool of_draft) {
+  if (!of_draft || CheckPlanRead(p, country, Plan::DRAFT).ok()) {
+    return absl::OkStatus();
+  }
+  return domain::ErrorWithInfo(
+      absl::StatusCode::kPermissionDenied,
+      absl::StrCat("Benchmark report ", report,
+                   " is of a draft; only those who may read drafts of ",
+                   country, " may read it."),
+      "PERMISSION_DENIED", report);
+}
+
 std::optional<domain::FilterExpr> ReadableFilter(const Principal& p,
                                                  absl::string_view country) {
   using domain::CompareOp;

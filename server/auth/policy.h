@@ -75,6 +75,15 @@ enum class Operation {
 absl::Status CheckCall(const Principal& principal, Operation operation,
                        absl::string_view country);
 
+// Whether `principal` may read a benchmark report of a plan of `country`
+// (which it may read as the plan now stands): a report of draft content (of
+// a plan benchmarked before any submission) stays readable only by those who
+// may read a draft of `country`, whatever the plan's state later, for it
+// tells the draft's figures. PERMISSION_DENIED naming `report` otherwise.
+absl::Status CheckReportRead(const Principal& principal,
+                             absl::string_view report,
+                             absl::string_view country, bool of_draft);
+
 // Whether `principal` may read a plan of `country` whose current state is
 // `state` (nullopt when the plan does not exist). OK when allowed or when the
 // plan is missing and the caller may read every plan of that country (the

@@ -32,6 +32,11 @@ struct ReportPage {
   std::optional<domain::PageCursor> next;
 };
 
+// Whether `report` is of draft content: of a plan benchmarked as it stood
+// before any submission (its plan_revision is then the plan's name, not a
+// revision's).
+bool IsDraftReport(const itp::v1::BenchmarkReport& report);
+
 class BenchmarkStore {
  public:
   virtual ~BenchmarkStore() = default;
@@ -72,10 +77,11 @@ class BenchmarkStore {
   virtual absl::StatusOr<itp::v1::BenchmarkReport> GetReport(
       absl::string_view name) = 0;
 
-  // Reports of a plan, newest first.
+  // Reports of a plan, newest first; without those of draft content
+  // (IsDraftReport) unless `with_drafts`.
   virtual absl::StatusOr<ReportPage> ListReports(
       absl::string_view plan_name, int page_size,
-      const std::optional<domain::PageCursor>& after) = 0;
+      const std::optional<domain::PageCursor>& after, bool with_drafts) = 0;
 };
 
 }  // namespace itp::storage

@@ -3,6 +3,7 @@
 #include <memory>
 #include <utility>
 
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/message_differencer.h"
@@ -12,6 +13,11 @@
 #include "server/storage/sqlite_db.h"
 
 namespace itp::storage {
+
+bool IsDraftReport(const itp::v1::BenchmarkReport& report) {
+  return !absl::StrContains(report.plan_revision(), "/revisions/");
+}
+
 namespace {
 
 using domain::ErrorWithInfo;
@@ -246,26 +252,27 @@ class SqliteBenchmarkStore : public BenchmarkStore {
 
   absl::StatusOr<ReportPage> ListReports(
       absl::string_view plan_name, int page_size,
-      const std::optional<PageCursor>& after) override {
+      const std::optional<PageCursor>& after, bool with_drafts) override {
     return db_->Read<ReportPage>(
         [&](Connection& c) -> absl::StatusOr<ReportPage> {
+          // Reports of drafts are skipped here, not counted by LIMIT.
           ScopedStatement s = c.Prepare(
               "SELECT r.id, r.content FROM benchmark_reports r JOIN plans p "
               "ON p.id = r.plan_id WHERE p.name = ? AND r.id < ? "
-              "ORDER BY r.id DESC LIMIT ?");
+              "ORDER BY r.id DESC");
           s->bind(1, std::string(plan_name));
           s->bind(2, static_cast<int64_t>(after ? after->key : INT64_MAX));
-          s->bind(3, page_size + 1);
           ReportPage page;
           int64_t last_id = 0;
           while (s->executeStep()) {
+            auto report = FromBlob<BenchmarkReport>(s->getColumn(1));
+            if (!report.ok()) return report.status();
+            if (!with_drafts && IsDraftReport(*report)) continue;
             if (static_cast<int>(page.reports.size()) == page_size) {
               page.next = PageCursor{last_id, page.reports.back().name()};
               break;
             }
             last_id = s->getColumn(0).getInt64();
-            auto report = FromBlob<BenchmarkReport>(s->getColumn(1));
-            if (!report.ok()) return report.status();
             page.reports.push_back(*std::move(report));
           }
           return page;

@@ -1231,6 +1231,54 @@ TEST_F(BenchmarkServiceTest, OtherCountryReadsReportsOnlyOfApprovedPlans) {
             grpc::StatusCode::PERMISSION_DENIED);
 }
 
+// A report of a draft tells the draft's figures: it stays readable only by
+// those who may read the draft (Brazil, the admin), whatever the plan's
+// state later; reviewers, runners and other partners never see it.
+TEST_F(BenchmarkServiceTest, ReportOfADraftIsReadableOnlyByThoseWhoReadTheDraft) {
+  Plan draft = BrazilSteelPlan();
+  draft.mutable_finance()->set_total_need_usd(9.99e11);
+  CreateDraft(kBrazilSteel, draft);
+  BenchmarkReport of_draft = MustBenchmark(brazil_.secret, kBrazilSteel);
+  ASSERT_EQ(of_draft.plan_revision(), kBrazilSteel);
+  EXPECT_EQ(of_draft.finance().need_usd(), 9.99e11);
+  Submit(kBrazilSteel);
+  BenchmarkReport of_revision = MustBenchmark(runner_.secret, kBrazilSteel);
+  ASSERT_EQ(of_revision.plan_revision(),
+            absl::StrCat(kBrazilSteel, "/revisions/1"));
+
+  itp::v1::ListBenchmarkReportsRequest list;
+  list.set_parent(kBrazilSteel);
+  auto names_listed_to = [&](const std::string& secret) {
+    itp::v1::ListBenchmarkReportsResponse listed;
+    grpc::Status status = ListReports(secret, list, &listed);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    std::vector<std::string> names;
+    for (const auto& r : listed.benchmark_reports()) names.push_back(r.name());
+    return names;
+  };
+  const std::vector<std::string> both = {of_revision.name(), of_draft.name()};
+  const std::vector<std::string> submitted_only = {of_revision.name()};
+  BenchmarkReport read;
+  for (const std::string* secret : {&reviewer_.secret, &runner_.secret}) {
+    grpc::Status status = GetReport(*secret, of_draft.name(), &read);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+    EXPECT_EQ(ErrorReason(status), "PERMISSION_DENIED");
+    EXPECT_EQ(names_listed_to(*secret), submitted_only);
+    ASSERT_TRUE(GetReport(*secret, of_revision.name(), &read).ok());
+  }
+  EXPECT_EQ(names_listed_to(brazil_.secret), both);
+  EXPECT_EQ(names_listed_to(admin_key_), both);
+
+  // Approved: India reads the plan and its revision's report, not the draft's.
+  Approve(kBrazilSteel);
+  EXPECT_EQ(GetReport(india_.secret, of_draft.name(), &read).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(names_listed_to(india_.secret), submitted_only);
+  EXPECT_EQ(names_listed_to(reviewer_.secret), submitted_only);
+  ASSERT_TRUE(GetReport(brazil_.secret, of_draft.name(), &read).ok());
+  EXPECT_EQ(read.finance().need_usd(), 9.99e11);
+}
+
 // ---------------------------------------------------------------------------
 // (6) Peer comparison.
 

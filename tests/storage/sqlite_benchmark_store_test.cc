@@ -395,12 +395,13 @@ class SqliteBenchmarkStoreTest : public ::testing::Test {
   // Every report of `plan`, following `next` with `page_size`.
   std::vector<BenchmarkReport> ListAllReports(const std::string& plan,
                                               int page_size,
-                                              std::vector<int>* sizes) {
+                                              std::vector<int>* sizes,
+                                              bool with_drafts = true) {
     std::vector<BenchmarkReport> all;
     std::optional<domain::PageCursor> after;
     while (true) {
       absl::StatusOr<ReportPage> page =
-          benchmarks().ListReports(plan, page_size, after);
+          benchmarks().ListReports(plan, page_size, after, with_drafts);
       EXPECT_TRUE(page.ok()) << page.status();
       if (!page.ok()) break;
       if (sizes != nullptr) {
@@ -715,7 +716,7 @@ TEST_F(SqliteBenchmarkStoreTest, ListReportsNewestFirstWithPaging) {
 
   // Five reports, five to a page: one page, no cursor.
   absl::StatusOr<ReportPage> one =
-      benchmarks().ListReports(kIndiaSteel, 5, std::nullopt);
+      benchmarks().ListReports(kIndiaSteel, 5, std::nullopt, true);
   ASSERT_TRUE(one.ok()) << one.status();
   EXPECT_THAT(one->reports, SizeIs(5));
   EXPECT_FALSE(one->next.has_value());
@@ -724,6 +725,29 @@ TEST_F(SqliteBenchmarkStoreTest, ListReportsNewestFirstWithPaging) {
   EXPECT_THAT(ListAllReports(kBrazilSteel, 10, nullptr), IsEmpty());
   EXPECT_THAT(ListAllReports("countries/ZAF/plans/steel-2050", 10, nullptr),
               IsEmpty());
+}
+
+// Reports of drafts left out: pages stay full and every other report comes
+// exactly once.
+TEST_F(SqliteBenchmarkStoreTest, ListWithoutDraftsSkipsThemAcrossPages) {
+  CreatePlan(kIndiaSteel, testing::IndiaSteelPlan());
+  BenchmarkReport draft = IndiaReport();
+  draft.set_plan_revision(kIndiaSteel);
+  std::vector<std::string> of_revisions;
+  for (int i = 0; i < 7; ++i) {
+    BenchmarkReport created = CreateReport(kIndiaSteel, draft);
+    EXPECT_TRUE(IsDraftReport(created));
+    if (i % 2 == 1) {
+      created = CreateReport(kIndiaSteel, IndiaReport());
+      EXPECT_FALSE(IsDraftReport(created));
+      of_revisions.insert(of_revisions.begin(), created.name());
+    }
+  }
+  std::vector<int> sizes;
+  EXPECT_EQ(ReportNames(ListAllReports(kIndiaSteel, 2, &sizes, false)),
+            of_revisions);
+  EXPECT_THAT(sizes, ElementsAre(2, 1));
+  EXPECT_THAT(ListAllReports(kIndiaSteel, 2, nullptr, true), SizeIs(10));
 }
 
 TEST_F(SqliteBenchmarkStoreTest, ReportsGoWithTheirDeletedDraftPlan) {

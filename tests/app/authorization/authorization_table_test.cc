@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 
+#include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "tests/testing/access_table.h"
 #include "tests/testing/app_harness.h"
@@ -80,6 +81,50 @@ class World {
                      harness_.CallerWith(retired.secret));
   }
 
+  // Reading a report of draft content of an India plan now in
+  // `cell.state` (a report made while it was a draft; beside it, when the
+  // plan was submitted, a report of revision 1): GetBenchmarkReport's code,
+  // ListBenchmarkReports's code, and whether that lists it.
+  struct DraftReportRead {
+    absl::StatusCode get;
+    absl::StatusCode list;
+    bool listed = false;
+  };
+  DraftReportRead ReadDraftReport(const Cell& cell) {
+    const Plan plan = harness_.MakePlan(
+        "IND", absl::StrCat("draft-report-", ++made_), cell.state);
+    storage::WriteContext ctx;
+    ctx.method = "/itp.v1.BenchmarkService/BenchmarkPlan";
+    itp::v1::BenchmarkReport report;
+    report.set_plan_revision(plan.name());
+    report.mutable_finance()->set_need_usd(9.99e11);
+    auto of_draft =
+        harness_.stores().benchmarks->CreateReport(ctx, plan.name(), report);
+    EXPECT_TRUE(of_draft.ok()) << of_draft.status();
+    if (cell.state != Plan::DRAFT) {
+      report.set_plan_revision(plan.name() + "/revisions/1");
+      EXPECT_TRUE(harness_.stores()
+                      .benchmarks->CreateReport(ctx, plan.name(), report)
+                      .ok());
+    }
+    const app::Caller& caller = callers_.at(cell.caller);
+    DraftReportRead read;
+    itp::v1::GetBenchmarkReportRequest get;
+    get.set_name(of_draft->name());
+    read.get =
+        harness_.app().benchmarks().GetBenchmarkReport(caller, get).status().code();
+    itp::v1::ListBenchmarkReportsRequest list;
+    list.set_parent(plan.name());
+    auto listed = harness_.app().benchmarks().ListBenchmarkReports(caller, list);
+    read.list = listed.status().code();
+    if (listed.ok()) {
+      for (const auto& r : listed->benchmark_reports()) {
+        read.listed |= r.name() == of_draft->name();
+      }
+    }
+    return read;
+  }
+
   absl::StatusCode Run(const Cell& cell) {
     AppClient client(harness_.app(), callers_.at(cell.caller));
     return RunCell(cell, client,
@@ -91,6 +136,7 @@ class World {
  private:
   testing::AppHarness harness_;
   std::map<testing::access::Caller, app::Caller> callers_;
+  int made_ = 0;
 };
 
 class AuthorizationTableTest : public ::testing::TestWithParam<Cell> {
@@ -113,6 +159,38 @@ TEST_P(AuthorizationTableTest, OperationGivesTheExpectedCode) {
 INSTANTIATE_TEST_SUITE_P(EveryOperationCallerCountryAndState,
                          AuthorizationTableTest,
                          ::testing::ValuesIn(AllCells()), CellName);
+
+// A report of draft content is readable only by those who may read the
+// draft (the India partner, the admin), whatever the plan's state now:
+// reviewers and runners never, Brazil not even once the plan is approved.
+// ListBenchmarkReports answers as the table says and leaves the report out
+// for the others.
+std::vector<Cell> DraftReportCells() {
+  std::vector<Cell> cells;
+  for (testing::access::Caller caller : kCallers) {
+    for (Plan::State state : kStates) {
+      cells.push_back({Rpc::kListBenchmarkReports, caller, state});
+    }
+  }
+  return cells;
+}
+
+using DraftReportTableTest = AuthorizationTableTest;
+
+TEST_P(DraftReportTableTest, OnlyDraftReadersReadAReportOfADraft) {
+  const Cell& cell = GetParam();
+  const auto read = world_->ReadDraftReport(cell);
+  const bool reads_drafts = MayRead(cell.caller, Plan::DRAFT);
+  EXPECT_EQ(read.get, !Authenticated(cell.caller)
+                          ? absl::StatusCode::kUnauthenticated
+                      : reads_drafts ? absl::StatusCode::kOk
+                                     : absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(read.list, Expected(cell.rpc, cell.caller, cell.state));
+  EXPECT_EQ(read.listed, reads_drafts);
+}
+
+INSTANTIATE_TEST_SUITE_P(EveryCallerAndState, DraftReportTableTest,
+                         ::testing::ValuesIn(DraftReportCells()), CellName);
 
 }  // namespace
 }  // namespace itp::app
