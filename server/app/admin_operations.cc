@@ -31,7 +31,7 @@ absl::Status AdmitAdmin(Call& call) {
 absl::StatusOr<itp::v1::CreateApiKeyResponse> AdminOperations::CreateApiKey(
     const Caller& caller, const itp::v1::CreateApiKeyRequest& request) {
   Call call(ctx_.call, caller, kCreateApiKey, Call::kMutation, "apiKeys",
-            request.request_id());
+            request);
   itp::v1::CreateApiKeyResponse response;
   absl::Status s = AdmitAdmin(call);
   if (!s.ok()) return call.Finish(s);

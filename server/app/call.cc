@@ -1,9 +1,46 @@
 #include "server/app/call.h"
 
+#include <openssl/sha.h>
+
+#include <memory>
+
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "server/common/log.h"
 
 namespace itp::app {
+
+Call::Call(const CallDeps& deps, const Caller& caller, absl::string_view method,
+           Kind kind, absl::string_view resource,
+           const google::protobuf::Message& request)
+    : Call(deps, caller, method, kind, resource) {
+  const auto* field = request.GetDescriptor()->FindFieldByName("request_id");
+  if (field == nullptr) return;
+  request_id_ = absl::AsciiStrToLower(
+      request.GetReflection()->GetString(request, field));
+  if (!request_id_.empty()) request_hash_ = RequestDigest(request);
+}
+
+std::string RequestDigest(const google::protobuf::Message& request) {
+  std::unique_ptr<google::protobuf::Message> copy(request.New());
+  copy->CopyFrom(request);
+  if (const auto* field = copy->GetDescriptor()->FindFieldByName("request_id")) {
+    copy->GetReflection()->ClearField(copy.get(), field);
+  }
+  std::string bytes;
+  {
+    google::protobuf::io::StringOutputStream stream(&bytes);
+    google::protobuf::io::CodedOutputStream coded(&stream);
+    coded.SetSerializationDeterministic(true);
+    copy->SerializeToCodedStream(&coded);
+  }
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(),
+         digest);
+  return std::string(reinterpret_cast<const char*>(digest), sizeof(digest));
+}
 
 absl::Status Call::Authenticate() {
   if (!caller_.principal.ok()) return caller_.principal.status();
@@ -25,6 +62,7 @@ storage::WriteContext Call::Write() const {
   storage::WriteContext ctx;
   ctx.method = method_;
   ctx.request_id = request_id_;
+  ctx.request_hash = request_hash_;
   if (!principal_.key_id.empty()) ctx.api_key = principal_.ApiKeyName();
   ctx.role = principal_.role;
   ctx.peer = caller_.peer;

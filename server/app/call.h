@@ -20,6 +20,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "google/protobuf/message.h"
 #include "server/app/caller.h"
 #include "server/app/event_bus.h"
 #include "server/app/keyless_audit.h"
@@ -47,13 +48,18 @@ class Call {
   // `resource` and `request_id` what the audit trail records for the call
   // (the resource name or parent it acts on; the request's UUID, if any).
   Call(const CallDeps& deps, const Caller& caller, absl::string_view method,
-       Kind kind, absl::string_view resource, absl::string_view request_id = "")
+       Kind kind, absl::string_view resource)
       : deps_(deps),
         caller_(caller),
         method_(method),
         kind_(kind),
-        resource_(resource),
-        request_id_(request_id) {}
+        resource_(resource) {}
+  // A retry-safe change: `request` has a `request_id` field (a UUID, which
+  // is compared in lower case), and the store replays the first answer to a
+  // retry of the same request by the same key (RequestDigest).
+  Call(const CallDeps& deps, const Caller& caller, absl::string_view method,
+       Kind kind, absl::string_view resource,
+       const google::protobuf::Message& request);
 
   // OK when the caller is authenticated, else why not (UNAUTHENTICATED).
   absl::Status Authenticate();
@@ -100,8 +106,13 @@ class Call {
   Kind kind_;
   std::string resource_;
   std::string request_id_;
+  std::string request_hash_;
   auth::Principal principal_;
 };
+
+// SHA-256 of `request` serialized deterministically without its
+// `request_id`: what tells a retry from another request under the same id.
+std::string RequestDigest(const google::protobuf::Message& request);
 
 // Reads one plan as `call`'s (authenticated) caller may see it: the plan, or
 // PERMISSION_DENIED for a plan (or a missing plan) the caller may not read,

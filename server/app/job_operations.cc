@@ -138,7 +138,7 @@ JobOperations::ListBenchmarkJobs(
 absl::StatusOr<BenchmarkJobRun> JobOperations::RunBenchmarkJob(
     const Caller& caller, const itp::v1::RunBenchmarkJobRequest& request) {
   Call call(ctx_.call, caller, kRunJob, Call::kMutation, request.name(),
-            request.request_id());
+            request);
   absl::Status s = Admit(call);
   if (s.ok()) s = CheckJobName(request.name(), "name");
   if (!s.ok()) return call.Finish(s);

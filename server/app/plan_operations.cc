@@ -57,7 +57,7 @@ absl::StatusOr<domain::PlanName> Admit(Call& call, const std::string& name,
 absl::StatusOr<Plan> PlanOperations::CreatePlan(
     const Caller& caller, const itp::v1::CreatePlanRequest& request) {
   Call call(ctx_.call, caller, kCreatePlan, Call::kMutation, request.parent(),
-            request.request_id());
+            request);
   absl::Status s = call.Authenticate();
   if (!s.ok()) return call.Finish(s);
   auto country = domain::ParseCountryParent(request.parent(),
@@ -172,7 +172,7 @@ absl::StatusOr<google::protobuf::Empty> PlanOperations::DeletePlan(
 absl::StatusOr<Plan> PlanOperations::SubmitPlan(
     const Caller& caller, const itp::v1::SubmitPlanRequest& request) {
   Call call(ctx_.call, caller, kSubmitPlan, Call::kMutation, request.name(),
-            request.request_id());
+            request);
   auto name = Admit(call, request.name(), "name", Operation::kWritePlan);
   if (!name.ok()) return call.Finish(name.status());
   FieldViolations violations;
@@ -186,7 +186,7 @@ absl::StatusOr<Plan> PlanOperations::SubmitPlan(
 absl::StatusOr<Plan> PlanOperations::WithdrawPlan(
     const Caller& caller, const itp::v1::WithdrawPlanRequest& request) {
   Call call(ctx_.call, caller, kWithdrawPlan, Call::kMutation, request.name(),
-            request.request_id());
+            request);
   auto name = Admit(call, request.name(), "name", Operation::kWritePlan);
   if (!name.ok()) return call.Finish(name.status());
   FieldViolations violations;

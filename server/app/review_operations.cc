@@ -82,7 +82,7 @@ absl::StatusOr<itp::v1::Rubric> ReviewOperations::GetRubric(
 absl::StatusOr<Review> ReviewOperations::StartReview(
     const Caller& caller, const itp::v1::StartReviewRequest& request) {
   Call call(ctx_.call, caller, kStartReview, Call::kMutation, request.parent(),
-            request.request_id());
+            request);
   absl::Status s = call.Authenticate();
   if (!s.ok()) return call.Finish(s);
   auto plan_name = domain::ParsePlanName(request.parent(), "parent");
@@ -219,7 +219,7 @@ absl::StatusOr<Review> ReviewOperations::ScoreReview(
 absl::StatusOr<Review> ReviewOperations::CompleteReview(
     const Caller& caller, const itp::v1::CompleteReviewRequest& request) {
   Call call(ctx_.call, caller, kCompleteReview, Call::kMutation, request.name(),
-            request.request_id());
+            request);
   absl::Status s = call.Authenticate();
   if (!s.ok()) return call.Finish(s);
   auto review_name = domain::ParseReviewName(request.name(), "name");

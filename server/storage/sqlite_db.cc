@@ -164,6 +164,32 @@ CREATE TABLE benchmark_job_items (
 ALTER TABLE audit_events ADD COLUMN peer TEXT NOT NULL DEFAULT '';
 ALTER TABLE audit_events ADD COLUMN count INTEGER NOT NULL DEFAULT 1;
 )sql",
+    // 7: request ids belong to the API key that sent them (for those
+    // recorded before, the key of their audit event, if any; without one
+    // they replay no more), and remember a digest of the request they came
+    // with (not known for those recorded before).
+    R"sql(
+CREATE TABLE request_ids (
+  api_key      TEXT    NOT NULL,
+  request_id   TEXT    NOT NULL,
+  method       TEXT    NOT NULL,
+  resource     TEXT    NOT NULL,
+  request_hash BLOB    NOT NULL,
+  response     BLOB    NOT NULL,
+  create_time  INTEGER NOT NULL,
+  PRIMARY KEY (api_key, request_id)
+) STRICT;
+CREATE INDEX request_ids_by_time ON request_ids(create_time);
+INSERT INTO request_ids
+  SELECT COALESCE((SELECT a.api_key FROM audit_events a
+                   WHERE a.request_id = r.request_id AND a.code = 0
+                     AND a.method = r.method
+                   ORDER BY a.id LIMIT 1), ''),
+         lower(r.request_id), r.method, r.resource, x'', r.response,
+         r.create_time
+  FROM request_log r;
+DROP TABLE request_log;
+)sql",
 };
 constexpr int kSchemaVersion = sizeof(kMigrations) / sizeof(kMigrations[0]);
 
@@ -350,23 +376,31 @@ absl::StatusOr<std::optional<std::string>> SqliteDb::Replay(
   std::string method;
   std::string stored_resource;
   std::string response;
+  std::string request_hash;
   {
     ScopedStatement s = c.Prepare(
-        "SELECT method, resource, response FROM request_log "
-        "WHERE request_id = ?");
-    s->bind(1, ctx.request_id);
+        "SELECT method, resource, request_hash, response FROM request_ids "
+        "WHERE api_key = ? AND request_id = ?");
+    s->bind(1, ctx.api_key);
+    s->bind(2, ctx.request_id);
     if (!s->executeStep()) return std::optional<std::string>();
     method = s->getColumn(0).getString();
     stored_resource = s->getColumn(1).getString();
-    const SQLite::Column blob = s->getColumn(2);
+    const SQLite::Column hash = s->getColumn(2);
+    request_hash.assign(static_cast<const char*>(hash.getBlob()),
+                        hash.getBytes());
+    const SQLite::Column blob = s->getColumn(3);
     response.assign(static_cast<const char*>(blob.getBlob()), blob.getBytes());
   }
-  if (method != ctx.method || stored_resource != resource) {
+  // The same id with another request: a client bug or a guess. Say so, and
+  // nothing about the first request.
+  if (method != ctx.method || stored_resource != resource ||
+      (!request_hash.empty() && request_hash != ctx.request_hash)) {
     return domain::InvalidField(
         "request_id",
-        absl::StrCat("'", ctx.request_id, "' was already used for ", method,
-                     " on ", stored_resource,
-                     "; use a new UUID for a new request."));
+        absl::StrCat("'", ctx.request_id,
+                     "' was already used by this API key for another "
+                     "request; use a new UUID for a new request."));
   }
   InsertAudit(c, ctx, resource, absl::OkStatus());
   return std::optional<std::string>(std::move(response));
@@ -378,13 +412,16 @@ void SqliteDb::RecordWrite(Connection& c, const WriteContext& ctx,
   if (!ctx.request_id.empty()) {
     std::string blob = response.SerializeAsString();
     ScopedStatement s = c.Prepare(
-        "INSERT INTO request_log (request_id, method, resource, response, "
-        "create_time) VALUES (?, ?, ?, ?, ?)");
-    s->bind(1, ctx.request_id);
-    s->bind(2, ctx.method);
-    s->bind(3, std::string(resource));
-    s->bind(4, blob.data(), static_cast<int>(blob.size()));
-    s->bind(5, static_cast<int64_t>(Now()));
+        "INSERT INTO request_ids (api_key, request_id, method, resource, "
+        "request_hash, response, create_time) VALUES (?, ?, ?, ?, ?, ?, ?)");
+    s->bind(1, ctx.api_key);
+    s->bind(2, ctx.request_id);
+    s->bind(3, ctx.method);
+    s->bind(4, std::string(resource));
+    s->bind(5, ctx.request_hash.data(),
+            static_cast<int>(ctx.request_hash.size()));
+    s->bind(6, blob.data(), static_cast<int>(blob.size()));
+    s->bind(7, static_cast<int64_t>(Now()));
     s->exec();
   }
   InsertAudit(c, ctx, resource, absl::OkStatus());

@@ -153,10 +153,12 @@ class SqliteDb {
     }
   }
 
-  // In a write transaction: the response stored for `ctx.request_id` by an
-  // earlier call, nullopt when there is none (or no request id). An earlier
-  // call is replayed only if it was the same method on the same resource;
-  // otherwise INVALID_ARGUMENT naming request_id. A replay is audited.
+  // In a write transaction: the response stored for `ctx.request_id` of
+  // `ctx.api_key` by an earlier call, nullopt when there is none (or no
+  // request id). An earlier call is replayed only if it was the same method
+  // on the same resource with the same request (ctx.request_hash); otherwise
+  // INVALID_ARGUMENT naming request_id that tells nothing of the earlier
+  // call. A replay is audited.
   absl::StatusOr<std::optional<std::string>> Replay(Connection& c,
                                                     const WriteContext& ctx,
                                                     absl::string_view resource);

@@ -13,8 +13,12 @@ namespace itp::storage {
 struct WriteContext {
   // Full RPC method, e.g. "/itp.v1.PlanService/SubmitPlan".
   std::string method;
-  // Optional UUID that makes the write retry-safe.
+  // Optional UUID (lower case) that makes the write retry-safe. Ids are the
+  // API key's own: another key's same id is another request.
   std::string request_id;
+  // A digest of the request the id came with (request_id aside): a retry
+  // must send the same request, else it is INVALID_ARGUMENT.
+  std::string request_hash;
   // `apiKeys/{id}` of the caller; empty for the server itself.
   std::string api_key;
   itp::v1::Role role = itp::v1::ROLE_UNSPECIFIED;

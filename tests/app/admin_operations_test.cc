@@ -280,7 +280,10 @@ TEST_F(AdminOperationsTest, CreateRetriedWithTheSameRequestIdReturnsFirstKey) {
   EXPECT_EQ(reviewer.principal->role, itp::v1::REVIEWER);
 }
 
-TEST_F(AdminOperationsTest, RequestIdOfAKeyCannotBeReusedForAnotherMethod) {
+// Request ids are each key's own: the admin's UUID is a new id for India;
+// the same key reusing an id for another request learns nothing of the
+// first; an upper-case copy of the UUID is the same id.
+TEST_F(AdminOperationsTest, RequestIdsAreEachKeysOwnAndCaseInsensitive) {
   itp::v1::CreateApiKeyRequest key;
   key.mutable_api_key()->set_display_name(
       "Ministry of Industry, Republic of Indonesia");
@@ -289,10 +292,26 @@ TEST_F(AdminOperationsTest, RequestIdOfAKeyCannotBeReusedForAnotherMethod) {
   key.set_request_id("0b6f2a8e-4c1d-4e3a-9a57-2f1d5c8e7b10");
   ASSERT_TRUE(admin().CreateApiKey(harness_.admin().caller, key).ok());
 
-  // The India plan request carries the same UUID.
+  // The India plan request carries the same UUID: another key, a new id.
   auto plan = CreateIndiaSteel();
-  EXPECT_EQ(plan.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_THAT(ViolatedFields(plan.status()), ElementsAre("request_id"));
+  ASSERT_TRUE(plan.ok()) << plan.status();
+
+  // The admin reusing its id for another key: refused, naming nothing.
+  itp::v1::CreateApiKeyRequest other = key;
+  other.mutable_api_key()->set_display_name("Ministry of Mines, Indonesia");
+  auto reused = admin().CreateApiKey(harness_.admin().caller, other);
+  EXPECT_EQ(reused.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(ViolatedFields(reused.status()), ElementsAre("request_id"));
+  EXPECT_THAT(std::string(reused.status().message()),
+              Not(HasSubstr("apiKeys/")));
+
+  // A retry in upper case is the same request: the first answer again.
+  itp::v1::CreateApiKeyRequest retry = key;
+  retry.set_request_id("0B6F2A8E-4C1D-4E3A-9A57-2F1D5C8E7B10");
+  auto replayed = admin().CreateApiKey(harness_.admin().caller, retry);
+  ASSERT_TRUE(replayed.ok()) << replayed.status();
+  EXPECT_EQ(replayed->api_key().display_name(),
+            "Ministry of Industry, Republic of Indonesia");
 }
 
 TEST_F(AdminOperationsTest, OnlyAdminsCreateKeysAndInvalidKeysAreRefused) {

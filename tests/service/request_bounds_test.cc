@@ -8,10 +8,12 @@
 // (issue "Abuse resistance"): a 600 KB CreatePlan with 300,000 empty points
 // in one sector (which took a 75 MB audit row and 1.14 GB of RSS), a
 // million checkpoint years in BenchmarkPlan and CreateBenchmarkJob, 4 MB
-// resource names and request ids, and floods of calls without a key.
+// resource names and request ids, floods of calls without a key, and a
+// partner reusing another country's request id to learn of its plans.
 
 #include <sys/stat.h>
 
+#include <cctype>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -246,6 +248,48 @@ TEST_F(RequestBoundsTest, CallsWithoutAKeyAreOneRowPerClientAndMinute) {
   EXPECT_EQ(events[0].resource(), "");
   EXPECT_EQ(events[0].api_key(), "");
   EXPECT_LT(after - before, 16 * 1024);
+}
+
+// Request ids are each key's own: Brazil's id is a new one for India, and
+// India reusing its own id for another plan is told nothing of the first.
+TEST_F(RequestBoundsTest, RequestIdsAreTheKeysOwnAndDiscloseNothing) {
+  ServerHarness::Key brazil = harness_.CreateKey(
+      itp::v1::PARTNER, {"BRA"}, "Ministry of Development, Brazil");
+  auto create = [&](const ServerHarness::Key& key, const std::string& parent,
+                    const std::string& plan_id, const std::string& request_id,
+                    itp::v1::Plan* plan) {
+    itp::v1::CreatePlanRequest request = IndiaSteelCreateRequest();
+    request.set_parent(parent);
+    request.set_plan_id(plan_id);
+    request.set_request_id(request_id);
+    grpc::ClientContext context;
+    ServerHarness::Authorize(&context, key);
+    return harness_.plans().CreatePlan(&context, request, plan);
+  };
+  const std::string id = "7c2f9e4a-1b3d-4e5f-8a6b-9c0d1e2f3a4b";
+  itp::v1::Plan plan;
+  ASSERT_TRUE(
+      create(brazil, "countries/BRA", "steel-2050", id, &plan).ok());
+  ASSERT_EQ(plan.name(), "countries/BRA/plans/steel-2050");
+
+  grpc::Status mine = create(india_, "countries/IND", "steel-2070", id, &plan);
+  ASSERT_TRUE(mine.ok()) << mine.error_message();
+  EXPECT_EQ(plan.name(), "countries/IND/plans/steel-2070");
+
+  grpc::Status reused =
+      create(india_, "countries/IND", "cement-2060", id, &plan);
+  EXPECT_EQ(reused.error_code(), StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(ViolatedFields(reused), std::vector<std::string>{"request_id"});
+  EXPECT_FALSE(absl::StrContains(reused.error_message(), "countries/"))
+      << reused.error_message();
+
+  // The same request in upper case is a retry: the first answer.
+  std::string upper = id;
+  for (char& c : upper) c = static_cast<char>(std::toupper(c));
+  grpc::Status retried =
+      create(india_, "countries/IND", "steel-2070", upper, &plan);
+  ASSERT_TRUE(retried.ok()) << retried.error_message();
+  EXPECT_EQ(plan.name(), "countries/IND/plans/steel-2070");
 }
 
 }  // namespace

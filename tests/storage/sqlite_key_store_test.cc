@@ -557,7 +557,7 @@ TEST_F(SqliteKeyStoreTest, CreateKeyRetriedWithSameRequestIdReturnsFirstKey) {
 
 TEST_F(SqliteKeyStoreTest, RequestIdOfAnotherMethodIsInvalidArgument) {
   CreatePlan(kIndiaSteel, IndiaSteelPlan(),
-             IndiaCtx(kCreatePlan, kCreatePlanRequestId));
+             AdminCtx(kCreatePlan, kCreatePlanRequestId));
 
   absl::StatusOr<ApiKey> created =
       keys().CreateKey(AdminCtx(kCreateApiKey, kCreatePlanRequestId),
@@ -575,11 +575,43 @@ TEST_F(SqliteKeyStoreTest, CreateKeyRequestIdReusedForCreatePlanIsInvalid) {
   plan.set_name(kIndiaSteel);
 
   absl::StatusOr<Plan> created =
-      plans().CreatePlan(IndiaCtx(kCreatePlan, kCreateKeyRequestId), plan);
+      plans().CreatePlan(AdminCtx(kCreatePlan, kCreateKeyRequestId), plan);
 
   ExpectInvalidField(created.status(), "request_id");
+  // Nothing of the first request is told.
+  EXPECT_EQ(created.status().message(),
+            absl::StrCat("The request has an invalid field: request_id: '",
+                         kCreateKeyRequestId,
+                         "' was already used by this API key for another "
+                         "request; use a new UUID for a new request."));
   ExpectError(plans().GetPlan(kIndiaSteel).status(),
               absl::StatusCode::kNotFound, "PLAN_NOT_FOUND");
+}
+
+// Request ids are each key's own: the admin's id is a new one for India.
+TEST_F(SqliteKeyStoreTest, AnotherKeysRequestIdIsANewRequest) {
+  CreateKey(IndiaPartnerKey(), kCreateKeyRequestId);
+  Plan plan = IndiaSteelPlan();
+  plan.set_name(kIndiaSteel);
+  absl::StatusOr<Plan> created =
+      plans().CreatePlan(IndiaCtx(kCreatePlan, kCreateKeyRequestId), plan);
+  ASSERT_TRUE(created.ok()) << created.status();
+  EXPECT_EQ(created->name(), kIndiaSteel);
+}
+
+// The same id and method from the same key, but another request: refused.
+TEST_F(SqliteKeyStoreTest, SameRequestIdWithAnotherRequestIsInvalid) {
+  WriteContext first = AdminCtx(kCreateApiKey, kCreateKeyRequestId);
+  first.request_hash = std::string(32, '\x01');
+  ASSERT_TRUE(keys().CreateKey(first, IndiaPartnerKey(), kSalt, kHash).ok());
+  WriteContext other = first;
+  other.request_hash = std::string(32, '\x02');
+  ExpectInvalidField(
+      keys().CreateKey(other, IndiaPartnerKey(), kSalt, kHash).status(),
+      "request_id");
+  // The same request again is replayed.
+  EXPECT_TRUE(keys().CreateKey(first, IndiaPartnerKey(), kSalt, kHash).ok());
+  EXPECT_EQ(CountKeys(), 1);
 }
 
 // ---------------------------------------------------------------------------
@@ -1347,7 +1379,7 @@ TEST_F(SqliteWriteAuditTest, CreateKeyAndRevokeKeyAddOneEventEach) {
 TEST_F(SqliteWriteAuditTest, RejectedCreateKeyAddsNoEvent) {
   CreateKey(IndiaPartnerKey());
   CreatePlan(kIndiaSteel, IndiaSteelPlan(),
-             IndiaCtx(kCreatePlan, kCreatePlanRequestId));
+             AdminCtx(kCreatePlan, kCreatePlanRequestId));
   ASSERT_THAT(Events(), SizeIs(2));
 
   EXPECT_EQ(
@@ -1494,8 +1526,13 @@ TEST_F(SqliteMigrationTest,
     EXPECT_EQ(raw.QueryInt("PRAGMA user_version"), SqliteSchemaVersion());
     EXPECT_GE(SqliteSchemaVersion(), 2);
     EXPECT_EQ(raw.QueryInt("SELECT COUNT(*) FROM plans"), 1);
+    // The request id is kept; a version 1 database knows no key that sent
+    // it (its audit trail came with version 2), so it replays no more.
+    EXPECT_EQ(raw.QueryInt("SELECT COUNT(*) FROM request_ids WHERE "
+                           "api_key = ''"),
+              1);
   }
-  // The existing plan, its sector index and its request log entry are kept.
+  // The existing plan and its sector index are kept.
   EXPECT_THAT(GetPlan(kIndiaSteel), EqualsProto(stored));
   PlanListQuery query;
   query.country = domain::kAnyCountry;
@@ -1507,10 +1544,11 @@ TEST_F(SqliteMigrationTest,
   ASSERT_TRUE(page.ok()) << page.status();
   ASSERT_THAT(page->plans, SizeIs(1));
   EXPECT_EQ(page->plans[0].name(), kIndiaSteel);
-  absl::StatusOr<Plan> replayed =
-      plans().CreatePlan(IndiaCtx(kCreatePlan, kCreatePlanRequestId), stored);
-  ASSERT_TRUE(replayed.ok()) << replayed.status();
-  EXPECT_THAT(*replayed, EqualsProto(stored));
+  EXPECT_EQ(plans()
+                .CreatePlan(IndiaCtx(kCreatePlan, kCreatePlanRequestId), stored)
+                .status()
+                .code(),
+            absl::StatusCode::kAlreadyExists);
 
   // The new tables work: keys, and audit events written with plan changes.
   ApiKey key = CreateKey(IndiaPartnerKey());
@@ -1524,12 +1562,10 @@ TEST_F(SqliteMigrationTest,
       });
   ASSERT_TRUE(submitted.ok()) << submitted.status();
   EXPECT_EQ(submitted->revision(), 1);
-  // Newest first: the submission, the key, and the replayed creation (a
-  // replay is audited too).
+  // Newest first: the submission and the key.
   EXPECT_THAT(Summaries(Events()),
               ElementsAre(absl::StrCat(kSubmitPlan, " ", kIndiaSteel, " OK"),
-                          absl::StrCat(kCreateApiKey, " apiKeys OK"),
-                          absl::StrCat(kCreatePlan, " ", kIndiaSteel, " OK")));
+                          absl::StrCat(kCreateApiKey, " apiKeys OK")));
 
   // Opening the migrated file again changes nothing.
   stores_ = SqliteStores();
@@ -1537,7 +1573,7 @@ TEST_F(SqliteMigrationTest,
   ASSERT_TRUE(opened.ok()) << opened.status();
   stores_ = *std::move(opened);
   EXPECT_EQ(CountKeys(), 1);
-  EXPECT_THAT(Events(), SizeIs(3));
+  EXPECT_THAT(Events(), SizeIs(2));
   EXPECT_THAT(GetPlan(kIndiaSteel), EqualsProto(*submitted));
 }
 
