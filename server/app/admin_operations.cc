@@ -68,13 +68,13 @@ absl::StatusOr<itp::v1::ListApiKeysResponse> AdminOperations::ListApiKeys(
   if (!page_size.ok()) return call.Finish(page_size.status());
   const uint64_t fingerprint = domain::QueryFingerprint(
       {"ListApiKeys", request.show_inactive() ? "all" : "active"});
-  auto cursor = domain::CursorFromToken(request.page_token(), fingerprint);
+  auto cursor = ctx_.tokens.CursorFromToken(request.page_token(), fingerprint);
   if (!cursor.ok()) return call.Finish(cursor.status());
   const std::optional<domain::PageCursor> after = *std::move(cursor);
   auto page = ctx_.keys.ListKeys(*page_size, after, request.show_inactive());
   if (!page.ok()) return call.Finish(page.status());
   for (auto& key : page->keys) *response.add_api_keys() = std::move(key);
-  response.set_next_page_token(domain::NextPageToken(fingerprint, page->next));
+  response.set_next_page_token(ctx_.tokens.NextPageToken(fingerprint, page->next));
   return call.Done(std::move(response));
 }
 
@@ -105,7 +105,7 @@ AdminOperations::ListAuditEvents(
   if (!violations.empty()) return call.Finish(violations.ToStatus());
   const uint64_t fingerprint = domain::QueryFingerprint(
       {"ListAuditEvents", *filter ? (*filter)->DebugString() : ""});
-  auto cursor = domain::CursorFromToken(request.page_token(), fingerprint);
+  auto cursor = ctx_.tokens.CursorFromToken(request.page_token(), fingerprint);
   if (!cursor.ok()) return call.Finish(cursor.status());
   const std::optional<domain::PageCursor> after = *std::move(cursor);
   auto page = ctx_.audit.List(*filter, *page_size, after);
@@ -113,7 +113,7 @@ AdminOperations::ListAuditEvents(
   for (auto& event : page->events) {
     *response.add_audit_events() = std::move(event);
   }
-  response.set_next_page_token(domain::NextPageToken(fingerprint, page->next));
+  response.set_next_page_token(ctx_.tokens.NextPageToken(fingerprint, page->next));
   return call.Done(std::move(response));
 }
 

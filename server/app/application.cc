@@ -105,8 +105,13 @@ absl::StatusOr<std::unique_ptr<Application>> Application::Open(
     Log(LogLevel::kInfo, absl::StrCat("demo data: ", *seeded,
                                       " plans added (existing plans kept)"));
   }
-  std::unique_ptr<Application> app(
-      new Application(*std::move(stores), now, options));
+  // The key of page tokens: made at the first start, kept in the database.
+  auto candidate = auth::RandomSecretBytes(32);
+  if (!candidate.ok()) return candidate.status();
+  auto token_secret = stores->keys->ServerSecret("page_tokens", *candidate);
+  if (!token_secret.ok()) return token_secret.status();
+  std::unique_ptr<Application> app(new Application(
+      *std::move(stores), now, options, *std::move(token_secret)));
   s = app->runner_.Start();
   if (!s.ok()) return s;
   app->keyless_.Start();
@@ -115,11 +120,13 @@ absl::StatusOr<std::unique_ptr<Application>> Application::Open(
 
 Application::Application(storage::SqliteStores stores,
                          std::function<int64_t()> now,
-                         const ApplicationOptions& options)
+                         const ApplicationOptions& options,
+                         std::string token_secret)
     : stores_(std::move(stores)),
       now_(std::move(now)),
       authenticator_(*stores_.keys, now_),
       keyless_(*stores_.audit, now_, {options.keyless_audit_clients}),
+      tokens_(std::move(token_secret)),
       step_(*stores_.plans, *stores_.benchmarks),
       runner_(*stores_.plans, *stores_.benchmarks, *stores_.jobs,
               {options.job_workers, [this] { events_.Notify(); }, now_}),
@@ -134,6 +141,7 @@ Application::Application(storage::SqliteStores stores,
                runner_,
                step_,
                {*stores_.audit, keyless_, events_},
+               tokens_,
                now_},
       plans_(context_),
       reviews_(context_),

@@ -86,12 +86,13 @@ class Application {
 
  private:
   Application(storage::SqliteStores stores, std::function<int64_t()> now,
-              const ApplicationOptions& options);
+              const ApplicationOptions& options, std::string token_secret);
 
   storage::SqliteStores stores_;
   std::function<int64_t()> now_;
   auth::Authenticator authenticator_;
   KeylessAudit keyless_;
+  domain::PageTokens tokens_;
   EventBus events_;
   BenchmarkStep step_;
   JobRunner runner_;

@@ -56,13 +56,13 @@ absl::StatusOr<itp::v1::ListPathwaysResponse> BenchmarkOperations::ListPathways(
   if (!violations.empty()) return call.Finish(violations.ToStatus());
   const uint64_t fingerprint = domain::QueryFingerprint(
       {"ListPathways", absl::StrCat(request.sector())});
-  auto cursor = domain::CursorFromToken(request.page_token(), fingerprint);
+  auto cursor = ctx_.tokens.CursorFromToken(request.page_token(), fingerprint);
   if (!cursor.ok()) return call.Finish(cursor.status());
   const std::optional<domain::PageCursor> after = *std::move(cursor);
   auto page = ctx_.benchmarks.ListPathways(request.sector(), *page_size, after);
   if (!page.ok()) return call.Finish(page.status());
   for (Pathway& p : page->pathways) *response.add_pathways() = std::move(p);
-  response.set_next_page_token(domain::NextPageToken(fingerprint, page->next));
+  response.set_next_page_token(ctx_.tokens.NextPageToken(fingerprint, page->next));
   return call.Done(std::move(response));
 }
 
@@ -174,7 +174,7 @@ BenchmarkOperations::ListBenchmarkReports(
   if (!plan.ok()) return call.Finish(plan.status());
   const uint64_t fingerprint =
       domain::QueryFingerprint({"ListBenchmarkReports", request.parent()});
-  auto cursor = domain::CursorFromToken(request.page_token(), fingerprint);
+  auto cursor = ctx_.tokens.CursorFromToken(request.page_token(), fingerprint);
   if (!cursor.ok()) return call.Finish(cursor.status());
   const std::optional<domain::PageCursor> after = *std::move(cursor);
   const bool with_drafts =
@@ -186,7 +186,7 @@ BenchmarkOperations::ListBenchmarkReports(
   for (BenchmarkReport& r : page->reports) {
     *response.add_benchmark_reports() = std::move(r);
   }
-  response.set_next_page_token(domain::NextPageToken(fingerprint, page->next));
+  response.set_next_page_token(ctx_.tokens.NextPageToken(fingerprint, page->next));
   return call.Done(std::move(response));
 }
 

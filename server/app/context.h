@@ -12,6 +12,7 @@
 #include "server/app/event_bus.h"
 #include "server/app/job_runner.h"
 #include "server/auth/authenticator.h"
+#include "server/domain/page_token.h"
 #include "server/storage/benchmark_store.h"
 #include "server/storage/job_store.h"
 #include "server/storage/key_store.h"
@@ -32,6 +33,8 @@ struct AppContext {
   JobRunner& runner;
   BenchmarkStep& step;
   CallDeps call;
+  // Signs and reads the page tokens of every List operation.
+  const domain::PageTokens& tokens;
   // Unix microseconds.
   std::function<int64_t()> now;
 };

@@ -123,7 +123,7 @@ JobOperations::ListBenchmarkJobs(
   auto page_size = domain::EffectivePageSize(request.page_size());
   if (!page_size.ok()) return call.Finish(page_size.status());
   const uint64_t fingerprint = domain::QueryFingerprint({"ListBenchmarkJobs"});
-  auto cursor = domain::CursorFromToken(request.page_token(), fingerprint);
+  auto cursor = ctx_.tokens.CursorFromToken(request.page_token(), fingerprint);
   if (!cursor.ok()) return call.Finish(cursor.status());
   const std::optional<domain::PageCursor> after = *std::move(cursor);
   auto page = ctx_.jobs.ListJobs(*page_size, after);
@@ -131,7 +131,7 @@ JobOperations::ListBenchmarkJobs(
   for (BenchmarkJob& job : page->jobs) {
     *response.add_benchmark_jobs() = std::move(job);
   }
-  response.set_next_page_token(domain::NextPageToken(fingerprint, page->next));
+  response.set_next_page_token(ctx_.tokens.NextPageToken(fingerprint, page->next));
   return call.Done(std::move(response));
 }
 
@@ -221,7 +221,7 @@ JobOperations::ListBenchmarkJobRuns(
   if (!page_size.ok()) return call.Finish(page_size.status());
   const uint64_t fingerprint =
       domain::QueryFingerprint({"ListBenchmarkJobRuns", request.parent()});
-  auto cursor = domain::CursorFromToken(request.page_token(), fingerprint);
+  auto cursor = ctx_.tokens.CursorFromToken(request.page_token(), fingerprint);
   if (!cursor.ok()) return call.Finish(cursor.status());
   const std::optional<domain::PageCursor> after = *std::move(cursor);
   auto page = ctx_.jobs.ListRuns(request.parent(), *page_size, after);
@@ -229,7 +229,7 @@ JobOperations::ListBenchmarkJobRuns(
   for (BenchmarkJobRun& run : page->runs) {
     *response.add_runs() = std::move(run);
   }
-  response.set_next_page_token(domain::NextPageToken(fingerprint, page->next));
+  response.set_next_page_token(ctx_.tokens.NextPageToken(fingerprint, page->next));
   return call.Done(std::move(response));
 }
 

@@ -124,14 +124,14 @@ absl::StatusOr<itp::v1::ListPlansResponse> PlanOperations::ListPlans(
   query.filter = std::move(combined);
   query.order = *order;
   query.page_size = *page_size;
-  auto cursor = domain::CursorFromToken(request.page_token(), fingerprint);
+  auto cursor = ctx_.tokens.CursorFromToken(request.page_token(), fingerprint);
   if (!cursor.ok()) return call.Finish(cursor.status());
   query.after = *std::move(cursor);
   auto page = ctx_.plans.ListPlans(query);
   if (!page.ok()) return call.Finish(page.status());
   itp::v1::ListPlansResponse response;
   for (Plan& plan : page->plans) *response.add_plans() = std::move(plan);
-  response.set_next_page_token(domain::NextPageToken(fingerprint, page->next));
+  response.set_next_page_token(ctx_.tokens.NextPageToken(fingerprint, page->next));
   response.set_total_size(static_cast<int32_t>(page->total_size));
   return call.Done(std::move(response));
 }
@@ -233,7 +233,7 @@ PlanOperations::ListPlanRevisions(
 
   const uint64_t fingerprint =
       domain::QueryFingerprint({"ListPlanRevisions", request.parent()});
-  auto cursor = domain::CursorFromToken(request.page_token(), fingerprint);
+  auto cursor = ctx_.tokens.CursorFromToken(request.page_token(), fingerprint);
   if (!cursor.ok()) return call.Finish(cursor.status());
   std::optional<int64_t> before;
   if (*cursor) before = (*cursor)->key;
@@ -244,7 +244,7 @@ PlanOperations::ListPlanRevisions(
   for (auto& revision : page->revisions) {
     *response.add_revisions() = std::move(revision);
   }
-  response.set_next_page_token(domain::NextPageToken(fingerprint, page->next));
+  response.set_next_page_token(ctx_.tokens.NextPageToken(fingerprint, page->next));
   return call.Done(std::move(response));
 }
 

@@ -184,13 +184,13 @@ absl::StatusOr<itp::v1::ListReviewsResponse> ReviewOperations::ListReviews(
   const uint64_t fingerprint = domain::QueryFingerprint(
       {"ListReviews", request.parent(), absl::StrCat(query.state),
        query.reviewer, call.principal().key_id});
-  auto cursor = domain::CursorFromToken(request.page_token(), fingerprint);
+  auto cursor = ctx_.tokens.CursorFromToken(request.page_token(), fingerprint);
   if (!cursor.ok()) return call.Finish(cursor.status());
   query.after = *std::move(cursor);
   auto page = ctx_.reviews.ListReviews(query);
   if (!page.ok()) return call.Finish(page.status());
   for (Review& r : page->reviews) *response.add_reviews() = std::move(r);
-  response.set_next_page_token(domain::NextPageToken(fingerprint, page->next));
+  response.set_next_page_token(ctx_.tokens.NextPageToken(fingerprint, page->next));
   return call.Done(std::move(response));
 }
 
@@ -301,13 +301,13 @@ absl::StatusOr<itp::v1::ListCommentsResponse> ReviewOperations::ListComments(
   if (!page_size.ok()) return call.Finish(page_size.status());
   const uint64_t fingerprint =
       domain::QueryFingerprint({"ListComments", request.parent()});
-  auto cursor = domain::CursorFromToken(request.page_token(), fingerprint);
+  auto cursor = ctx_.tokens.CursorFromToken(request.page_token(), fingerprint);
   if (!cursor.ok()) return call.Finish(cursor.status());
   const std::optional<domain::PageCursor> after = *std::move(cursor);
   auto page = ctx_.reviews.ListComments(request.parent(), *page_size, after);
   if (!page.ok()) return call.Finish(page.status());
   for (Comment& c : page->comments) *response.add_comments() = std::move(c);
-  response.set_next_page_token(domain::NextPageToken(fingerprint, page->next));
+  response.set_next_page_token(ctx_.tokens.NextPageToken(fingerprint, page->next));
   return call.Done(std::move(response));
 }
 

@@ -32,6 +32,14 @@ std::string Sha256(absl::string_view salt, absl::string_view secret) {
 
 }  // namespace
 
+absl::StatusOr<std::string> RandomSecretBytes(size_t n) {
+  std::string bytes;
+  if (!RandomBytes(n, &bytes)) {
+    return absl::InternalError("OpenSSL's random generator failed.");
+  }
+  return bytes;
+}
+
 absl::StatusOr<IssuedSecret> IssueSecret() {
   std::string id_bytes;
   std::string secret_bytes;

@@ -29,6 +29,9 @@ struct IssuedSecret {
 // A new secret from OpenSSL's CSPRNG. INTERNAL if the generator fails.
 absl::StatusOr<IssuedSecret> IssueSecret();
 
+// `n` bytes from OpenSSL's CSPRNG. INTERNAL if the generator fails.
+absl::StatusOr<std::string> RandomSecretBytes(size_t n);
+
 // The key id embedded in `secret`, or nullopt when it is not shaped like one.
 std::optional<std::string> KeyIdOf(absl::string_view secret);
 

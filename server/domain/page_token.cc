@@ -1,5 +1,9 @@
 #include "server/domain/page_token.h"
 
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
 #include <vector>
 
 #include "absl/strings/escaping.h"
@@ -11,7 +15,10 @@
 namespace itp::domain {
 namespace {
 
-constexpr char kVersion[] = "p1";
+// p2: signed with HMAC-SHA256 (p1 tokens carried an unkeyed checksum).
+constexpr char kVersion[] = "p2";
+// Of the HMAC, the first 16 bytes are kept (128 bits).
+constexpr size_t kSignatureBytes = 16;
 
 absl::Status BadToken(absl::string_view why) {
   return InvalidField("page_token", std::string(why));
@@ -32,30 +39,39 @@ uint64_t QueryFingerprint(std::initializer_list<absl::string_view> parts) {
   return h;
 }
 
-// Tokens end with a checksum of the rest, so that a truncated or altered
-// token is rejected instead of silently moving the cursor.
-std::string EncodePageToken(uint64_t fingerprint, const PageCursor& cursor) {
-  std::string payload = absl::StrCat(kVersion, "|", absl::Hex(fingerprint), "|",
-                                     cursor.key, "|", cursor.name);
-  return absl::WebSafeBase64Escape(absl::StrCat(
-      payload, "|", absl::Hex(QueryFingerprint({payload}), absl::kZeroPad16)));
+std::string PageTokens::Sign(absl::string_view payload) const {
+  unsigned char mac[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  HMAC(EVP_sha256(), secret_.data(), static_cast<int>(secret_.size()),
+       reinterpret_cast<const unsigned char*>(payload.data()), payload.size(),
+       mac, &length);
+  return absl::BytesToHexString(absl::string_view(
+      reinterpret_cast<const char*>(mac), kSignatureBytes));
 }
 
-absl::StatusOr<PageCursor> DecodePageToken(absl::string_view token,
-                                           uint64_t fingerprint) {
+// Tokens end with a signature of the rest, so that a truncated, altered or
+// home-made token is rejected instead of moving the cursor.
+std::string PageTokens::Encode(uint64_t fingerprint,
+                               const PageCursor& cursor) const {
+  std::string payload = absl::StrCat(kVersion, "|", absl::Hex(fingerprint), "|",
+                                     cursor.key, "|", cursor.name);
+  return absl::WebSafeBase64Escape(
+      absl::StrCat(payload, "|", Sign(payload)));
+}
+
+absl::StatusOr<PageCursor> PageTokens::Decode(absl::string_view token,
+                                              uint64_t fingerprint) const {
   std::string raw;
-  constexpr size_t kChecksumChars = 16;
-  uint64_t checksum = 0;
+  constexpr size_t kSignatureChars = 2 * kSignatureBytes;
   if (!absl::WebSafeBase64Unescape(token, &raw) ||
-      raw.size() < kChecksumChars + 1 ||
-      raw[raw.size() - kChecksumChars - 1] != '|' ||
-      !absl::SimpleHexAtoi(
-          absl::string_view(raw).substr(raw.size() - kChecksumChars),
-          &checksum)) {
+      raw.size() < kSignatureChars + 1 ||
+      raw[raw.size() - kSignatureChars - 1] != '|') {
     return BadToken("is not a page token returned by this method.");
   }
-  raw.resize(raw.size() - kChecksumChars - 1);
-  if (checksum != QueryFingerprint({raw})) {
+  const std::string signature = raw.substr(raw.size() - kSignatureChars);
+  raw.resize(raw.size() - kSignatureChars - 1);
+  const std::string expected = Sign(raw);
+  if (CRYPTO_memcmp(signature.data(), expected.data(), kSignatureChars) != 0) {
     return BadToken("is not a page token returned by this method.");
   }
   std::vector<std::string> parts = absl::StrSplit(raw, absl::MaxSplits('|', 3));
@@ -75,17 +91,17 @@ absl::StatusOr<PageCursor> DecodePageToken(absl::string_view token,
   return cursor;
 }
 
-absl::StatusOr<std::optional<PageCursor>> CursorFromToken(
-    absl::string_view token, uint64_t fingerprint) {
+absl::StatusOr<std::optional<PageCursor>> PageTokens::CursorFromToken(
+    absl::string_view token, uint64_t fingerprint) const {
   if (token.empty()) return std::optional<PageCursor>();
-  auto cursor = DecodePageToken(token, fingerprint);
+  auto cursor = Decode(token, fingerprint);
   if (!cursor.ok()) return cursor.status();
   return std::optional<PageCursor>(*std::move(cursor));
 }
 
-std::string NextPageToken(uint64_t fingerprint,
-                          const std::optional<PageCursor>& next) {
-  return next ? EncodePageToken(fingerprint, *next) : std::string();
+std::string PageTokens::NextPageToken(
+    uint64_t fingerprint, const std::optional<PageCursor>& next) const {
+  return next ? Encode(fingerprint, *next) : std::string();
 }
 
 absl::StatusOr<int> EffectivePageSize(int requested) {

@@ -41,6 +41,12 @@ class KeyStore {
  public:
   virtual ~KeyStore() = default;
 
+  // The database's secret `name` (e.g. "page_tokens"): the one stored, or,
+  // at the first call, `candidate`, which is then stored. It never changes
+  // afterwards, so what it signs stays valid across restarts.
+  virtual absl::StatusOr<std::string> ServerSecret(
+      absl::string_view name, absl::string_view candidate) = 0;
+
   // Stores `key` (whose name `apiKeys/{id}` is set) with its salted hash and
   // returns it with create_time and state set. Retry-safe on
   // ctx.request_id (the replay returns the stored key). ALREADY_EXISTS for a

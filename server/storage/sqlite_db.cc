@@ -190,6 +190,13 @@ INSERT INTO request_ids
   FROM request_log r;
 DROP TABLE request_log;
 )sql",
+    // 8: secrets of the server, such as the key that signs page tokens.
+    R"sql(
+CREATE TABLE server_secrets (
+  name  TEXT PRIMARY KEY,
+  value BLOB NOT NULL
+) STRICT;
+)sql",
 };
 constexpr int kSchemaVersion = sizeof(kMigrations) / sizeof(kMigrations[0]);
 

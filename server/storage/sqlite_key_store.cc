@@ -55,6 +55,31 @@ class SqliteKeyStore : public KeyStore {
  public:
   explicit SqliteKeyStore(std::shared_ptr<SqliteDb> db) : db_(std::move(db)) {}
 
+  absl::StatusOr<std::string> ServerSecret(
+      absl::string_view name, absl::string_view candidate) override {
+    return db_->Write<std::string>(
+        [&](Connection& c) -> absl::StatusOr<std::string> {
+          {
+            ScopedStatement insert = c.Prepare(
+                "INSERT OR IGNORE INTO server_secrets (name, value) "
+                "VALUES (?, ?)");
+            insert->bind(1, std::string(name));
+            insert->bind(2, candidate.data(),
+                         static_cast<int>(candidate.size()));
+            insert->exec();
+          }
+          ScopedStatement s =
+              c.Prepare("SELECT value FROM server_secrets WHERE name = ?");
+          s->bind(1, std::string(name));
+          if (!s->executeStep()) {
+            return absl::InternalError("server secret not stored");
+          }
+          const SQLite::Column value = s->getColumn(0);
+          return std::string(static_cast<const char*>(value.getBlob()),
+                             value.getBytes());
+        });
+  }
+
   absl::StatusOr<ApiKey> CreateKey(const WriteContext& ctx, const ApiKey& input,
                                    absl::string_view salt,
                                    absl::string_view hash) override {

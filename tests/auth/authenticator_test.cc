@@ -55,6 +55,11 @@ class CountingKeyStore : public storage::KeyStore {
  public:
   explicit CountingKeyStore(storage::KeyStore& real) : real_(real) {}
 
+  absl::StatusOr<std::string> ServerSecret(
+      absl::string_view name, absl::string_view candidate) override {
+    return real_.ServerSecret(name, candidate);
+  }
+
   absl::StatusOr<ApiKey> CreateKey(const storage::WriteContext& ctx,
                                    const ApiKey& key, absl::string_view salt,
                                    absl::string_view hash) override {

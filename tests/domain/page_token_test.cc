@@ -23,6 +23,14 @@ constexpr char kIndiaSteel[] = "countries/IND/plans/steel-2070";
 // 2026-01-01T00:00:00Z in Unix microseconds, an update_time sort key.
 constexpr int64_t kUpdateTimeKey = 1767225600000000;
 
+// The signer of a database whose secret is these 32 bytes.
+const PageTokens& Tokens() {
+  static const PageTokens* tokens = new PageTokens(
+      "\x8f\x1d\x5a\x33\xc2\x07\x9e\x41\x6b\xd0\x27\xf4\x18\x93\x5c\xa6"
+      "\x3e\x71\x0b\xe9\x84\x2f\xc5\x66\x1a\xbd\x50\x97\x2c\xf8\x43\x0e");
+  return *tokens;
+}
+
 uint64_t ReviewerQuery() {
   return QueryFingerprint(
       {"countries/-", "sector = IRON_AND_STEEL", "update_time desc"});
@@ -41,8 +49,8 @@ void ExpectInvalidField(const absl::Status& status, absl::string_view field,
 
 TEST(PageTokenTest, TokenRoundTrips) {
   const uint64_t fp = ReviewerQuery();
-  std::string token = EncodePageToken(fp, {kUpdateTimeKey, kIndiaSteel});
-  absl::StatusOr<PageCursor> cursor = DecodePageToken(token, fp);
+  std::string token = Tokens().Encode(fp, {kUpdateTimeKey, kIndiaSteel});
+  absl::StatusOr<PageCursor> cursor = Tokens().Decode(token, fp);
   ASSERT_TRUE(cursor.ok()) << cursor.status();
   EXPECT_EQ(cursor->key, kUpdateTimeKey);
   EXPECT_EQ(cursor->name, kIndiaSteel);
@@ -50,8 +58,8 @@ TEST(PageTokenTest, TokenRoundTrips) {
 
 TEST(PageTokenTest, NameOrderTokenWithZeroKeyRoundTrips) {
   const uint64_t fp = QueryFingerprint({"countries/IDN", "", ""});
-  absl::StatusOr<PageCursor> cursor = DecodePageToken(
-      EncodePageToken(fp, {0, "countries/IDN/plans/cement-2060"}), fp);
+  absl::StatusOr<PageCursor> cursor = Tokens().Decode(
+      Tokens().Encode(fp, {0, "countries/IDN/plans/cement-2060"}), fp);
   ASSERT_TRUE(cursor.ok()) << cursor.status();
   EXPECT_EQ(cursor->key, 0);
   EXPECT_EQ(cursor->name, "countries/IDN/plans/cement-2060");
@@ -62,7 +70,7 @@ TEST(PageTokenTest, ExtremeKeysRoundTrip) {
   for (int64_t key : {std::numeric_limits<int64_t>::min(), int64_t{-1},
                       std::numeric_limits<int64_t>::max()}) {
     absl::StatusOr<PageCursor> cursor =
-        DecodePageToken(EncodePageToken(fp, {key, kIndiaSteel}), fp);
+        Tokens().Decode(Tokens().Encode(fp, {key, kIndiaSteel}), fp);
     ASSERT_TRUE(cursor.ok()) << cursor.status();
     EXPECT_EQ(cursor->key, key);
   }
@@ -70,7 +78,7 @@ TEST(PageTokenTest, ExtremeKeysRoundTrip) {
 
 TEST(PageTokenTest, TokenIsOpaqueAndUrlSafe) {
   std::string token =
-      EncodePageToken(ReviewerQuery(), {kUpdateTimeKey, kIndiaSteel});
+      Tokens().Encode(ReviewerQuery(), {kUpdateTimeKey, kIndiaSteel});
   EXPECT_THAT(token, MatchesRegex("[A-Za-z0-9_-]+"));
   EXPECT_THAT(token, Not(HasSubstr("steel-2070")));
 }
@@ -79,7 +87,7 @@ TEST(PageTokenTest, NamesContainingPipesSurvive) {
   const uint64_t fp = ReviewerQuery();
   const std::string name = "countries/ZAF/plans/steel|cement||2050|";
   absl::StatusOr<PageCursor> cursor =
-      DecodePageToken(EncodePageToken(fp, {kUpdateTimeKey, name}), fp);
+      Tokens().Decode(Tokens().Encode(fp, {kUpdateTimeKey, name}), fp);
   ASSERT_TRUE(cursor.ok()) << cursor.status();
   EXPECT_EQ(cursor->key, kUpdateTimeKey);
   EXPECT_EQ(cursor->name, name);
@@ -87,21 +95,21 @@ TEST(PageTokenTest, NamesContainingPipesSurvive) {
 
 TEST(PageTokenTest, TokenOfAnotherQueryIsRejected) {
   std::string token =
-      EncodePageToken(ReviewerQuery(), {kUpdateTimeKey, kIndiaSteel});
+      Tokens().Encode(ReviewerQuery(), {kUpdateTimeKey, kIndiaSteel});
   // Same parent and order, different filter.
   uint64_t other =
       QueryFingerprint({"countries/-", "sector = CEMENT", "update_time desc"});
-  ExpectInvalidField(DecodePageToken(token, other).status(), "page_token",
+  ExpectInvalidField(Tokens().Decode(token, other).status(), "page_token",
                      "belongs to a different query");
   // Same filter and order, different parent.
   other = QueryFingerprint(
       {"countries/IND", "sector = IRON_AND_STEEL", "update_time desc"});
-  ExpectInvalidField(DecodePageToken(token, other).status(), "page_token",
+  ExpectInvalidField(Tokens().Decode(token, other).status(), "page_token",
                      "belongs to a different query");
   // Same parent and filter, different order.
   other = QueryFingerprint(
       {"countries/-", "sector = IRON_AND_STEEL", "update_time"});
-  ExpectInvalidField(DecodePageToken(token, other).status(), "page_token",
+  ExpectInvalidField(Tokens().Decode(token, other).status(), "page_token",
                      "belongs to a different query");
 }
 
@@ -111,7 +119,7 @@ TEST(PageTokenTest, GarbageTokensAreRejected) {
        {"", "next", "not a page token!", "%%%%", "cDF8",
         "====", "countries/IND/plans/steel-2070", "' OR 1=1 --"}) {
     SCOPED_TRACE(token);
-    ExpectInvalidField(DecodePageToken(token, fp).status(), "page_token",
+    ExpectInvalidField(Tokens().Decode(token, fp).status(), "page_token",
                        "is not a page token returned by this method");
   }
 }
@@ -120,7 +128,7 @@ TEST(PageTokenTest, WellEncodedButMalformedPayloadsAreRejected) {
   const uint64_t fp = ReviewerQuery();
   const std::string hex_fp = absl::StrCat(absl::Hex(fp));
   for (const std::string& raw : {
-           "p2|" + hex_fp + "|0|" + kIndiaSteel,  // unknown version
+           "p9|" + hex_fp + "|0|" + kIndiaSteel,  // unknown version
            "|" + hex_fp + "|0|" + std::string(kIndiaSteel),
            "p1|" + hex_fp + "|0",                    // no name
            "p1|" + hex_fp + "|0|",                   // empty name
@@ -132,7 +140,7 @@ TEST(PageTokenTest, WellEncodedButMalformedPayloadsAreRejected) {
        }) {
     SCOPED_TRACE(raw);
     ExpectInvalidField(
-        DecodePageToken(absl::WebSafeBase64Escape(raw), fp).status(),
+        Tokens().Decode(absl::WebSafeBase64Escape(raw), fp).status(),
         "page_token", "is not a page token returned by this method");
   }
 }
@@ -141,11 +149,11 @@ TEST(PageTokenTest, WellEncodedButMalformedPayloadsAreRejected) {
 // decode to another position: the client would silently skip or repeat plans.
 TEST(PageTokenTest, TruncatedTokensAreRejected) {
   const uint64_t fp = ReviewerQuery();
-  const std::string token = EncodePageToken(fp, {kUpdateTimeKey, kIndiaSteel});
+  const std::string token = Tokens().Encode(fp, {kUpdateTimeKey, kIndiaSteel});
   std::vector<std::string> accepted;
   for (size_t length = 0; length < token.size(); ++length) {
     absl::StatusOr<PageCursor> cursor =
-        DecodePageToken(token.substr(0, length), fp);
+        Tokens().Decode(token.substr(0, length), fp);
     if (cursor.ok()) {
       accepted.push_back(absl::StrCat("first ", length, " of ", token.size(),
                                       " characters -> key ", cursor->key,
@@ -163,7 +171,7 @@ TEST(PageTokenTest, TruncatedTokensAreRejected) {
 // must be detected.
 TEST(PageTokenTest, TamperedTokensAreRejected) {
   const uint64_t fp = ReviewerQuery();
-  const std::string token = EncodePageToken(fp, {kUpdateTimeKey, kIndiaSteel});
+  const std::string token = Tokens().Encode(fp, {kUpdateTimeKey, kIndiaSteel});
   std::string original;
   ASSERT_TRUE(absl::WebSafeBase64Unescape(token, &original));
   std::vector<std::string> accepted;
@@ -174,13 +182,50 @@ TEST(PageTokenTest, TamperedTokensAreRejected) {
     if (absl::WebSafeBase64Unescape(tampered, &raw) && raw == original) {
       continue;  // only unused padding bits changed
     }
-    absl::StatusOr<PageCursor> cursor = DecodePageToken(tampered, fp);
+    absl::StatusOr<PageCursor> cursor = Tokens().Decode(tampered, fp);
     if (cursor.ok()) {
       accepted.push_back(absl::StrCat("character ", i, " -> key ", cursor->key,
                                       ", name '", cursor->name, "'"));
     }
   }
   EXPECT_THAT(accepted, IsEmpty());
+}
+
+// The checksum of the tokens before signing could be recomputed by anyone:
+// such a home-made token, pointing wherever its maker likes, is rejected.
+TEST(PageTokenTest, HomeMadeTokensWithAnUnkeyedChecksumAreRejected) {
+  const uint64_t fp = ReviewerQuery();
+  for (const char* version : {"p1", "p2"}) {
+    const std::string payload = absl::StrCat(version, "|", absl::Hex(fp),
+                                             "|0|countries/BRA/plans/zzz");
+    const std::string forged = absl::WebSafeBase64Escape(absl::StrCat(
+        payload, "|", absl::Hex(QueryFingerprint({payload}), absl::kZeroPad16)));
+    ExpectInvalidField(Tokens().Decode(forged, fp).status(), "page_token",
+                       "is not a page token returned by this method");
+  }
+}
+
+TEST(PageTokenTest, TokensOfAnotherSecretAreRejected) {
+  const uint64_t fp = ReviewerQuery();
+  PageTokens other(std::string(32, '\x42'));
+  ExpectInvalidField(
+      Tokens().Decode(other.Encode(fp, {kUpdateTimeKey, kIndiaSteel}), fp)
+          .status(),
+      "page_token", "is not a page token returned by this method");
+}
+
+// After a restart the server signs with the same secret from its database:
+// tokens it gave out before still work.
+TEST(PageTokenTest, TokensOfTheSameSecretWorkInAnotherInstance) {
+  const uint64_t fp = ReviewerQuery();
+  const std::string token = Tokens().Encode(fp, {kUpdateTimeKey, kIndiaSteel});
+  PageTokens restarted(
+      "\x8f\x1d\x5a\x33\xc2\x07\x9e\x41\x6b\xd0\x27\xf4\x18\x93\x5c\xa6"
+      "\x3e\x71\x0b\xe9\x84\x2f\xc5\x66\x1a\xbd\x50\x97\x2c\xf8\x43\x0e");
+  absl::StatusOr<PageCursor> cursor = restarted.Decode(token, fp);
+  ASSERT_TRUE(cursor.ok()) << cursor.status();
+  EXPECT_EQ(cursor->name, kIndiaSteel);
+  EXPECT_EQ(cursor->key, kUpdateTimeKey);
 }
 
 TEST(PageTokenTest, ZeroPageSizeGivesTheDefault) {

@@ -435,6 +435,23 @@ class SqliteMigrationTest : public SqliteStoresTestBase {};
 // ---------------------------------------------------------------------------
 // CreateKey and GetKey
 
+// The secret that signs page tokens is made once and kept: tokens stay
+// valid across restarts, and a second candidate never replaces it.
+TEST_F(SqliteKeyStoreTest, ServerSecretIsStoredOnceAndKept) {
+  const std::string first(32, '\x5a');
+  absl::StatusOr<std::string> stored = keys().ServerSecret("page_tokens", first);
+  ASSERT_TRUE(stored.ok()) << stored.status();
+  EXPECT_EQ(*stored, first);
+  EXPECT_EQ(*keys().ServerSecret("page_tokens", std::string(32, '\x01')),
+            first);
+  Reopen();
+  EXPECT_EQ(*keys().ServerSecret("page_tokens", std::string(32, '\x02')),
+            first);
+  // Another name, another secret.
+  EXPECT_EQ(*keys().ServerSecret("other", std::string(32, '\x03')),
+            std::string(32, '\x03'));
+}
+
 TEST_F(SqliteKeyStoreTest, CreateKeyStoresMetadataWithClockCreateTime) {
   SetClock(absl::CivilSecond(2026, 3, 2, 9, 30, 0));
 
