@@ -5,6 +5,8 @@
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/strings/str_cat.h"
+#include "server/common/file_limit.h"
 #include "server/common/log.h"
 #include "server/service/server.h"
 
@@ -43,6 +45,12 @@ ABSL_FLAG(int, keyless_audit_clients, 1000,
           "the calls of further clients share one row.");
 ABSL_FLAG(int, max_message_bytes, 4 * 1024 * 1024,
           "Largest request accepted, in bytes.");
+ABSL_FLAG(int, max_streams_per_connection, 100,
+          "Calls one HTTP/2 connection may have open at once; a client "
+          "opening more waits for one to end.");
+ABSL_FLAG(int, max_connection_idle_seconds, 300,
+          "Close a connection that has had no call for this long (0: "
+          "never); clients reconnect when they call again.");
 ABSL_FLAG(bool, demo, false,
           "Add realistic demonstration plans (India, Indonesia, Viet Nam, "
           "Brazil, South Africa) that are not present yet.");
@@ -69,6 +77,17 @@ int main(int argc, char** argv) {
   // mutex destruction (gRPC's per-call ones too): a few percent of a busy
   // server. The tests run with it on.
   absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
+  // Every connection takes a file descriptor.
+  absl::StatusOr<uint64_t> file_limit = itp::RaiseFileLimit();
+  if (!file_limit.ok()) {
+    itp::Log(itp::LogLevel::kWarning,
+             "open-file limit not raised: " + file_limit.status().ToString());
+  } else if (*file_limit < 4096) {
+    itp::Log(itp::LogLevel::kWarning,
+             absl::StrCat("open-file limit is ", *file_limit,
+                          "; each connection takes one: raise the hard limit "
+                          "(LimitNOFILE= in the systemd unit, ulimit -Hn)"));
+  }
   itp::service::ServerConfig config;
   config.listen_address = absl::GetFlag(FLAGS_listen);
   config.db_path = absl::GetFlag(FLAGS_db);
@@ -84,6 +103,10 @@ int main(int argc, char** argv) {
   config.job_workers = absl::GetFlag(FLAGS_job_workers);
   config.keyless_audit_clients = absl::GetFlag(FLAGS_keyless_audit_clients);
   config.max_message_bytes = absl::GetFlag(FLAGS_max_message_bytes);
+  config.max_streams_per_connection =
+      absl::GetFlag(FLAGS_max_streams_per_connection);
+  config.max_connection_idle =
+      absl::Seconds(absl::GetFlag(FLAGS_max_connection_idle_seconds));
   config.demo = absl::GetFlag(FLAGS_demo);
   config.admin_key_file = absl::GetFlag(FLAGS_admin_key_file);
   config.tls_cert_file = absl::GetFlag(FLAGS_tls_cert);

@@ -15,6 +15,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
+#include "grpc/grpc.h"
 #include "grpc/health/v1/health.pb.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
@@ -135,6 +136,14 @@ class ServerImpl : public ItpServer {
     builder.RegisterService(&review_service_);
     builder.RegisterService(&job_service_);
     builder.SetMaxReceiveMessageSize(config.max_message_bytes);
+    builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS,
+                               config.max_streams_per_connection);
+    if (config.max_connection_idle > absl::ZeroDuration()) {
+      builder.AddChannelArgument(
+          GRPC_ARG_MAX_CONNECTION_IDLE_MS,
+          static_cast<int>(
+              absl::ToInt64Milliseconds(config.max_connection_idle)));
+    }
     server_ = builder.BuildAndStart();
     if (server_ == nullptr || port_ == 0) {
       return absl::UnavailableError(
@@ -241,6 +250,14 @@ absl::StatusOr<std::unique_ptr<ItpServer>> ItpServer::Start(
   if (config.max_message_bytes < 1024) {
     return absl::InvalidArgumentError(
         "max_message_bytes must be at least 1024.");
+  }
+  if (config.max_streams_per_connection < 1) {
+    return absl::InvalidArgumentError(
+        "max_streams_per_connection must be at least 1.");
+  }
+  if (config.max_connection_idle < absl::ZeroDuration()) {
+    return absl::InvalidArgumentError(
+        "max_connection_idle_seconds must not be negative.");
   }
   if (config.keyless_audit_clients < 1) {
     return absl::InvalidArgumentError(

@@ -40,6 +40,12 @@ struct ServerConfig {
   int keyless_audit_clients = 1000;
   // Largest request accepted, in bytes.
   int max_message_bytes = 4 * 1024 * 1024;
+  // Streams (calls) one HTTP/2 connection may have open at once; a client
+  // opening more waits for one to end.
+  int max_streams_per_connection = 100;
+  // A connection with no call for this long is closed (GOAWAY); the client
+  // reconnects when it calls again. Zero: never.
+  absl::Duration max_connection_idle = absl::Minutes(5);
   // Seeds realistic demonstration plans (skipping those already present).
   bool demo = false;
   // Where the first start of an empty database writes the initial ADMIN key

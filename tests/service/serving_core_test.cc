@@ -55,7 +55,8 @@ bool Eventually(Condition condition) {
 class Watches {
  public:
   Watches(itp::v1::ReviewService::Stub& stub, const std::string& secret,
-          const std::string& parent, int count, int64_t after_event_id = 0)
+          const std::string& parent, int count, int64_t after_event_id = 0,
+          std::chrono::seconds deadline = kDeadline)
       : calls_(count) {
     itp::v1::WatchPlanEventsRequest request;
     request.set_parent(parent);
@@ -63,7 +64,7 @@ class Watches {
     for (int i = 0; i < count; ++i) {
       Call& call = calls_[i];
       ServerHarness::Authorize(&call.context, secret);
-      call.context.set_deadline(std::chrono::system_clock::now() + kDeadline);
+      call.context.set_deadline(std::chrono::system_clock::now() + deadline);
       call.reader =
           stub.PrepareAsyncWatchPlanEvents(&call.context, request, &cq_);
       call.reader->StartCall(Tag(i, kStarted));
@@ -482,6 +483,42 @@ TEST_F(ServingCoreTest, FullQueuePushesOutTheNewestCallOfTheBiggestBacklog) {
   // Indonesia may not read India's draft: it was served, and denied.
   EXPECT_EQ(idn.codes(), (std::map<grpc::StatusCode, int>{
                              {grpc::StatusCode::PERMISSION_DENIED, 1}}));
+}
+
+// One HTTP/2 connection holds at most --max_streams_per_connection calls:
+// further streams wait in the client.
+TEST_F(ServingCoreTest, AConnectionHoldsAtMostItsShareOfStreams) {
+  Start([](ServerConfig& config) { config.max_streams_per_connection = 4; });
+  // (Streams waiting in the client for a slot do not end on TryCancel in
+  // gRPC 1.51: these end at a deadline of their own.)
+  Watches one_connection(harness_.reviews(), reviewer_.secret, "countries/-",
+                         10, LastEventId(), std::chrono::seconds(10));
+  ASSERT_TRUE(Eventually([&] { return harness_.load().open_streams == 4; }));
+  // Given time, no more get through.
+  absl::SleepFor(absl::Milliseconds(300));
+  EXPECT_EQ(harness_.load().open_streams, 4);
+  one_connection.AwaitFinished(10);
+  EXPECT_EQ(one_connection.codes(),
+            (std::map<grpc::StatusCode, int>{
+                {grpc::StatusCode::DEADLINE_EXCEEDED, 10}}));
+}
+
+// A connection without calls for --max_connection_idle_seconds is closed
+// (the client's channel goes IDLE); the next call reconnects.
+TEST_F(ServingCoreTest, IdleConnectionsAreClosed) {
+  Start([](ServerConfig& config) {
+    config.max_connection_idle = absl::Milliseconds(300);
+  });
+  ASSERT_EQ(harness_.channel()->GetState(false), GRPC_CHANNEL_READY);
+  EXPECT_TRUE(Eventually([&] {
+    return harness_.channel()->GetState(false) == GRPC_CHANNEL_IDLE;
+  }));
+  grpc::ClientContext context;
+  ServerHarness::Authorize(&context, reviewer_);
+  itp::v1::GetPlanRequest request;
+  request.set_name(plan_);
+  itp::v1::Plan plan;
+  EXPECT_TRUE(harness_.plans().GetPlan(&context, request, &plan).ok());
 }
 
 TEST_F(ServingCoreTest, ShutdownEndsOpenStreamsAtOnceWithUnavailable) {
