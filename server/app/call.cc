@@ -70,11 +70,10 @@ storage::WriteContext Call::Write() const {
 }
 
 absl::Status Call::Finish(const absl::Status& outcome) {
-  const bool denied =
-      absl::IsUnauthenticated(outcome) || absl::IsPermissionDenied(outcome);
   if (absl::IsUnauthenticated(outcome)) {
     deps_.keyless.Count(Write(), outcome);
-  } else if (denied || (kind_ == kMutation && !outcome.ok())) {
+  } else if (absl::IsPermissionDenied(outcome) ||
+             (kind_ == kMutation && !outcome.ok())) {
     absl::Status recorded = deps_.audit.Record(Write(), resource_, outcome);
     if (!recorded.ok()) {
       Log(LogLevel::kError,

@@ -1,6 +1,5 @@
 #include "server/app/keyless_audit.h"
 
-#include "absl/time/clock.h"
 #include "server/common/log.h"
 
 namespace itp::app {

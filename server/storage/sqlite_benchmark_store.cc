@@ -255,13 +255,16 @@ class SqliteBenchmarkStore : public BenchmarkStore {
       const std::optional<PageCursor>& after, bool with_drafts) override {
     return db_->Read<ReportPage>(
         [&](Connection& c) -> absl::StatusOr<ReportPage> {
-          // Reports of drafts are skipped here, not counted by LIMIT.
-          ScopedStatement s = c.Prepare(
+          // Reports of drafts are skipped here, so LIMIT cannot count them;
+          // with them, a page reads no more rows than it returns.
+          ScopedStatement s = c.Prepare(absl::StrCat(
               "SELECT r.id, r.content FROM benchmark_reports r JOIN plans p "
               "ON p.id = r.plan_id WHERE p.name = ? AND r.id < ? "
-              "ORDER BY r.id DESC");
+              "ORDER BY r.id DESC",
+              with_drafts ? " LIMIT ?" : ""));
           s->bind(1, std::string(plan_name));
           s->bind(2, static_cast<int64_t>(after ? after->key : INT64_MAX));
+          if (with_drafts) s->bind(3, page_size + 1);
           ReportPage page;
           int64_t last_id = 0;
           while (s->executeStep()) {
