@@ -6,8 +6,8 @@
 // itp-server's calls per second to its own is what the service costs on top
 // of gRPC itself.
 //
-//   echo_server --listen=127.0.0.1:0 --port_file=port \
-//     --get_plan_response=get.pb --list_plans_response=list.pb
+//   echo_server --listen=127.0.0.1:0 --port_file=port
+//     --get_plan_response=get.pb --list_plans_response=list.pb  (one line)
 #include <cstdio>
 #include <fstream>
 #include <iostream>

@@ -8,10 +8,9 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "client/commands.h"
+#include "client/json_import.h"
 #include "client/plan_views.h"
 #include "google/protobuf/empty.pb.h"
-#include "google/protobuf/struct.pb.h"
-#include "google/protobuf/util/json_util.h"
 
 namespace itp::client {
 namespace {
@@ -24,34 +23,11 @@ std::string CountryParent(const std::string& country) {
   return "countries/" + absl::AsciiStrToUpper(country);
 }
 
-// Parses `json` (proto3 JSON mapping) into `message`; rejects unknown fields.
-absl::Status ParseJson(const std::string& json, const std::string& file,
-                       google::protobuf::Message* message) {
-  google::protobuf::util::Status status =
-      google::protobuf::util::JsonStringToMessage(json, message);
-  if (status.ok()) return absl::OkStatus();
-  return absl::InvalidArgumentError(absl::StrCat(
-      file, " is not a valid ", message->GetDescriptor()->name(),
-      " in the proto3 JSON mapping: ", status.message().ToString()));
-}
-
-// The plan in `file`: either a Plan, or a request holding one under "plan"
-// (so the file given to `plans create` also works for `plans update`).
+// The plan in `file`: either a Plan, or a request holding one under "plan".
 absl::StatusOr<Plan> ReadPlanFile(const std::string& file) {
   absl::StatusOr<std::string> json = ReadInputFile(file);
   if (!json.ok()) return json.status();
-  google::protobuf::Struct top;
-  absl::Status parsed = ParseJson(*json, file, &top);
-  if (!parsed.ok()) return parsed;
-  std::string plan_json = *json;
-  if (auto it = top.fields().find("plan"); it != top.fields().end()) {
-    plan_json.clear();
-    (void)google::protobuf::util::MessageToJsonString(it->second, &plan_json);
-  }
-  Plan plan;
-  parsed = ParseJson(plan_json, file, &plan);
-  if (!parsed.ok()) return parsed;
-  return plan;
+  return PlanFromJson(*json, file);
 }
 
 struct ListOptions {
@@ -122,18 +98,10 @@ absl::StatusOr<itp::v1::CreatePlanRequest> ReadCreateRequest(
     const CreateOptions& options) {
   absl::StatusOr<std::string> json = ReadInputFile(options.file);
   if (!json.ok()) return json.status();
-  google::protobuf::Struct top;
-  absl::Status parsed = ParseJson(*json, options.file, &top);
-  if (!parsed.ok()) return parsed;
-  itp::v1::CreatePlanRequest request;
-  const auto& fields = top.fields();
-  if (fields.count("plan") || fields.count("parent") ||
-      fields.count("plan_id")) {
-    parsed = ParseJson(*json, options.file, &request);
-  } else {
-    parsed = ParseJson(*json, options.file, request.mutable_plan());
-  }
-  if (!parsed.ok()) return parsed;
+  absl::StatusOr<itp::v1::CreatePlanRequest> read =
+      CreatePlanRequestFromJson(*json, options.file);
+  if (!read.ok()) return read.status();
+  itp::v1::CreatePlanRequest request = *std::move(read);
   const std::string parent =
       options.parent.empty() ? request.parent() : CountryParent(options.parent);
   const std::string id = options.id.empty() ? request.plan_id() : options.id;

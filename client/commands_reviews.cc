@@ -10,8 +10,8 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "client/commands.h"
+#include "client/json_import.h"
 #include "client/review_views.h"
-#include "google/protobuf/util/json_util.h"
 
 namespace itp::client {
 namespace {
@@ -260,23 +260,7 @@ absl::Status ReadScoresFile(const std::string& file,
                             itp::v1::ScoreReviewRequest* request) {
   absl::StatusOr<std::string> json = ReadInputFile(file);
   if (!json.ok()) return json.status();
-  std::string text(absl::StripLeadingAsciiWhitespace(*json));
-  if (absl::StartsWith(text, "["))
-    text = absl::StrCat("{\"scores\": ", text, "}");
-  itp::v1::ScoreReviewRequest parsed;
-  google::protobuf::util::Status status =
-      google::protobuf::util::JsonStringToMessage(text, &parsed);
-  if (!status.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        file,
-        " is not a list of scores such as [{\"criterion_id\": \"ambition\", "
-        "\"score\": 2, \"evidence\": \"...\"}]: ",
-        status.message().ToString()));
-  }
-  for (auto& score : *parsed.mutable_scores()) {
-    *request->add_scores() = std::move(score);
-  }
-  return absl::OkStatus();
+  return ScoresFromJson(*json, file, request);
 }
 
 int ScoreReview(Session& session, const ScoreOptions& options) {

@@ -5,9 +5,9 @@
 // changes since the previous run, and exits 0 when the run succeeded, non-zero
 // with a one-line reason otherwise.
 //
-//   itp-job-runner --job nightly-steel --filter 'sector = IRON_AND_STEEL' \
-//     --display-name 'Nightly steel benchmark' \
-//     --report-json steel.json --report-csv steel-changes.csv
+//   itp-job-runner --job nightly-steel --filter 'sector = IRON_AND_STEEL'
+//     --display-name 'Nightly steel benchmark'
+//     --report-json steel.json --report-csv steel-changes.csv  (one line)
 
 #include <chrono>
 #include <iostream>

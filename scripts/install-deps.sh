@@ -10,8 +10,13 @@ packages=(
   libsqlitecpp-dev libsqlite3-dev libssl-dev openssl
   libgtest-dev libgmock-dev
   libcli11-dev
-  python3 python3-grpcio python3-grpc-tools
+  python3 python3-grpcio python3-grpc-tools python3-h2
 )
+# --sanitizers: clang and its sanitizer and libFuzzer runtimes as well
+# (scripts/sanitize.sh, scripts/fuzz.sh).
+if [ "${1:-}" = "--sanitizers" ]; then
+  packages+=(clang libclang-rt-14-dev)
+fi
 
 missing=()
 for p in "${packages[@]}"; do

@@ -90,7 +90,9 @@ class Writer {
     const absl::CivilSecond t = absl::ToCivilSecond(now, absl::UTCTimeZone());
     const int64_t millis =
         absl::ToInt64Milliseconds(now - absl::FromCivil(t, absl::UTCTimeZone()));
-    char stamp[32];
+    // Room for any int the fields could hold, so that the compiler can
+    // prove no truncation (the year is four digits in practice).
+    char stamp[96];
     std::snprintf(stamp, sizeof(stamp), "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
                   static_cast<int>(t.year()), t.month(), t.day(), t.hour(),
                   t.minute(), t.second(), static_cast<int>(millis));

@@ -74,6 +74,16 @@ std::string OperationName(Operation operation) {
       return "ListPlans";
     case Operation::kAdministrate:
       return "Administrate";
+    case Operation::kBenchmarkPlan:
+      return "BenchmarkPlan";
+    case Operation::kReadReference:
+      return "ReadReference";
+    case Operation::kReview:
+      return "Review";
+    case Operation::kReadReviews:
+      return "ReadReviews";
+    case Operation::kRunJobs:
+      return "RunJobs";
   }
   return "UnknownOperation";
 }

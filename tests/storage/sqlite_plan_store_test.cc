@@ -1132,7 +1132,7 @@ TEST_F(SqlitePlanStoreTest, EqualSortKeysArePagedInNameOrder) {
   }
   Advance(absl::Seconds(1));
   std::vector<std::string> second_batch;
-  for (const std::string& country : {"IND", "BRA", "VNM", "ZAF"}) {
+  for (const char* country : {"IND", "BRA", "VNM", "ZAF"}) {
     std::string name =
         absl::StrCat("countries/", country, "/plans/cement-2050");
     Create(name, IndonesiaCementPlan());
