@@ -1,4 +1,6 @@
 // itp-server: flags -> ServerConfig -> RunServer; nothing else.
+#include <algorithm>
+#include <cstdint>
 #include <string>
 
 #include "absl/flags/flag.h"
@@ -6,6 +8,7 @@
 #include "absl/flags/usage.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/strings/str_cat.h"
+#include "server/common/accept_guard.h"
 #include "server/common/file_limit.h"
 #include "server/common/log.h"
 #include "server/service/server.h"
@@ -43,14 +46,39 @@ ABSL_FLAG(int, keyless_audit_clients, 1000,
           "Clients (addresses) whose calls without a valid key the audit "
           "trail tells apart each minute, one row per client and minute; "
           "the calls of further clients share one row.");
+ABSL_FLAG(int, request_id_retention_days, 7,
+          "Days a request id is remembered, so that a retry with it returns "
+          "the first result (at least 1); older ids are deleted in the "
+          "background.");
+ABSL_FLAG(int, denied_audit_retention_days, 30,
+          "Days audit events of denied or failed reads and of calls without "
+          "a valid key are kept (0: for ever). Changes, and denied or failed "
+          "attempts at changes, are kept for ever.");
+ABSL_FLAG(int, superseded_report_retention_days, 30,
+          "Days a benchmark report is kept once a newer report of the same "
+          "plan revision with the same parameters exists (0: for ever). The "
+          "latest report of each and reports a job run refers to are kept.");
+ABSL_FLAG(int, retention_interval_minutes, 60,
+          "Minutes between two passes of the background deletion of expired "
+          "rows (the first runs shortly after start-up).");
 ABSL_FLAG(int, max_message_bytes, 4 * 1024 * 1024,
           "Largest request accepted, in bytes.");
+ABSL_FLAG(int, max_transport_memory_mb, 128,
+          "Memory for request bodies and other connection buffers, all "
+          "clients together, in MiB (0: unbounded). Near it, gRPC shrinks "
+          "flow-control windows, closes idle connections and then cancels "
+          "streams (RESOURCE_EXHAUSTED) rather than buffer more.");
 ABSL_FLAG(int, max_streams_per_connection, 100,
           "Calls one HTTP/2 connection may have open at once; a client "
           "opening more waits for one to end.");
 ABSL_FLAG(int, max_connection_idle_seconds, 300,
           "Close a connection that has had no call for this long (0: "
           "never); clients reconnect when they call again.");
+ABSL_FLAG(int, reserved_file_descriptors, 256,
+          "File descriptors kept free below the open-file limit for the "
+          "database, logs and the server itself: a connection that would "
+          "take one is reset at once (at least 32). The server keeps "
+          "accepting connections through any burst.");
 ABSL_FLAG(bool, demo, false,
           "Add realistic demonstration plans (India, Indonesia, Viet Nam, "
           "Brazil, South Africa) that are not present yet.");
@@ -88,6 +116,30 @@ int main(int argc, char** argv) {
                           "; each connection takes one: raise the hard limit "
                           "(LimitNOFILE= in the systemd unit, ulimit -Hn)"));
   }
+  // gRPC 1.51 stops accepting for good once it runs out of descriptors;
+  // the guard keeps a reserve and the listener alive (accept_guard.h).
+  const int reserved = absl::GetFlag(FLAGS_reserved_file_descriptors);
+  if (file_limit.ok()) {
+    const uint64_t limit = std::min<uint64_t>(*file_limit, 1 << 30);
+    if (reserved < 32 || static_cast<uint64_t>(reserved) + 32 > limit) {
+      itp::Log(itp::LogLevel::kError,
+               absl::StrCat("--reserved_file_descriptors=", reserved,
+                            " must be at least 32 and leave at least 32 of "
+                            "the open-file limit of ", limit,
+                            " for connections"));
+      itp::FlushLog();
+      return 1;
+    }
+    itp::EnableAcceptGuard(static_cast<int>(limit) - reserved);
+  }
+  const int transport_mb = absl::GetFlag(FLAGS_max_transport_memory_mb);
+  if (transport_mb < 0) {
+    itp::Log(itp::LogLevel::kError,
+             absl::StrCat("--max_transport_memory_mb=", transport_mb,
+                          " must be 0 (unbounded) or more"));
+    itp::FlushLog();
+    return 1;
+  }
   itp::service::ServerConfig config;
   config.listen_address = absl::GetFlag(FLAGS_listen);
   config.db_path = absl::GetFlag(FLAGS_db);
@@ -102,7 +154,17 @@ int main(int argc, char** argv) {
   config.db_pool_size = absl::GetFlag(FLAGS_db_pool_size);
   config.job_workers = absl::GetFlag(FLAGS_job_workers);
   config.keyless_audit_clients = absl::GetFlag(FLAGS_keyless_audit_clients);
+  config.retention.request_id_retention_days =
+      absl::GetFlag(FLAGS_request_id_retention_days);
+  config.retention.denied_audit_retention_days =
+      absl::GetFlag(FLAGS_denied_audit_retention_days);
+  config.retention.superseded_report_retention_days =
+      absl::GetFlag(FLAGS_superseded_report_retention_days);
+  config.retention.retention_interval_minutes =
+      absl::GetFlag(FLAGS_retention_interval_minutes);
   config.max_message_bytes = absl::GetFlag(FLAGS_max_message_bytes);
+  config.max_transport_memory_bytes =
+      static_cast<size_t>(transport_mb) << 20;
   config.max_streams_per_connection =
       absl::GetFlag(FLAGS_max_streams_per_connection);
   config.max_connection_idle =

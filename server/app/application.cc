@@ -87,6 +87,8 @@ absl::StatusOr<std::unique_ptr<Application>> Application::Open(
   if (options.job_workers < 1) {
     return absl::InvalidArgumentError("job_workers must be at least 1.");
   }
+  absl::Status valid = ValidateRetentionOptions(options.retention);
+  if (!valid.ok()) return valid;
   std::function<int64_t()> now = options.now_unix_micros;
   if (!now) now = [] { return absl::ToUnixMicros(absl::Now()); };
   storage::SqliteOptions sqlite;
@@ -115,6 +117,7 @@ absl::StatusOr<std::unique_ptr<Application>> Application::Open(
   s = app->runner_.Start();
   if (!s.ok()) return s;
   app->keyless_.Start();
+  app->retention_.Start();
   return app;
 }
 
@@ -130,6 +133,7 @@ Application::Application(storage::SqliteStores stores,
       step_(*stores_.plans, *stores_.benchmarks),
       runner_(*stores_.plans, *stores_.benchmarks, *stores_.jobs,
               {options.job_workers, [this] { events_.Notify(); }, now_}),
+      retention_(*stores_.retention, now_, options.retention),
       context_{*stores_.plans,
                *stores_.reviews,
                *stores_.benchmarks,
@@ -150,6 +154,7 @@ Application::Application(storage::SqliteStores stores,
       admin_(context_) {}
 
 Application::~Application() {
+  retention_.Stop();
   runner_.Stop();
   keyless_.Stop();
 }

@@ -27,6 +27,7 @@
 #include "server/app/job_runner.h"
 #include "server/app/keyless_audit.h"
 #include "server/app/plan_operations.h"
+#include "server/app/retention.h"
 #include "server/app/review_operations.h"
 #include "server/auth/authenticator.h"
 #include "server/storage/sqlite.h"
@@ -48,6 +49,10 @@ struct ApplicationOptions {
   // Clients without a valid key told apart in the audit trail per minute
   // (one row each); the calls of any further ones share one row.
   int keyless_audit_clients = 1000;
+  // How long request ids, audit rows of denied reads and superseded
+  // benchmark reports are kept, and how often the background thread deletes
+  // what has expired (server/storage/retention_store.h).
+  RetentionOptions retention;
   // The clock (Unix microseconds); absl::Now when empty.
   std::function<int64_t()> now_unix_micros;
 };
@@ -56,15 +61,17 @@ struct ApplicationOptions {
 class Application {
  public:
   // Opens and prepares the database and starts the job runner, which
-  // resumes runs a crash or restart interrupted. INVALID_ARGUMENT for bad
-  // options; FAILED_PRECONDITION for a database from a newer server or an
+  // resumes runs a crash or restart interrupted, and the retention thread.
+  // INVALID_ARGUMENT for bad options (naming the flag of a bad retention
+  // value); FAILED_PRECONDITION for a database from a newer server or an
   // admin key file that exists already beside an empty database; the
   // store's errors.
   static absl::StatusOr<std::unique_ptr<Application>> Open(
       const ApplicationOptions& options);
 
-  // Stops the job runner (after the plan each worker is on) and writes the
-  // audit rows of calls without a key still counted.
+  // Stops the retention thread and the job runner (after the plan each
+  // worker is on) and writes the audit rows of calls without a key still
+  // counted.
   ~Application();
 
   PlanOperations& plans() { return plans_; }
@@ -79,6 +86,8 @@ class Application {
   KeylessAudit& keyless_audit() { return keyless_; }
   // Notified after every change and job step; streams wait on it.
   EventBus& events() { return events_; }
+  // Deletes expired rows in the background.
+  RetentionRunner& retention() { return retention_; }
 
   // Stops the job runner; unfinished runs resume at the next Open.
   // Idempotent.
@@ -96,6 +105,7 @@ class Application {
   EventBus events_;
   BenchmarkStep step_;
   JobRunner runner_;
+  RetentionRunner retention_;
   AppContext context_;
   PlanOperations plans_;
   ReviewOperations reviews_;

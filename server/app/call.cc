@@ -66,6 +66,7 @@ storage::WriteContext Call::Write() const {
   if (!principal_.key_id.empty()) ctx.api_key = principal_.ApiKeyName();
   ctx.role = principal_.role;
   ctx.peer = caller_.peer;
+  ctx.is_read = kind_ == kRead;
   return ctx;
 }
 

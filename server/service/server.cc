@@ -21,6 +21,7 @@
 #include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server.h"
+#include "grpcpp/resource_quota.h"
 #include "grpcpp/server_builder.h"
 #include "server/app/application.h"
 #include "server/common/log.h"
@@ -136,6 +137,14 @@ class ServerImpl : public ItpServer {
     builder.RegisterService(&review_service_);
     builder.RegisterService(&job_service_);
     builder.SetMaxReceiveMessageSize(config.max_message_bytes);
+    // Request bodies and other transport buffers of all connections
+    // together: under pressure gRPC shrinks flow-control windows, closes
+    // idle connections and then cancels streams ("Buffers full") rather
+    // than buffering without limit.
+    if (config.max_transport_memory_bytes > 0) {
+      transport_quota_.Resize(config.max_transport_memory_bytes);
+      builder.SetResourceQuota(transport_quota_);
+    }
     builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS,
                                config.max_streams_per_connection);
     if (config.max_connection_idle > absl::ZeroDuration()) {
@@ -226,6 +235,7 @@ class ServerImpl : public ItpServer {
   BenchmarkServiceImpl benchmark_service_;
   ReviewServiceImpl review_service_;
   BenchmarkJobServiceImpl job_service_;
+  grpc::ResourceQuota transport_quota_{"itp-transport"};
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
   absl::Mutex mu_;
@@ -271,6 +281,7 @@ absl::StatusOr<std::unique_ptr<ItpServer>> ItpServer::Start(
   options.db_pool_size = config.db_pool_size;
   options.job_workers = config.job_workers;
   options.keyless_audit_clients = config.keyless_audit_clients;
+  options.retention = config.retention;
   options.demo = config.demo;
   options.admin_key_file = config.admin_key_file;
   options.now_unix_micros = config.now_unix_micros;

@@ -21,6 +21,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "server/app/retention.h"
 #include "server/service/serving_core.h"
 
 namespace itp::service {
@@ -38,8 +39,14 @@ struct ServerConfig {
   int job_workers = 1;
   // Clients without a valid key told apart in the audit trail per minute.
   int keyless_audit_clients = 1000;
+  // Retention of request ids, audit rows that record no change and
+  // superseded benchmark reports; checked by Application::Open.
+  app::RetentionOptions retention;
   // Largest request accepted, in bytes.
   int max_message_bytes = 4 * 1024 * 1024;
+  // Memory for request bodies and other transport buffers, all connections
+  // together (--max_transport_memory_mb); 0: unbounded.
+  size_t max_transport_memory_bytes = size_t{128} << 20;
   // Streams (calls) one HTTP/2 connection may have open at once; a client
   // opening more waits for one to end.
   int max_streams_per_connection = 100;

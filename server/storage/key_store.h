@@ -87,6 +87,8 @@ class AuditLog {
 
   // Records a call that did not change anything (a denied or failed call)
   // in its own transaction. Successful writes are recorded by the stores.
+  // Rows of reads (ctx.is_read) and of RecordCounted are not change records:
+  // retention deletes them after a while (retention_store.h).
   virtual absl::Status Record(const WriteContext& ctx,
                               absl::string_view resource,
                               const absl::Status& outcome) = 0;

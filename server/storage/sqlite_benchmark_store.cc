@@ -205,11 +205,16 @@ class SqliteBenchmarkStore : public BenchmarkStore {
       }
       const int64_t now = db_->Now();
       {
+        // The revision and parameters let retention find superseded
+        // reports without decoding any (retention_store.h).
+        const std::string parameters = internal::ReportParameters(input);
         ScopedStatement s = c.Prepare(
             "INSERT INTO benchmark_reports (plan_id, create_time, "
-            "content) VALUES (?, ?, x'')");
+            "content, plan_revision, parameters) VALUES (?, ?, x'', ?, ?)");
         s->bind(1, static_cast<int64_t>(plan_id));
         s->bind(2, static_cast<int64_t>(now));
+        s->bind(3, input.plan_revision());
+        s->bind(4, parameters.data(), static_cast<int>(parameters.size()));
         s->exec();
       }
       const int64_t report_id = c.db().getLastInsertRowid();

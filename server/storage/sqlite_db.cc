@@ -1,8 +1,12 @@
 #include "server/storage/sqlite_db.h"
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
+#include "itp/v1/benchmark_job.pb.h"
 #include "server/domain/errors.h"
 #include "sqlite3.h"  // result codes
 
@@ -197,8 +201,107 @@ CREATE TABLE server_secrets (
   value BLOB NOT NULL
 ) STRICT;
 )sql",
+    // 9: what retention (retention_store.h) needs to find expired rows
+    // without decoding any: the kind of each audit row (AuditKind; older
+    // rows by their code and method: 16 is UNAUTHENTICATED, and reads are the
+    // Get, List, Watch, Stream and Compare methods), the revision and
+    // parameters of each report, and the report of each job result. The
+    // last two are filled from the stored messages by FillRetentionColumns.
+    R"sql(
+ALTER TABLE audit_events ADD COLUMN kind INTEGER NOT NULL DEFAULT 0;
+UPDATE audit_events SET kind = 2 WHERE code = 16;
+UPDATE audit_events SET kind = 1
+  WHERE code NOT IN (0, 16)
+    AND (method GLOB '/*/Get*' OR method GLOB '/*/List*'
+         OR method GLOB '/*/Watch*' OR method GLOB '/*/Stream*'
+         OR method GLOB '/*/Compare*');
+CREATE INDEX audit_events_expiring_by_time ON audit_events(time)
+  WHERE kind != 0;
+ALTER TABLE benchmark_reports ADD COLUMN plan_revision TEXT NOT NULL
+  DEFAULT '';
+ALTER TABLE benchmark_reports ADD COLUMN parameters BLOB NOT NULL
+  DEFAULT x'';
+CREATE INDEX benchmark_reports_by_revision
+  ON benchmark_reports(plan_id, plan_revision, parameters, id);
+CREATE INDEX benchmark_reports_by_time
+  ON benchmark_reports(create_time, id, plan_id, plan_revision, parameters);
+ALTER TABLE benchmark_job_items ADD COLUMN report_id INTEGER;
+CREATE INDEX benchmark_job_items_by_report ON benchmark_job_items(report_id)
+  WHERE report_id IS NOT NULL;
+)sql",
 };
 constexpr int kSchemaVersion = sizeof(kMigrations) / sizeof(kMigrations[0]);
+
+// Migration 9's data: the revision and parameters of every stored report and
+// the report id of every recorded job result, read from their messages. A
+// message that cannot be decoded keeps the defaults, which retention reads
+// as "keep".
+void FillRetentionColumns(Connection& c) {
+  struct ReportKeys {
+    int64_t id;
+    std::string plan_revision;
+    std::string parameters;
+  };
+  std::vector<ReportKeys> reports;
+  {
+    SQLite::Statement s(c.db(), "SELECT id, content FROM benchmark_reports");
+    while (s.executeStep()) {
+      auto report = FromBlob<itp::v1::BenchmarkReport>(s.getColumn(1));
+      if (!report.ok()) continue;
+      reports.push_back({s.getColumn(0).getInt64(), report->plan_revision(),
+                         ReportParameters(*report)});
+    }
+  }
+  {
+    SQLite::Statement s(c.db(),
+                        "UPDATE benchmark_reports SET plan_revision = ?, "
+                        "parameters = ? WHERE id = ?");
+    for (const ReportKeys& r : reports) {
+      s.bind(1, r.plan_revision);
+      s.bind(2, r.parameters.data(), static_cast<int>(r.parameters.size()));
+      s.bind(3, static_cast<int64_t>(r.id));
+      s.exec();
+      s.reset();
+    }
+  }
+  struct ItemReport {
+    int64_t run_id;
+    int idx;
+    int64_t report_id;
+  };
+  std::vector<ItemReport> items;
+  {
+    SQLite::Statement s(c.db(),
+                        "SELECT run_id, idx, content FROM benchmark_job_items "
+                        "WHERE content IS NOT NULL");
+    while (s.executeStep()) {
+      auto result = FromBlob<itp::v1::BenchmarkJobResult>(s.getColumn(2));
+      if (!result.ok()) continue;
+      const int64_t report_id = ReportIdOf(result->report());
+      if (report_id == 0) continue;
+      items.push_back(
+          {s.getColumn(0).getInt64(), s.getColumn(1).getInt(), report_id});
+    }
+  }
+  SQLite::Statement s(c.db(),
+                      "UPDATE benchmark_job_items SET report_id = ? WHERE "
+                      "run_id = ? AND idx = ?");
+  for (const ItemReport& item : items) {
+    s.bind(1, static_cast<int64_t>(item.report_id));
+    s.bind(2, static_cast<int64_t>(item.run_id));
+    s.bind(3, item.idx);
+    s.exec();
+    s.reset();
+  }
+}
+
+// Steps of a migration that SQL cannot do, run in its transaction right
+// after its SQL: {version reached, step}.
+struct MigrationStep {
+  int version;
+  void (*run)(Connection& c);
+};
+constexpr MigrationStep kMigrationSteps[] = {{9, FillRetentionColumns}};
 
 absl::Status Migrate(Connection& c) {
   SQLite::Transaction txn(c.db(), SQLite::TransactionBehavior::IMMEDIATE);
@@ -211,6 +314,9 @@ absl::Status Migrate(Connection& c) {
   }
   for (int v = version; v < kSchemaVersion; ++v) {
     c.db().exec(kMigrations[v]);
+    for (const MigrationStep& step : kMigrationSteps) {
+      if (step.version == v + 1) step.run(c);
+    }
     c.db().exec(absl::StrCat("PRAGMA user_version = ", v + 1));
   }
   txn.commit();
@@ -463,14 +569,28 @@ void SqliteDb::InsertStateChange(Connection& c, const itp::v1::Plan& plan,
 
 void SqliteDb::InsertAudit(Connection& c, const WriteContext& ctx,
                            absl::string_view resource,
-                           const absl::Status& outcome, int64_t count,
-                           int64_t time) {
+                           const absl::Status& outcome) {
+  InsertAuditRow(
+      c, ctx, resource, outcome, 1, 0,
+      ctx.is_read && !outcome.ok() ? AuditKind::kRead : AuditKind::kChange);
+}
+
+void SqliteDb::InsertKeylessAudit(Connection& c, const WriteContext& ctx,
+                                  const absl::Status& outcome, int64_t count,
+                                  int64_t time) {
+  InsertAuditRow(c, ctx, "", outcome, count, time, AuditKind::kKeyless);
+}
+
+void SqliteDb::InsertAuditRow(Connection& c, const WriteContext& ctx,
+                              absl::string_view resource,
+                              const absl::Status& outcome, int64_t count,
+                              int64_t time, AuditKind kind) {
   // Only bounded fields: what a caller sent is cut, so that no call (least
   // of all one without a key) can write a large row.
   ScopedStatement s = c.Prepare(
       "INSERT INTO audit_events (time, api_key, role, method, resource, "
-      "request_id, code, message, peer, count) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      "request_id, code, message, peer, count, kind) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   s->bind(1, static_cast<int64_t>(time > 0 ? time : Now()));
   s->bind(2, domain::Truncate(ctx.api_key, kMaxAuditFieldBytes));
   s->bind(3, static_cast<int>(ctx.role));
@@ -482,7 +602,35 @@ void SqliteDb::InsertAudit(Connection& c, const WriteContext& ctx,
                               domain::kMaxStatusMessageBytes));
   s->bind(9, domain::Truncate(ctx.peer, kMaxAuditFieldBytes));
   s->bind(10, count);
+  s->bind(11, static_cast<int>(kind));
   s->exec();
+}
+
+std::string ReportParameters(const itp::v1::BenchmarkReport& report) {
+  itp::v1::BenchmarkReport parameters;
+  parameters.set_methodology_version(report.methodology_version());
+  *parameters.mutable_pathway_releases() = report.pathway_releases();
+  *parameters.mutable_checkpoint_years() = report.checkpoint_years();
+  parameters.set_tcre_c_per_1000_gtco2(report.tcre_c_per_1000_gtco2());
+  std::string bytes;
+  {
+    google::protobuf::io::StringOutputStream stream(&bytes);
+    google::protobuf::io::CodedOutputStream coded(&stream);
+    coded.SetSerializationDeterministic(true);
+    parameters.SerializeToCodedStream(&coded);
+  }
+  return bytes;
+}
+
+int64_t ReportIdOf(absl::string_view name) {
+  constexpr absl::string_view kSegment = "/benchmarkReports/";
+  const size_t pos = name.rfind(kSegment);
+  int64_t id = 0;
+  if (pos == absl::string_view::npos ||
+      !absl::SimpleAtoi(name.substr(pos + kSegment.size()), &id) || id < 0) {
+    return 0;
+  }
+  return id;
 }
 
 }  // namespace itp::storage::internal

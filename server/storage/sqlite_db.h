@@ -1,8 +1,8 @@
 // Internal to server/storage: the SQLite database shared by the SQLite
-// stores (plans, API keys, audit trail). A pool of connections, each with its
-// own cache of prepared statements; versioned migrations; and the bookkeeping
-// every write does in its transaction (the request log that makes retries
-// safe, and the audit event).
+// stores (plans, API keys, audit trail, retention). A pool of connections,
+// each with its own cache of prepared statements; versioned migrations; and
+// the bookkeeping every write does in its transaction (the request log that
+// makes retries safe, and the audit event).
 //
 // Only server/storage/*.cc include this header.
 #ifndef ITP_SERVER_STORAGE_SQLITE_DB_H_
@@ -24,6 +24,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "google/protobuf/message_lite.h"
+#include "itp/v1/benchmark.pb.h"
 #include "itp/v1/plan.pb.h"
 #include "itp/v1/review.pb.h"
 #include "server/domain/plan_query.h"
@@ -36,6 +37,27 @@ namespace itp::storage::internal {
 // every other text (key, method, request id, peer).
 inline constexpr size_t kMaxAuditResourceBytes = 256;
 inline constexpr size_t kMaxAuditFieldBytes = 128;
+
+// What an audit row records (column audit_events.kind, schema 9), which
+// decides whether retention may delete it (server/storage/retention_store.h).
+enum class AuditKind : int {
+  // A change, a denied or failed attempt at one, or the server's own write:
+  // kept for ever.
+  kChange = 0,
+  // The denial or failure of a call that only reads.
+  kRead = 1,
+  // Calls without a valid key, counted per client and minute.
+  kKeyless = 2,
+};
+
+// The parameters of `report` that make two reports of one plan revision the
+// same computation (methodology_version, pathway_releases, checkpoint_years,
+// tcre_c_per_1000_gtco2), serialized deterministically: column
+// benchmark_reports.parameters.
+std::string ReportParameters(const itp::v1::BenchmarkReport& report);
+
+// The id of report `name` (`.../benchmarkReports/{id}`); 0 for anything else.
+int64_t ReportIdOf(absl::string_view name);
 
 // A statement borrowed from a connection's cache; reset (releasing any read
 // snapshot) and unbound when the borrow ends.
@@ -194,15 +216,24 @@ class SqliteDb {
   void InsertStateChange(Connection& c, const itp::v1::Plan& plan,
                          itp::v1::Plan::State from, absl::string_view review);
 
-  // Inserts an audit event with `outcome` (in the caller's transaction),
-  // standing for `count` calls, at `time` (unix micros; 0: now). Every text
-  // is cut to its bound (kMaxAudit*Bytes, the status message to
-  // domain::kMaxStatusMessageBytes).
+  // Inserts an audit event of one call with `outcome`, now (in the caller's
+  // transaction); of kind kRead when ctx.is_read and the call failed, else
+  // kChange. Every text is cut to its bound (kMaxAudit*Bytes, the status
+  // message to domain::kMaxStatusMessageBytes).
   void InsertAudit(Connection& c, const WriteContext& ctx,
-                   absl::string_view resource, const absl::Status& outcome,
-                   int64_t count = 1, int64_t time = 0);
+                   absl::string_view resource, const absl::Status& outcome);
+
+  // As InsertAudit, for `count` calls without a valid key from `time` on
+  // (unix micros), naming no resource: an event of kind kKeyless.
+  void InsertKeylessAudit(Connection& c, const WriteContext& ctx,
+                          const absl::Status& outcome, int64_t count,
+                          int64_t time);
 
  private:
+  void InsertAuditRow(Connection& c, const WriteContext& ctx,
+                      absl::string_view resource, const absl::Status& outcome,
+                      int64_t count, int64_t time, AuditKind kind);
+
   struct Lease {
     explicit Lease(SqliteDb& db);
     ~Lease();
@@ -237,6 +268,8 @@ std::unique_ptr<BenchmarkStore> NewSqliteBenchmarkStore(
     std::shared_ptr<SqliteDb> db);
 std::unique_ptr<ReviewStore> NewSqliteReviewStore(std::shared_ptr<SqliteDb> db);
 std::unique_ptr<JobStore> NewSqliteJobStore(std::shared_ptr<SqliteDb> db);
+std::unique_ptr<RetentionStore> NewSqliteRetentionStore(
+    std::shared_ptr<SqliteDb> db);
 
 }  // namespace itp::storage::internal
 

@@ -256,12 +256,20 @@ class SqliteJobStore : public JobStore {
           // worker was on when it was cancelled is not added afterwards.
           if (!Unfinished(run->state())) return true;
           {
+            // report_id: a report a result refers to is never deleted by
+            // retention (retention_store.h).
             ScopedStatement s = c.Prepare(
-                "UPDATE benchmark_job_items SET done = 1, content = ? WHERE "
-                "run_id = ? AND idx = ? AND done = 0");
+                "UPDATE benchmark_job_items SET done = 1, content = ?, "
+                "report_id = ? WHERE run_id = ? AND idx = ? AND done = 0");
             BindMessage(s, 1, result);
-            s->bind(2, static_cast<int64_t>(RunId(run_name)));
-            s->bind(3, result.index());
+            const int64_t report_id = internal::ReportIdOf(result.report());
+            if (report_id > 0) {
+              s->bind(2, static_cast<int64_t>(report_id));
+            } else {
+              s->bind(2);
+            }
+            s->bind(3, static_cast<int64_t>(RunId(run_name)));
+            s->bind(4, result.index());
             s->exec();
             // Recorded already (a duplicate after a resumption): no count.
             if (c.db().getChanges() == 0) return true;

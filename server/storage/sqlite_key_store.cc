@@ -266,8 +266,8 @@ class SqliteAuditLog : public AuditLog {
     return db_
         ->Write<bool>([&](Connection& c) -> absl::StatusOr<bool> {
           for (const CountedCalls& row : rows) {
-            db_->InsertAudit(c, row.ctx, "", row.outcome, row.count,
-                             row.first_time);
+            db_->InsertKeylessAudit(c, row.ctx, row.outcome, row.count,
+                                    row.first_time);
           }
           return true;
         })

@@ -464,6 +464,7 @@ absl::StatusOr<SqliteStores> OpenSqliteStores(const SqliteOptions& options) {
   stores.benchmarks = internal::NewSqliteBenchmarkStore(*db);
   stores.reviews = internal::NewSqliteReviewStore(*db);
   stores.jobs = internal::NewSqliteJobStore(*db);
+  stores.retention = internal::NewSqliteRetentionStore(*db);
   return stores;
 }
 

@@ -25,6 +25,11 @@ struct WriteContext {
   // The client's address as gRPC gives it without the port, e.g.
   // "ipv4:203.0.113.7"; recorded in audit rows. Empty for the server itself.
   std::string peer;
+  // The call only reads (Get, List, Watch, Stream, Compare): the audit row of
+  // its denial or failure records no change, and retention deletes it after
+  // a while (server/storage/retention_store.h). Successful writes are change
+  // records whatever this says.
+  bool is_read = false;
 };
 
 }  // namespace itp::storage

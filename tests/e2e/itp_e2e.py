@@ -118,11 +118,12 @@ class ServerProcess:
     The server listens on `port` (0: a free one, which it writes to a port
     file) and logs to a file in `log_dir`; `args` are further command-line
     flags. Tests stop servers often, so the drain period after SIGTERM is
-    `drain_seconds` (0 unless a test is about it).
+    `drain_seconds` (0 unless a test is about it). `preexec_fn` runs in the
+    child before the server starts (e.g. to lower a resource limit).
     """
 
     def __init__(self, binary, db_path, log_dir, port=0, args=(),
-                 drain_seconds=0):
+                 drain_seconds=0, preexec_fn=None):
         os.makedirs(log_dir, exist_ok=True)
         tag = uuid.uuid4().hex[:8]
         self.port_file = os.path.join(log_dir, "port-%s" % tag)
@@ -135,7 +136,7 @@ class ServerProcess:
              "--port_file=" + self.port_file,
              "--drain_seconds=%d" % drain_seconds] + list(args),
             stdin=subprocess.DEVNULL, stdout=self._log,
-            stderr=subprocess.STDOUT)
+            stderr=subprocess.STDOUT, preexec_fn=preexec_fn)
 
     def log(self):
         """Returns what the server has written to stderr so far."""
