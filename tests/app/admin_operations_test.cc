@@ -31,7 +31,6 @@ using ::testing::Not;
 using ::testing::StartsWith;
 
 constexpr char kGetPlan[] = "/itp.v1.PlanService/GetPlan";
-constexpr char kCreatePlan[] = "/itp.v1.PlanService/CreatePlan";
 constexpr char kListAuditEvents[] = "/itp.v1.AdminService/ListAuditEvents";
 constexpr char kRevokeApiKey[] = "/itp.v1.AdminService/RevokeApiKey";
 

@@ -46,8 +46,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto decoded = Tokens().CursorFromToken(text, fingerprint);
   if (!decoded.ok()) CheckRejected(decoded.status());
 
-  // As the cursor of a page: the first 8 bytes the key, the rest the name.
-  if (size >= 8) {
+  // As the cursor of a page: the first 8 bytes the key, the rest the name
+  // (never empty: a cursor is the name of the last resource of a page).
+  if (size > 8) {
     itp::domain::PageCursor cursor;
     std::memcpy(&cursor.key, data, sizeof(cursor.key));
     cursor.name.assign(reinterpret_cast<const char*>(data) + 8, size - 8);
