@@ -22,8 +22,12 @@ configure() {  # dir, sanitizers, extra cmake args...
   local dir="$1" sanitizers="$2"
   shift 2
   if [ ! -f "$dir/CMakeCache.txt" ]; then
+    # -O1 and line tables only: what sanitizer reports need, and a good
+    # deal faster to build than -O2 -g.
     CC=clang CXX=clang++ cmake -S "$root" -B "$dir" -G Ninja \
-      -DCMAKE_BUILD_TYPE=RelWithDebInfo -DITP_SANITIZE="$sanitizers" \
+      -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+      -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -gline-tables-only -DNDEBUG" \
+      -DITP_SANITIZE="$sanitizers" \
       -DITP_WERROR="${ITP_WERROR:-OFF}" "$@" >/dev/null
   fi
 }

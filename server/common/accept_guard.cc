@@ -56,12 +56,14 @@ void WarnRefused() {
 }  // namespace
 
 void EnableAcceptGuard(int descriptor_cap) {
-  if (g_spare.load() < 0) {
-    int spare = OpenSpare();
-    int expected = -1;
-    if (spare >= 0 && !g_spare.compare_exchange_strong(expected, spare)) {
-      close(spare);
-    }
+  // (Re)opened here, so that the spare takes the lowest free number: one
+  // below the limit whatever was open before.
+  const int old_spare = g_spare.exchange(-1);
+  if (old_spare >= 0) close(old_spare);
+  const int spare = OpenSpare();
+  int expected = -1;
+  if (spare >= 0 && !g_spare.compare_exchange_strong(expected, spare)) {
+    close(spare);
   }
   g_cap.store(descriptor_cap > 0 ? descriptor_cap : 0);
 }

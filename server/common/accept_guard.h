@@ -26,8 +26,9 @@ namespace itp {
 
 // Connections are accepted only while their descriptor number is below
 // `descriptor_cap` (which implies that fewer than `descriptor_cap`
-// descriptors are open); refused ones are reset. Also opens the spare
-// descriptor. `descriptor_cap` <= 0 turns the guard off again.
+// descriptors are open); refused ones are reset. Also (re)opens the spare
+// descriptor at the lowest free number. `descriptor_cap` <= 0 turns the
+// guard off again.
 void EnableAcceptGuard(int descriptor_cap);
 
 struct AcceptGuardCounts {
