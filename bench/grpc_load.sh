@@ -167,7 +167,10 @@ report() {
   local label=$1 name=$2 method=$3 offset=$4
   local out=$WORK/$name.out
   local seconds total succeeded http_failed latency calls grpc_ok codes detail
-  seconds=$(awk '/^finished in/ {sub(/s,$/, "", $3); print $3}' "$out")
+  # h2load prints "finished in 1.52s," or, under a second, "882.21ms,".
+  seconds=$(awk '/^finished in/ {t = $3; sub(/,$/, "", t);
+    if (t ~ /ms$/) { sub(/ms$/, "", t); t = t / 1000 } else { sub(/s$/, "", t) }
+    print t}' "$out")
   read -r total succeeded http_failed < <(awk '/^requests:/ {print $2, $8, $10}' "$out")
   latency=$(sort -t $'\t' -k3,3n "$WORK/$name.tsv" | awk -F '\t' '
     function rank(p,  i) { i = int(NR * p); if (i < NR * p) i++; return v[i > 0 ? i : 1] }
