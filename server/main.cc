@@ -1,6 +1,4 @@
 // itp-server: flags -> ServerConfig -> RunServer; nothing else.
-#include <algorithm>
-#include <cstdint>
 #include <string>
 
 #include "absl/flags/flag.h"
@@ -8,8 +6,6 @@
 #include "absl/flags/usage.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/strings/str_cat.h"
-#include "server/common/accept_guard.h"
-#include "server/common/file_limit.h"
 #include "server/common/log.h"
 #include "server/service/server.h"
 
@@ -105,41 +101,6 @@ int main(int argc, char** argv) {
   // mutex destruction (gRPC's per-call ones too): a few percent of a busy
   // server. The tests run with it on.
   absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
-  // Every connection takes a file descriptor.
-  absl::StatusOr<uint64_t> file_limit = itp::RaiseFileLimit();
-  if (!file_limit.ok()) {
-    itp::Log(itp::LogLevel::kWarning,
-             "open-file limit not raised: " + file_limit.status().ToString());
-  } else if (*file_limit < 4096) {
-    itp::Log(itp::LogLevel::kWarning,
-             absl::StrCat("open-file limit is ", *file_limit,
-                          "; each connection takes one: raise the hard limit "
-                          "(LimitNOFILE= in the systemd unit, ulimit -Hn)"));
-  }
-  // gRPC 1.51 stops accepting for good once it runs out of descriptors;
-  // the guard keeps a reserve and the listener alive (accept_guard.h).
-  const int reserved = absl::GetFlag(FLAGS_reserved_file_descriptors);
-  if (file_limit.ok()) {
-    const uint64_t limit = std::min<uint64_t>(*file_limit, 1 << 30);
-    if (reserved < 32 || static_cast<uint64_t>(reserved) + 32 > limit) {
-      itp::Log(itp::LogLevel::kError,
-               absl::StrCat("--reserved_file_descriptors=", reserved,
-                            " must be at least 32 and leave at least 32 of "
-                            "the open-file limit of ", limit,
-                            " for connections"));
-      itp::FlushLog();
-      return 1;
-    }
-    itp::EnableAcceptGuard(static_cast<int>(limit) - reserved);
-  }
-  const int transport_mb = absl::GetFlag(FLAGS_max_transport_memory_mb);
-  if (transport_mb < 0) {
-    itp::Log(itp::LogLevel::kError,
-             absl::StrCat("--max_transport_memory_mb=", transport_mb,
-                          " must be 0 (unbounded) or more"));
-    itp::FlushLog();
-    return 1;
-  }
   itp::service::ServerConfig config;
   config.listen_address = absl::GetFlag(FLAGS_listen);
   config.db_path = absl::GetFlag(FLAGS_db);
@@ -163,8 +124,10 @@ int main(int argc, char** argv) {
   config.retention.retention_interval_minutes =
       absl::GetFlag(FLAGS_retention_interval_minutes);
   config.max_message_bytes = absl::GetFlag(FLAGS_max_message_bytes);
-  config.max_transport_memory_bytes =
-      static_cast<size_t>(transport_mb) << 20;
+  config.max_transport_memory_mb =
+      absl::GetFlag(FLAGS_max_transport_memory_mb);
+  config.reserved_file_descriptors =
+      absl::GetFlag(FLAGS_reserved_file_descriptors);
   config.max_streams_per_connection =
       absl::GetFlag(FLAGS_max_streams_per_connection);
   config.max_connection_idle =

@@ -24,6 +24,8 @@
 #include "grpcpp/resource_quota.h"
 #include "grpcpp/server_builder.h"
 #include "server/app/application.h"
+#include "server/common/accept_guard.h"
+#include "server/common/file_limit.h"
 #include "server/common/log.h"
 #include "server/service/admin_service.h"
 #include "server/service/benchmark_job_service.h"
@@ -141,8 +143,9 @@ class ServerImpl : public ItpServer {
     // together: under pressure gRPC shrinks flow-control windows, closes
     // idle connections and then cancels streams ("Buffers full") rather
     // than buffering without limit.
-    if (config.max_transport_memory_bytes > 0) {
-      transport_quota_.Resize(config.max_transport_memory_bytes);
+    if (config.max_transport_memory_mb > 0) {
+      transport_quota_.Resize(
+          static_cast<size_t>(config.max_transport_memory_mb) << 20);
       builder.SetResourceQuota(transport_quota_);
     }
     builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS,
@@ -247,6 +250,38 @@ class ServerImpl : public ItpServer {
 
 }  // namespace
 
+namespace {
+
+// Every connection takes a file descriptor: the soft limit is raised to the
+// hard one, and the accept guard keeps `reserved` of them free and the
+// listener alive (gRPC 1.51 stops accepting for good once it runs out;
+// accept_guard.h).
+absl::Status GuardDescriptors(int reserved) {
+  absl::StatusOr<uint64_t> file_limit = RaiseFileLimit();
+  if (!file_limit.ok()) {
+    Log(LogLevel::kWarning,
+        "open-file limit not raised: " + file_limit.status().ToString());
+    return absl::OkStatus();
+  }
+  if (*file_limit < 4096) {
+    Log(LogLevel::kWarning,
+        absl::StrCat("open-file limit is ", *file_limit,
+                     "; each connection takes one: raise the hard limit "
+                     "(LimitNOFILE= in the systemd unit, ulimit -Hn)"));
+  }
+  const uint64_t limit = std::min<uint64_t>(*file_limit, 1 << 30);
+  if (reserved < 32 || static_cast<uint64_t>(reserved) + 32 > limit) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "reserved_file_descriptors (", reserved,
+        ") must be at least 32 and leave at least 32 of the open-file limit "
+        "of ", limit, " for connections."));
+  }
+  EnableAcceptGuard(static_cast<int>(limit) - reserved);
+  return absl::OkStatus();
+}
+
+}  // namespace
+
 absl::StatusOr<std::unique_ptr<ItpServer>> ItpServer::Start(
     const ServerConfig& config) {
   const ServingLimits& limits = config.limits;
@@ -276,6 +311,14 @@ absl::StatusOr<std::unique_ptr<ItpServer>> ItpServer::Start(
   if (config.drain < absl::ZeroDuration()) {
     return absl::InvalidArgumentError("drain_seconds must not be negative.");
   }
+  if (config.max_transport_memory_mb < 0) {
+    return absl::InvalidArgumentError(
+        "max_transport_memory_mb must be 0 (unbounded) or more.");
+  }
+  if (config.reserved_file_descriptors < 32) {
+    return absl::InvalidArgumentError(
+        "reserved_file_descriptors must be at least 32.");
+  }
   app::ApplicationOptions options;
   options.db_path = config.db_path;
   options.db_pool_size = config.db_pool_size;
@@ -303,6 +346,8 @@ absl::Status RunServer(const ServerConfig& config,
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
+  absl::Status descriptors = GuardDescriptors(config.reserved_file_descriptors);
+  if (!descriptors.ok()) return descriptors;
   auto server = ItpServer::Start(config);
   if (!server.ok()) return server.status();
   std::string host =

@@ -45,8 +45,11 @@ struct ServerConfig {
   // Largest request accepted, in bytes.
   int max_message_bytes = 4 * 1024 * 1024;
   // Memory for request bodies and other transport buffers, all connections
-  // together (--max_transport_memory_mb); 0: unbounded.
-  size_t max_transport_memory_bytes = size_t{128} << 20;
+  // together, in MiB (--max_transport_memory_mb); 0: unbounded.
+  int max_transport_memory_mb = 128;
+  // Descriptors below the open-file limit that connections never take
+  // (--reserved_file_descriptors); applied by RunServer, process-wide.
+  int reserved_file_descriptors = 256;
   // Streams (calls) one HTTP/2 connection may have open at once; a client
   // opening more waits for one to end.
   int max_streams_per_connection = 100;

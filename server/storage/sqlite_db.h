@@ -134,6 +134,11 @@ void BindMessage(ScopedStatement& s, int index,
 // otherwise.
 absl::Status FromSqlite(const SQLite::Exception& e);
 
+// Brings the database on `c` to the current schema version in one
+// transaction (sqlite_schema.cc); FAILED_PRECONDITION for a database from a
+// newer server.
+absl::Status Migrate(Connection& c);
+
 class SqliteDb {
  public:
   // Opens `options.path` with `options.pool_size` connections and migrates it.
