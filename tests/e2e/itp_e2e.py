@@ -112,6 +112,24 @@ def generate_stubs(include_dirs, out_dir, messages, services):
     importlib.invalidate_caches()
 
 
+# The health proto, compiled from a copy under another import path: the
+# installed `grpc` package is a regular package, so modules generated as
+# grpc.health.v1 could not be imported next to it. Its package, and so the
+# wire name grpc.health.v1.Health, stays the same.
+HEALTH_PROTO = "itp_e2e_health/health.proto"
+
+
+def health_proto_root(proto_dir, out_dir):
+    """Copies the repository's health proto to HEALTH_PROTO under a new
+    include directory in `out_dir` and returns that directory."""
+    health_root = os.path.join(out_dir, "_health_src")
+    os.makedirs(os.path.join(health_root, "itp_e2e_health"))
+    shutil.copy(
+        os.path.join(proto_dir, "grpc", "health", "v1", "health.proto"),
+        os.path.join(health_root, "itp_e2e_health"))
+    return health_root
+
+
 class ServerProcess:
     """One itp-server process on `db_path`, listening on loopback.
 
@@ -265,3 +283,21 @@ def run_tests(module, names, run_dir):
         print("databases and logs kept in %s" % run_dir)
     print("%d passed, %d failed" % (passed, failed))
     return 0 if failed == 0 and result.testsRun > 0 else 1
+
+
+def main_with_stubs(module, example_test, generate_stubs):
+    """The main() of a test script against the server binary: parses
+    --server, --work-dir, --proto-dir and test names, sets the module's
+    SERVER_BINARY and RUN_DIR, calls generate_stubs(proto_dir, stubs_dir)
+    and runs the module's tests; returns the exit status."""
+    parser = argument_parser(module.__doc__.splitlines()[0], example_test)
+    parser.add_argument("--proto-dir", required=True,
+                        help="the repository's proto/ directory")
+    options = parser.parse_args()
+    module.SERVER_BINARY = os.path.abspath(options.server)
+    module.RUN_DIR = start_run(options.work_dir, [module.SERVER_BINARY])
+    if module.RUN_DIR is None:
+        return 1
+    generate_stubs(os.path.abspath(options.proto_dir),
+                   os.path.join(module.RUN_DIR, "stubs"))
+    return run_tests(module, options.tests, module.RUN_DIR)

@@ -20,7 +20,6 @@ on any failure.
 import importlib
 import json
 import os
-import shutil
 import signal
 import sys
 import tempfile
@@ -101,25 +100,17 @@ BRAZIL_STEEL_JSON = """
 def _generate_stubs(proto_dir, out_dir):
     """Generates (with itp_e2e.generate_stubs) and imports stubs for the
     ITP, google.rpc and health protos."""
-    # The installed `grpc` package is a regular package, so modules generated
-    # as grpc.health.v1 could not be imported next to it. The health proto is
-    # compiled from a copy under another import path instead; its package,
-    # and so the wire name grpc.health.v1.Health, stays the same.
-    health_root = os.path.join(out_dir, "_health_src")
-    os.makedirs(os.path.join(health_root, "itp_e2e_health"))
-    shutil.copy(
-        os.path.join(proto_dir, "grpc", "health", "v1", "health.proto"),
-        os.path.join(health_root, "itp_e2e_health"))
+    health_root = itp_e2e.health_proto_root(proto_dir, out_dir)
     messages = [
         "itp/v1/admin_service.proto",
         "itp/v1/plan.proto",
         "itp/v1/plan_service.proto",
         "google/rpc/status.proto",
         "google/rpc/error_details.proto",
-        "itp_e2e_health/health.proto",
+        itp_e2e.HEALTH_PROTO,
     ]
     services = ["itp/v1/admin_service.proto", "itp/v1/plan_service.proto",
-                "itp_e2e_health/health.proto"]
+                itp_e2e.HEALTH_PROTO]
     itp_e2e.generate_stubs([proto_dir, health_root], out_dir, messages,
                            services)
 
@@ -665,19 +656,8 @@ class AccessTest(ItpServerTestCase):
 
 
 def main():
-    parser = itp_e2e.argument_parser(__doc__.splitlines()[0], "HealthTest")
-    parser.add_argument("--proto-dir", required=True,
-                        help="the repository's proto/ directory")
-    options = parser.parse_args()
-
-    global SERVER_BINARY, RUN_DIR
-    SERVER_BINARY = os.path.abspath(options.server)
-    RUN_DIR = itp_e2e.start_run(options.work_dir, [SERVER_BINARY])
-    if RUN_DIR is None:
-        return 1
-    _generate_stubs(os.path.abspath(options.proto_dir),
-                    os.path.join(RUN_DIR, "stubs"))
-    return itp_e2e.run_tests(sys.modules[__name__], options.tests, RUN_DIR)
+    return itp_e2e.main_with_stubs(sys.modules[__name__], "HealthTest",
+                                   _generate_stubs)
 
 
 if __name__ == "__main__":

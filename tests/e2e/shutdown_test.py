@@ -60,16 +60,10 @@ INDIA_STEEL = "countries/IND/plans/steel-2070"
 
 
 def _generate_stubs(proto_dir, out_dir):
-    health_root = os.path.join(out_dir, "_health_src")
-    os.makedirs(os.path.join(health_root, "itp_e2e_health"))
-    with open(os.path.join(proto_dir, "grpc", "health", "v1",
-                           "health.proto"), "rb") as source:
-        with open(os.path.join(health_root, "itp_e2e_health",
-                               "health.proto"), "wb") as copy:
-            copy.write(source.read())
+    health_root = itp_e2e.health_proto_root(proto_dir, out_dir)
     services = ["itp/v1/admin_service.proto", "itp/v1/plan_service.proto",
                 "itp/v1/review_service.proto",
-                "itp_e2e_health/health.proto"]
+                itp_e2e.HEALTH_PROTO]
     messages = services + ["itp/v1/plan.proto", "itp/v1/review.proto"]
     itp_e2e.generate_stubs([proto_dir, health_root], out_dir, messages,
                            services)
@@ -267,18 +261,8 @@ class ShutdownTest(unittest.TestCase):
 
 
 def main():
-    parser = itp_e2e.argument_parser(__doc__.splitlines()[0], "ShutdownTest")
-    parser.add_argument("--proto-dir", required=True,
-                        help="the repository's proto/ directory")
-    options = parser.parse_args()
-    global SERVER_BINARY, RUN_DIR
-    SERVER_BINARY = os.path.abspath(options.server)
-    RUN_DIR = itp_e2e.start_run(options.work_dir, [SERVER_BINARY])
-    if RUN_DIR is None:
-        return 1
-    _generate_stubs(os.path.abspath(options.proto_dir),
-                    os.path.join(RUN_DIR, "stubs"))
-    return itp_e2e.run_tests(sys.modules[__name__], options.tests, RUN_DIR)
+    return itp_e2e.main_with_stubs(sys.modules[__name__], "ShutdownTest",
+                                   _generate_stubs)
 
 
 if __name__ == "__main__":
