@@ -67,6 +67,11 @@ ABSL_FLAG(int, max_transport_memory_mb, 128,
 ABSL_FLAG(int, max_streams_per_connection, 100,
           "Calls one HTTP/2 connection may have open at once; a client "
           "opening more waits for one to end.");
+ABSL_FLAG(int, request_body_timeout_seconds, 30,
+          "How long a call's request may take to arrive after its headers "
+          "(1 to 3600). A call whose body is slower ends with "
+          "DEADLINE_EXCEEDED (REQUEST_BODY_TIMEOUT) and its buffered bytes "
+          "are freed; nothing was done for it.");
 ABSL_FLAG(int, max_connection_idle_seconds, 300,
           "Close a connection that has had no call for this long (0: "
           "never); clients reconnect when they call again.");
@@ -109,6 +114,8 @@ int main(int argc, char** argv) {
   config.limits.max_calls_per_key = absl::GetFlag(FLAGS_max_calls_per_key);
   config.limits.max_streams_per_key = absl::GetFlag(FLAGS_max_streams_per_key);
   config.limits.max_streams = absl::GetFlag(FLAGS_max_streams);
+  config.limits.request_body_timeout =
+      absl::Seconds(absl::GetFlag(FLAGS_request_body_timeout_seconds));
   config.drain = absl::Seconds(absl::GetFlag(FLAGS_drain_seconds));
   config.shutdown_grace =
       absl::Seconds(absl::GetFlag(FLAGS_shutdown_grace_seconds));

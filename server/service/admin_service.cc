@@ -2,36 +2,13 @@
 
 namespace itp::service {
 
-grpc::ServerUnaryReactor* AdminServiceImpl::CreateApiKey(
-    grpc::CallbackServerContext* context,
-    const itp::v1::CreateApiKeyRequest* request,
-    itp::v1::CreateApiKeyResponse* response) {
-  return core_.Unary(context, "/itp.v1.AdminService/CreateApiKey", app_.admin(),
-                     &app::AdminOperations::CreateApiKey, request, response);
-}
-
-grpc::ServerUnaryReactor* AdminServiceImpl::ListApiKeys(
-    grpc::CallbackServerContext* context,
-    const itp::v1::ListApiKeysRequest* request,
-    itp::v1::ListApiKeysResponse* response) {
-  return core_.Unary(context, "/itp.v1.AdminService/ListApiKeys", app_.admin(),
-                     &app::AdminOperations::ListApiKeys, request, response);
-}
-
-grpc::ServerUnaryReactor* AdminServiceImpl::RevokeApiKey(
-    grpc::CallbackServerContext* context,
-    const itp::v1::RevokeApiKeyRequest* request, itp::v1::ApiKey* response) {
-  return core_.Unary(context, "/itp.v1.AdminService/RevokeApiKey", app_.admin(),
-                     &app::AdminOperations::RevokeApiKey, request, response);
-}
-
-grpc::ServerUnaryReactor* AdminServiceImpl::ListAuditEvents(
-    grpc::CallbackServerContext* context,
-    const itp::v1::ListAuditEventsRequest* request,
-    itp::v1::ListAuditEventsResponse* response) {
-  return core_.Unary(context, "/itp.v1.AdminService/ListAuditEvents",
-                     app_.admin(), &app::AdminOperations::ListAuditEvents,
-                     request, response);
+AdminServiceImpl::AdminServiceImpl(app::Application& app, ServingCore& core)
+    : BoundService(core) {
+  Unary("CreateApiKey", app.admin(), &app::AdminOperations::CreateApiKey);
+  Unary("ListApiKeys", app.admin(), &app::AdminOperations::ListApiKeys);
+  Unary("RevokeApiKey", app.admin(), &app::AdminOperations::RevokeApiKey);
+  Unary("ListAuditEvents", app.admin(), &app::AdminOperations::ListAuditEvents);
+  CheckAllBound();
 }
 
 }  // namespace itp::service

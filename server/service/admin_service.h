@@ -1,5 +1,6 @@
-// The gRPC adapter of itp.v1.AdminService: each method hands its request to
-// app::AdminOperations through the serving core and holds no rule of its own.
+// The gRPC adapter of itp.v1.AdminService: each method is bound to its
+// operation in app::AdminOperations through the serving core; the adapter holds
+// no rule of its own.
 //
 //   AdminServiceImpl service(app, core);
 //   builder.RegisterService(&service);
@@ -8,36 +9,15 @@
 
 #include "itp/v1/admin_service.grpc.pb.h"
 #include "server/app/application.h"
+#include "server/service/service_binding.h"
 #include "server/service/serving_core.h"
 
 namespace itp::service {
 
-// Thread-safe; `app` and `core` must outlive it.
-class AdminServiceImpl final : public itp::v1::AdminService::CallbackService {
+// `app` and `core` must outlive it.
+class AdminServiceImpl final : public BoundService<itp::v1::AdminService> {
  public:
-  AdminServiceImpl(app::Application& app, ServingCore& core)
-      : app_(app), core_(core) {}
-
-  grpc::ServerUnaryReactor* CreateApiKey(
-      grpc::CallbackServerContext* context,
-      const itp::v1::CreateApiKeyRequest* request,
-      itp::v1::CreateApiKeyResponse* response) override;
-  grpc::ServerUnaryReactor* ListApiKeys(
-      grpc::CallbackServerContext* context,
-      const itp::v1::ListApiKeysRequest* request,
-      itp::v1::ListApiKeysResponse* response) override;
-  grpc::ServerUnaryReactor* RevokeApiKey(
-      grpc::CallbackServerContext* context,
-      const itp::v1::RevokeApiKeyRequest* request,
-      itp::v1::ApiKey* response) override;
-  grpc::ServerUnaryReactor* ListAuditEvents(
-      grpc::CallbackServerContext* context,
-      const itp::v1::ListAuditEventsRequest* request,
-      itp::v1::ListAuditEventsResponse* response) override;
-
- private:
-  app::Application& app_;
-  ServingCore& core_;
+  AdminServiceImpl(app::Application& app, ServingCore& core);
 };
 
 }  // namespace itp::service

@@ -1,6 +1,6 @@
-// The gRPC adapter of itp.v1.BenchmarkService: each method hands its request to
-// app::BenchmarkOperations through the serving core and holds no rule of its
-// own.
+// The gRPC adapter of itp.v1.BenchmarkService: each method is bound to its
+// operation in app::BenchmarkOperations through the serving core; the adapter
+// holds no rule of its own.
 //
 //   BenchmarkServiceImpl service(app, core);
 //   builder.RegisterService(&service);
@@ -9,49 +9,16 @@
 
 #include "itp/v1/benchmark_service.grpc.pb.h"
 #include "server/app/application.h"
+#include "server/service/service_binding.h"
 #include "server/service/serving_core.h"
 
 namespace itp::service {
 
-// Thread-safe; `app` and `core` must outlive it.
+// `app` and `core` must outlive it.
 class BenchmarkServiceImpl final
-    : public itp::v1::BenchmarkService::CallbackService {
+    : public BoundService<itp::v1::BenchmarkService> {
  public:
-  BenchmarkServiceImpl(app::Application& app, ServingCore& core)
-      : app_(app), core_(core) {}
-
-  grpc::ServerUnaryReactor* ListPathways(
-      grpc::CallbackServerContext* context,
-      const itp::v1::ListPathwaysRequest* request,
-      itp::v1::ListPathwaysResponse* response) override;
-  grpc::ServerUnaryReactor* GetPathway(
-      grpc::CallbackServerContext* context,
-      const itp::v1::GetPathwayRequest* request,
-      itp::v1::Pathway* response) override;
-  grpc::ServerUnaryReactor* CreatePathway(
-      grpc::CallbackServerContext* context,
-      const itp::v1::CreatePathwayRequest* request,
-      itp::v1::Pathway* response) override;
-  grpc::ServerUnaryReactor* BenchmarkPlan(
-      grpc::CallbackServerContext* context,
-      const itp::v1::BenchmarkPlanRequest* request,
-      itp::v1::BenchmarkReport* response) override;
-  grpc::ServerUnaryReactor* GetBenchmarkReport(
-      grpc::CallbackServerContext* context,
-      const itp::v1::GetBenchmarkReportRequest* request,
-      itp::v1::BenchmarkReport* response) override;
-  grpc::ServerUnaryReactor* ListBenchmarkReports(
-      grpc::CallbackServerContext* context,
-      const itp::v1::ListBenchmarkReportsRequest* request,
-      itp::v1::ListBenchmarkReportsResponse* response) override;
-  grpc::ServerUnaryReactor* ComparePlans(
-      grpc::CallbackServerContext* context,
-      const itp::v1::ComparePlansRequest* request,
-      itp::v1::ComparePlansResponse* response) override;
-
- private:
-  app::Application& app_;
-  ServingCore& core_;
+  BenchmarkServiceImpl(app::Application& app, ServingCore& core);
 };
 
 }  // namespace itp::service

@@ -2,73 +2,19 @@
 
 namespace itp::service {
 
-grpc::ServerUnaryReactor* PlanServiceImpl::CreatePlan(
-    grpc::CallbackServerContext* context,
-    const itp::v1::CreatePlanRequest* request, itp::v1::Plan* response) {
-  return core_.Unary(context, "/itp.v1.PlanService/CreatePlan", app_.plans(),
-                     &app::PlanOperations::CreatePlan, request, response);
-}
-
-grpc::ServerUnaryReactor* PlanServiceImpl::GetPlan(
-    grpc::CallbackServerContext* context,
-    const itp::v1::GetPlanRequest* request, itp::v1::Plan* response) {
-  return core_.Unary(context, "/itp.v1.PlanService/GetPlan", app_.plans(),
-                     &app::PlanOperations::GetPlan, request, response);
-}
-
-grpc::ServerUnaryReactor* PlanServiceImpl::ListPlans(
-    grpc::CallbackServerContext* context,
-    const itp::v1::ListPlansRequest* request,
-    itp::v1::ListPlansResponse* response) {
-  return core_.Unary(context, "/itp.v1.PlanService/ListPlans", app_.plans(),
-                     &app::PlanOperations::ListPlans, request, response);
-}
-
-grpc::ServerUnaryReactor* PlanServiceImpl::UpdatePlan(
-    grpc::CallbackServerContext* context,
-    const itp::v1::UpdatePlanRequest* request, itp::v1::Plan* response) {
-  return core_.Unary(context, "/itp.v1.PlanService/UpdatePlan", app_.plans(),
-                     &app::PlanOperations::UpdatePlan, request, response);
-}
-
-grpc::ServerUnaryReactor* PlanServiceImpl::DeletePlan(
-    grpc::CallbackServerContext* context,
-    const itp::v1::DeletePlanRequest* request,
-    google::protobuf::Empty* response) {
-  return core_.Unary(context, "/itp.v1.PlanService/DeletePlan", app_.plans(),
-                     &app::PlanOperations::DeletePlan, request, response);
-}
-
-grpc::ServerUnaryReactor* PlanServiceImpl::SubmitPlan(
-    grpc::CallbackServerContext* context,
-    const itp::v1::SubmitPlanRequest* request, itp::v1::Plan* response) {
-  return core_.Unary(context, "/itp.v1.PlanService/SubmitPlan", app_.plans(),
-                     &app::PlanOperations::SubmitPlan, request, response);
-}
-
-grpc::ServerUnaryReactor* PlanServiceImpl::WithdrawPlan(
-    grpc::CallbackServerContext* context,
-    const itp::v1::WithdrawPlanRequest* request, itp::v1::Plan* response) {
-  return core_.Unary(context, "/itp.v1.PlanService/WithdrawPlan", app_.plans(),
-                     &app::PlanOperations::WithdrawPlan, request, response);
-}
-
-grpc::ServerUnaryReactor* PlanServiceImpl::GetPlanRevision(
-    grpc::CallbackServerContext* context,
-    const itp::v1::GetPlanRevisionRequest* request,
-    itp::v1::PlanRevision* response) {
-  return core_.Unary(context, "/itp.v1.PlanService/GetPlanRevision",
-                     app_.plans(), &app::PlanOperations::GetPlanRevision,
-                     request, response);
-}
-
-grpc::ServerUnaryReactor* PlanServiceImpl::ListPlanRevisions(
-    grpc::CallbackServerContext* context,
-    const itp::v1::ListPlanRevisionsRequest* request,
-    itp::v1::ListPlanRevisionsResponse* response) {
-  return core_.Unary(context, "/itp.v1.PlanService/ListPlanRevisions",
-                     app_.plans(), &app::PlanOperations::ListPlanRevisions,
-                     request, response);
+PlanServiceImpl::PlanServiceImpl(app::Application& app, ServingCore& core)
+    : BoundService(core) {
+  Unary("CreatePlan", app.plans(), &app::PlanOperations::CreatePlan);
+  Unary("GetPlan", app.plans(), &app::PlanOperations::GetPlan);
+  Unary("ListPlans", app.plans(), &app::PlanOperations::ListPlans);
+  Unary("UpdatePlan", app.plans(), &app::PlanOperations::UpdatePlan);
+  Unary("DeletePlan", app.plans(), &app::PlanOperations::DeletePlan);
+  Unary("SubmitPlan", app.plans(), &app::PlanOperations::SubmitPlan);
+  Unary("WithdrawPlan", app.plans(), &app::PlanOperations::WithdrawPlan);
+  Unary("GetPlanRevision", app.plans(), &app::PlanOperations::GetPlanRevision);
+  Unary("ListPlanRevisions", app.plans(),
+        &app::PlanOperations::ListPlanRevisions);
+  CheckAllBound();
 }
 
 }  // namespace itp::service

@@ -218,7 +218,8 @@ class ServerImpl : public ItpServer {
 
   Load load() const override {
     WorkerPool::Stats pool = core_.pool_stats();
-    return {pool.queued, pool.running, core_.open_streams()};
+    return {pool.queued, pool.running, core_.open_streams(),
+            core_.body_timeouts()};
   }
 
  private:
@@ -295,6 +296,11 @@ absl::StatusOr<std::unique_ptr<ItpServer>> ItpServer::Start(
   if (config.max_message_bytes < 1024) {
     return absl::InvalidArgumentError(
         "max_message_bytes must be at least 1024.");
+  }
+  if (limits.request_body_timeout < absl::Seconds(1) ||
+      limits.request_body_timeout > absl::Hours(1)) {
+    return absl::InvalidArgumentError(
+        "request_body_timeout_seconds must be between 1 and 3600.");
   }
   if (config.max_streams_per_connection < 1) {
     return absl::InvalidArgumentError(

@@ -110,6 +110,9 @@ class ItpServer {
     int queued_calls = 0;
     int running_calls = 0;
     int open_streams = 0;
+    // Calls ended so far because their request body did not arrive within
+    // request_body_timeout.
+    int64_t body_timeouts = 0;
   };
   virtual Load load() const = 0;
 };

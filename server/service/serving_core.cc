@@ -26,6 +26,10 @@ std::string PeerHost(const std::string& peer) {
   return peer.substr(0, colon);
 }
 
+std::string Prefixed(absl::string_view prefix, const std::string& text) {
+  return text.empty() ? text : absl::StrCat(prefix, text);
+}
+
 absl::Status ShuttingDown() {
   return absl::UnavailableError(
       "itp-server is shutting down; nothing was done, retry the call "
@@ -37,8 +41,9 @@ absl::Status ShuttingDown() {
 ServingCore::ServingCore(app::Application& app, const ServingLimits& limits)
     : app_(app),
       limits_(limits),
-      pool_({limits.workers, limits.max_queued_calls,
-             limits.max_calls_per_key}) {}
+      pool_(
+          {limits.workers, limits.max_queued_calls, limits.max_calls_per_key}),
+      body_timer_(limits.request_body_timeout) {}
 
 ServingCore::~ServingCore() { Stop(); }
 
@@ -110,69 +115,85 @@ void ServingCore::LogCall(const CallInfo& info, const absl::Status& status,
           std::string(domain::CanonicalCodeName(status.raw_code())),
           absl::ToDoubleMilliseconds(absl::Now() - info.start), info.peer,
           info.known && info.known->ok() ? (*info.known)->key_id : "-",
-          ran ? "" : absl::StrCat(" refused ", domain::ErrorReasonOf(status))));
+          ran ? ""
+              : absl::StrCat(" refused",
+                             Prefixed(" ", domain::ErrorReasonOf(status)))));
 }
 
-grpc::ServerUnaryReactor* ServingCore::StartUnary(
-    grpc::CallbackServerContext* context, const char* method,
-    absl::AnyInvocable<absl::Status(const app::Caller&)> work) {
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  auto info = std::make_shared<const CallInfo>(Begin(context, method));
+void ServingCore::StartUnary(UnaryCall* call) {
   // Not run: refused at admission, pushed out of the queue, or held at
   // shutdown. Nothing was done for the call.
-  auto refuse = [this, context, reactor, info](const absl::Status& status) {
-    LogCall(*info, status, /*ran=*/false);
+  auto refuse = [this, call](const absl::Status& status) {
+    LogCall(call->info(), status, /*ran=*/false);
     if (absl::IsResourceExhausted(status)) {
       // What gRPC clients with a retry policy wait for (RetryInfo says the
       // same to the rest).
-      context->AddTrailingMetadata("grpc-retry-pushback-ms",
-                                   std::to_string(kRetryAfterMs));
+      call->context()->AddTrailingMetadata("grpc-retry-pushback-ms",
+                                           std::to_string(kRetryAfterMs));
     }
-    reactor->Finish(ToGrpcStatus(status));
+    call->End(ToGrpcStatus(status));
   };
   bool shutting_down;
   {
     absl::MutexLock lock(&held_mu_);
     shutting_down = released_;
     if (!shutting_down && holding_) {
-      held_.push_back({reactor, info});
-      return reactor;
+      held_.push_back(call);
+      return;
     }
     if (!shutting_down) ++admitted_;
   }
-  if (shutting_down) {
-    refuse(ShuttingDown());
-    return reactor;
-  }
+  if (shutting_down) return refuse(ShuttingDown());
   // Every admitted call ends here or in `evicted`, exactly once.
   auto done = [this] {
     absl::MutexLock lock(&held_mu_);
     --admitted_;
   };
   auto admitted = pool_.Submit(
-      info->admission_key,
-      [this, context, info, reactor, done, work = std::move(work)]() mutable {
+      call->info().admission_key,
+      [this, call, done] {
         absl::Status status;
         // A call its client gave up on is not worth a worker's time.
-        if (context->IsCancelled()) {
+        if (call->context()->IsCancelled()) {
           status = absl::CancelledError("The client cancelled the call.");
         } else {
           if (limits_.before_operation) limits_.before_operation();
-          status = work(Authenticate(*info));
+          status = call->Run(Authenticate(call->info()));
         }
-        LogCall(*info, status, /*ran=*/true);
-        reactor->Finish(ToGrpcStatus(status));
+        LogCall(call->info(), status, /*ran=*/true);
+        call->End(ToGrpcStatus(status));
         done();
       },
-      [this, info, refuse, done](WorkerPool::Admission why) {
-        refuse(Refusal(why, *info));
+      [this, call, refuse, done](WorkerPool::Admission why) {
+        refuse(Refusal(why, call->info()));
         done();
       });
   if (admitted != WorkerPool::Admission::kAdmitted) {
-    refuse(Refusal(admitted, *info));
+    refuse(Refusal(admitted, call->info()));
     done();
   }
-  return reactor;
+}
+
+absl::Status ServingCore::Unread(grpc::CallbackServerContext* context,
+                                 const CallInfo& info,
+                                 absl::string_view request_type) const {
+  if (context->IsCancelled()) {
+    return absl::CancelledError("The client cancelled the call.");
+  }
+  return absl::InvalidArgumentError(absl::StrCat(
+      info.method, " takes one ", request_type,
+      " message: the client sent none, or one that does not parse."));
+}
+
+absl::Status ServingCore::BodyTimedOut(const CallInfo& info) const {
+  return domain::ErrorWithInfo(
+      absl::StatusCode::kDeadlineExceeded,
+      absl::StrCat(
+          "The request to ", info.method, " did not arrive within ",
+          absl::FormatDuration(limits_.request_body_timeout),
+          " of its headers (--request_body_timeout_seconds); nothing was "
+          "done. Send the whole request at once, or over a faster link."),
+      "REQUEST_BODY_TIMEOUT");
 }
 
 absl::Status ServingCore::AddStream(StreamReactorBase* stream,
@@ -244,15 +265,15 @@ void ServingCore::HoldNewCalls(absl::Duration settle, absl::Time deadline) {
 }
 
 void ServingCore::ReleaseHeld() {
-  std::vector<HeldCall> held;
+  std::vector<UnaryCall*> held;
   {
     absl::MutexLock lock(&held_mu_);
     released_ = true;
     held.swap(held_);
   }
-  for (const HeldCall& call : held) {
-    LogCall(*call.info, ShuttingDown(), /*ran=*/false);
-    call.reactor->Finish(ToGrpcStatus(ShuttingDown()));
+  for (UnaryCall* call : held) {
+    LogCall(call->info(), ShuttingDown(), /*ran=*/false);
+    call->End(ToGrpcStatus(ShuttingDown()));
   }
 }
 

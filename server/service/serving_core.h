@@ -1,14 +1,13 @@
 // The serving core: how a gRPC call reaches an application operation and
-// back, on gRPC's callback API. A handler only names its operation:
+// back, on gRPC's callback API. A service only binds each method to its
+// operation (service_binding.h):
 //
-//   grpc::ServerUnaryReactor* GetPlan(grpc::CallbackServerContext* context,
-//                                     const GetPlanRequest* request,
-//                                     Plan* response) override {
-//     return core_.Unary(context, "/itp.v1.PlanService/GetPlan", app_.plans(),
-//                        &app::PlanOperations::GetPlan, request, response);
-//   }
+//   Unary("GetPlan", app.plans(), &app::PlanOperations::GetPlan);
 //
-// The core reads the metadata, admits the call (a fair, bounded queue in
+// The core reads the metadata, then the request body, which must arrive
+// within `request_body_timeout` of the call's headers (else the call ends
+// with DEADLINE_EXCEEDED, reason REQUEST_BODY_TIMEOUT, and its buffered bytes
+// are freed), admits the call (a fair, bounded queue in
 // front of a bounded worker pool; per-key shares), runs the operation on a
 // worker (blocking database work never runs on gRPC's event threads),
 // translates the status once and finishes the call, with one log line.
@@ -40,6 +39,7 @@
 #include "server/app/application.h"
 #include "server/app/caller.h"
 #include "server/app/feed.h"
+#include "server/common/arrival_timer.h"
 #include "server/common/worker_pool.h"
 #include "server/service/grpc_status.h"
 
@@ -58,6 +58,9 @@ struct ServingLimits {
   int max_streams_per_key = 16;
   // Open server streams, all keys together (--max_streams).
   int max_streams = 1024;
+  // How long a call's request body may take to arrive after its headers
+  // (--request_body_timeout_seconds).
+  absl::Duration request_body_timeout = absl::Seconds(30);
   // Runs on a worker before each call's operation; empty in production.
   // Tests hold workers with it to fill the queue deterministically.
   std::function<void()> before_operation;
@@ -77,6 +80,49 @@ struct CallInfo {
   std::string peer;
 };
 
+// A unary method as bound to its operation: the name the log uses
+// ("/itp.v1.PlanService/GetPlan") and the operation, which fills the
+// response. Owned by the service; outlives its calls.
+template <typename Request, typename Response>
+struct UnaryMethod {
+  std::string name;
+  std::function<absl::Status(const app::Caller&, const Request&, Response*)>
+      run;
+};
+
+// A server-streaming method as bound to the operation opening its feed.
+template <typename Request, typename Item>
+struct StreamMethod {
+  std::string name;
+  std::function<absl::StatusOr<std::unique_ptr<app::Feed<Item>>>(
+      const app::Caller&, const Request&)>
+      open;
+};
+
+// What the core needs of a unary call whose request has arrived, to admit,
+// run and end it, whatever the reactor type.
+class UnaryCall {
+ public:
+  virtual ~UnaryCall() = default;
+
+  grpc::CallbackServerContext* context() const { return context_; }
+  const CallInfo& info() const { return info_; }
+
+  // On a worker: runs the operation, which fills the response.
+  virtual absl::Status Run(const app::Caller& caller) = 0;
+  // Ends the call: the response and `status` when it is OK, else `status`
+  // alone. The call may be gone once it returns.
+  virtual void End(const grpc::Status& status) = 0;
+
+ protected:
+  UnaryCall(grpc::CallbackServerContext* context, CallInfo info)
+      : context_(context), info_(std::move(info)) {}
+
+ private:
+  grpc::CallbackServerContext* const context_;
+  const CallInfo info_;
+};
+
 class StreamReactorBase;
 
 // Thread-safe. `app` must outlive it.
@@ -85,29 +131,16 @@ class ServingCore {
   ServingCore(app::Application& app, const ServingLimits& limits);
   ~ServingCore();
 
-  // Runs `op` for a unary call and finishes it.
-  template <typename Ops, typename Request, typename Response>
-  grpc::ServerUnaryReactor* Unary(
-      grpc::CallbackServerContext* context, const char* method, Ops& ops,
-      absl::StatusOr<Response> (Ops::*op)(const app::Caller&, const Request&),
-      const Request* request, Response* response) {
-    return StartUnary(context, method,
-                      [&ops, op, request, response](const app::Caller& caller) {
-                        absl::StatusOr<Response> result =
-                            (ops.*op)(caller, *request);
-                        if (!result.ok()) return result.status();
-                        *response = *std::move(result);
-                        return absl::OkStatus();
-                      });
-  }
-
-  // Opens the feed of a server stream with `op` and streams it.
-  template <typename Ops, typename Request, typename Item>
-  grpc::ServerWriteReactor<Item>* Stream(
-      grpc::CallbackServerContext* context, const char* method, Ops& ops,
-      absl::StatusOr<std::unique_ptr<app::Feed<Item>>> (Ops::*op)(
-          const app::Caller&, const Request&),
-      const Request* request);
+  // A new call of a bound unary or server-streaming method; gRPC owns the
+  // reactor (service_binding.h).
+  template <typename Request, typename Response>
+  grpc::ServerBidiReactor<Request, Response>* NewUnary(
+      grpc::CallbackServerContext* context,
+      const UnaryMethod<Request, Response>& method);
+  template <typename Request, typename Item>
+  grpc::ServerBidiReactor<Request, Item>* NewStream(
+      grpc::CallbackServerContext* context,
+      const StreamMethod<Request, Item>& method);
 
   // Ends every open stream with UNAVAILABLE ("server shutting down") and
   // refuses new ones. Unary calls are still served.
@@ -133,15 +166,26 @@ class ServingCore {
 
   int open_streams() const;
   WorkerPool::Stats pool_stats() const { return pool_.stats(); }
+  // Calls ended because their request body did not arrive in time.
+  int64_t body_timeouts() const { return body_timer_.expired(); }
 
  private:
-  template <typename Item>
+  template <typename Request, typename Item>
   friend class FeedStream;
+  template <typename Request, typename Response>
+  friend class UnaryReactor;
   friend class StreamReactorBase;
 
-  grpc::ServerUnaryReactor* StartUnary(
-      grpc::CallbackServerContext* context, const char* method,
-      absl::AnyInvocable<absl::Status(const app::Caller&)> work);
+  // Admits a unary call whose request has arrived, runs it on a worker and
+  // ends it.
+  void StartUnary(UnaryCall* call);
+  // The status of a call whose request did not arrive: cancelled, missing or
+  // not parseable as `request_type`.
+  absl::Status Unread(grpc::CallbackServerContext* context,
+                      const CallInfo& info,
+                      absl::string_view request_type) const;
+  // The status of a call whose request body took too long; logs it.
+  absl::Status BodyTimedOut(const CallInfo& info) const;
 
   CallInfo Begin(grpc::CallbackServerContext* context, const char* method);
   // The caller of a call admitted with `info`; may read the key store.
@@ -160,18 +204,16 @@ class ServingCore {
   app::Application& app_;
   const ServingLimits limits_;
   WorkerPool pool_;
+  // Calls waiting for their request body.
+  ArrivalTimer body_timer_;
 
-  // Calls held by HoldNewCalls, with what they need to be refused.
-  struct HeldCall {
-    grpc::ServerUnaryReactor* reactor;
-    std::shared_ptr<const CallInfo> info;
-  };
+  // Calls held by HoldNewCalls, to be refused.
   absl::Mutex held_mu_;
   bool holding_ ABSL_GUARDED_BY(held_mu_) = false;
   bool released_ ABSL_GUARDED_BY(held_mu_) = false;
   // Unary calls admitted and not finished yet.
   int admitted_ ABSL_GUARDED_BY(held_mu_) = 0;
-  std::vector<HeldCall> held_ ABSL_GUARDED_BY(held_mu_);
+  std::vector<UnaryCall*> held_ ABSL_GUARDED_BY(held_mu_);
 
   mutable absl::Mutex streams_mu_;
   absl::flat_hash_set<StreamReactorBase*> streams_ ABSL_GUARDED_BY(streams_mu_);
@@ -200,37 +242,92 @@ class StreamReactorBase {
   std::atomic<int> refs_{1};
 };
 
-// A server stream fed by an app::Feed; see the header comment.
-template <typename Item>
-class FeedStream final : public grpc::ServerWriteReactor<Item>,
-                         public StreamReactorBase {
+// A unary call: reads the request within the body timeout, then hands the
+// call to the core (ServingCore::StartUnary). Deletes itself in OnDone.
+template <typename Request, typename Response>
+class UnaryReactor final : public grpc::ServerBidiReactor<Request, Response>,
+                           public UnaryCall,
+                           public ArrivalTimer::Waiter {
  public:
-  using Opener =
-      absl::AnyInvocable<absl::StatusOr<std::unique_ptr<app::Feed<Item>>>(
-          const app::Caller&)>;
+  UnaryReactor(ServingCore& core, grpc::CallbackServerContext* context,
+               const UnaryMethod<Request, Response>& method)
+      : UnaryCall(context, core.Begin(context, method.name.c_str())),
+        core_(core),
+        method_(method) {
+    // On the timer first: the read can complete as soon as gRPC binds the
+    // reactor.
+    core_.body_timer_.Start(this);
+    this->StartRead(&request_);
+  }
 
-  FeedStream(ServingCore& core, CallInfo info, Opener open)
-      : core_(core), info_(std::move(info)), open_(std::move(open)) {}
+  void OnReadDone(bool ok) override {
+    // False once the timer has ended the call.
+    if (!core_.body_timer_.Claim(this)) return;
+    if (!ok) {
+      absl::Status status =
+          core_.Unread(context(), info(), Request::descriptor()->full_name());
+      core_.LogCall(info(), status, /*ran=*/false);
+      return End(ToGrpcStatus(status));
+    }
+    core_.StartUnary(this);
+  }
 
-  // Queues the opening of the feed (authentication, the per-key stream
-  // limit, the operation's checks) as a call of the stream's key.
-  void Start() {
-    Ref();
-    auto admitted = core_.pool_.Submit(
-        info_.admission_key,
-        [this] {
-          Open();
-          Unref();
-        },
-        [this](WorkerPool::Admission why) {
-          End(core_.Refusal(why, info_));
-          Unref();
-        });
-    if (admitted != WorkerPool::Admission::kAdmitted) {
-      End(core_.Refusal(admitted, info_));
-      Unref();
+  // On the timer's thread.
+  void Expire() override {
+    absl::Status status = core_.BodyTimedOut(info());
+    core_.LogCall(info(), status, /*ran=*/false);
+    End(ToGrpcStatus(status));
+  }
+
+  absl::Status Run(const app::Caller& caller) override {
+    return method_.run(caller, request_, &response_);
+  }
+
+  void End(const grpc::Status& status) override {
+    if (status.ok()) {
+      this->StartWriteAndFinish(&response_, grpc::WriteOptions(), status);
+    } else {
+      this->Finish(status);
     }
   }
+
+  void OnDone() override { delete this; }
+
+ private:
+  ServingCore& core_;
+  const UnaryMethod<Request, Response>& method_;
+  Request request_;
+  Response response_;
+};
+
+// A server stream fed by an app::Feed; see the header comment. Reads its
+// request within the body timeout, then opens the feed.
+template <typename Request, typename Item>
+class FeedStream final : public grpc::ServerBidiReactor<Request, Item>,
+                         public StreamReactorBase,
+                         public ArrivalTimer::Waiter {
+ public:
+  FeedStream(ServingCore& core, grpc::CallbackServerContext* context,
+             const StreamMethod<Request, Item>& method)
+      : core_(core),
+        context_(context),
+        info_(core.Begin(context, method.name.c_str())),
+        method_(method) {
+    core_.body_timer_.Start(this);
+    this->StartRead(&request_);
+  }
+
+  void OnReadDone(bool ok) override {
+    if (!core_.body_timer_.Claim(this)) return;
+    if (!ok) {
+      return End(
+          core_.Unread(context_, info_, Request::descriptor()->full_name()));
+    }
+    Start();
+  }
+
+  // On the timer's thread.
+  void Expire() override { End(core_.BodyTimedOut(info_)); }
 
   void Close(const absl::Status& why) override { Stop(why); }
 
@@ -276,6 +373,26 @@ class FeedStream final : public grpc::ServerWriteReactor<Item>,
   }
 
  private:
+  // Queues the opening of the feed (authentication, the per-key stream
+  // limit, the operation's checks) as a call of the stream's key.
+  void Start() {
+    Ref();
+    auto admitted = core_.pool_.Submit(
+        info_.admission_key,
+        [this] {
+          Open();
+          Unref();
+        },
+        [this](WorkerPool::Admission why) {
+          End(core_.Refusal(why, info_));
+          Unref();
+        });
+    if (admitted != WorkerPool::Admission::kAdmitted) {
+      End(core_.Refusal(admitted, info_));
+      Unref();
+    }
+  }
+
   // On a worker: authenticate, take a stream slot, open the feed, pull.
   void Open() {
     app::Caller caller = core_.Authenticate(info_);
@@ -285,7 +402,7 @@ class FeedStream final : public grpc::ServerWriteReactor<Item>,
       if (!added.ok()) return End(added);
       registered_ = true;
     }
-    auto feed = open_(caller);
+    auto feed = method_.open(caller, request_);
     if (!feed.ok()) return End(feed.status());
     feed_ = *std::move(feed);
     absl::Status stopped;
@@ -419,8 +536,10 @@ class FeedStream final : public grpc::ServerWriteReactor<Item>,
   }
 
   ServingCore& core_;
+  grpc::CallbackServerContext* const context_;
   const CallInfo info_;
-  Opener open_;
+  const StreamMethod<Request, Item>& method_;
+  Request request_;
   std::unique_ptr<app::Feed<Item>> feed_;
   // Set by Open before any other thread looks at them.
   std::string key_;
@@ -440,19 +559,18 @@ class FeedStream final : public grpc::ServerWriteReactor<Item>,
   bool last_batch_ = false;
 };
 
-template <typename Ops, typename Request, typename Item>
-grpc::ServerWriteReactor<Item>* ServingCore::Stream(
-    grpc::CallbackServerContext* context, const char* method, Ops& ops,
-    absl::StatusOr<std::unique_ptr<app::Feed<Item>>> (Ops::*op)(
-        const app::Caller&, const Request&),
-    const Request* request) {
-  auto* stream =
-      new FeedStream<Item>(*this, Begin(context, method),
-                           [&ops, op, request](const app::Caller& caller) {
-                             return (ops.*op)(caller, *request);
-                           });
-  stream->Start();
-  return stream;
+template <typename Request, typename Response>
+grpc::ServerBidiReactor<Request, Response>* ServingCore::NewUnary(
+    grpc::CallbackServerContext* context,
+    const UnaryMethod<Request, Response>& method) {
+  return new UnaryReactor<Request, Response>(*this, context, method);
+}
+
+template <typename Request, typename Item>
+grpc::ServerBidiReactor<Request, Item>* ServingCore::NewStream(
+    grpc::CallbackServerContext* context,
+    const StreamMethod<Request, Item>& method) {
+  return new FeedStream<Request, Item>(*this, context, method);
 }
 
 }  // namespace itp::service
