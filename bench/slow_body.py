@@ -102,7 +102,9 @@ class Attacker:
             return
         for event in self.conn.receive_data(data):
             if isinstance(event, h2.events.StreamReset):
-                self.outcome[event.stream_id] = "reset by server"
+                # After a status the server resets what is left of the body
+                # (RST_STREAM NO_ERROR): the status is what counts.
+                self.outcome.setdefault(event.stream_id, "reset by server")
             elif isinstance(event, h2.events.TrailersReceived):
                 status = dict(event.headers).get("grpc-status", "?")
                 self.outcome[event.stream_id] = f"grpc-status {status}"

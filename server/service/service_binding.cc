@@ -5,6 +5,7 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "grpcpp/impl/codegen/proto_utils.h"
 #include "server/common/log.h"
 
 namespace itp::service {
@@ -42,6 +43,19 @@ int BoundMethodIndex(absl::string_view service, absl::string_view method,
   }
   // The generated service registers its methods in .proto order.
   return m->index();
+}
+
+absl::Status SerializeResponse(const google::protobuf::MessageLite& response,
+                               grpc::ByteBuffer* buffer) {
+  bool own_buffer = false;
+  grpc::Status status =
+      grpc::SerializationTraits<google::protobuf::MessageLite>::Serialize(
+          response, buffer, &own_buffer);
+  if (!status.ok()) {
+    return absl::InternalError(absl::StrCat("Cannot serialize the response: ",
+                                            status.error_message()));
+  }
+  return absl::OkStatus();
 }
 
 void CheckAllMethodsBound(absl::string_view service, std::vector<int> bound) {

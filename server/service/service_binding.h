@@ -35,6 +35,7 @@
 #include "absl/strings/string_view.h"
 #include "google/protobuf/descriptor.h"
 #include "grpcpp/impl/codegen/server_callback_handlers.h"
+#include "grpcpp/support/byte_buffer.h"
 #include "server/app/caller.h"
 #include "server/app/feed.h"
 #include "server/service/serving_core.h"
@@ -49,6 +50,10 @@ int BoundMethodIndex(absl::string_view service, absl::string_view method,
                      const google::protobuf::Descriptor* request,
                      const google::protobuf::Descriptor* response,
                      bool server_streaming);
+
+// Serializes `response` into `buffer`; INTERNAL if it cannot be.
+absl::Status SerializeResponse(const google::protobuf::MessageLite& response,
+                               grpc::ByteBuffer* buffer);
 
 // Aborts naming the service unless `bound` holds each of its methods'
 // indexes once: an unbound method would answer UNIMPLEMENTED.
@@ -69,21 +74,21 @@ class BoundService : public Grpc::CallbackService {
     const int index =
         BoundMethodIndex(Grpc::service_full_name(), name, Request::descriptor(),
                          Response::descriptor(), /*server_streaming=*/false);
-    auto method = std::make_shared<UnaryMethod<Request, Response>>();
+    auto method = std::make_shared<UnaryMethod<Request>>();
     method->name = MethodPath(name);
     method->run = [&ops, op](const app::Caller& caller, const Request& request,
-                             Response* response) {
+                             grpc::ByteBuffer* response) {
       absl::StatusOr<Response> result = (ops.*op)(caller, request);
       if (!result.ok()) return result.status();
-      *response = *std::move(result);
-      return absl::OkStatus();
+      return SerializeResponse(*result, response);
     };
     ServingCore* core = &core_;
     this->MarkMethodStreamed(
-        index, new grpc::internal::CallbackBidiHandler<Request, Response>(
-                   [core, method](grpc::CallbackServerContext* context) {
-                     return core->NewUnary(context, *method);
-                   }));
+        index,
+        new grpc::internal::CallbackBidiHandler<Request, grpc::ByteBuffer>(
+            [core, method](grpc::CallbackServerContext* context) {
+              return core->NewUnary(context, *method);
+            }));
     bound_.push_back(index);
   }
 

@@ -35,6 +35,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "grpcpp/server_context.h"
+#include "grpcpp/support/byte_buffer.h"
 #include "grpcpp/support/server_callback.h"
 #include "server/app/application.h"
 #include "server/app/caller.h"
@@ -81,12 +82,14 @@ struct CallInfo {
 };
 
 // A unary method as bound to its operation: the name the log uses
-// ("/itp.v1.PlanService/GetPlan") and the operation, which fills the
-// response. Owned by the service; outlives its calls.
-template <typename Request, typename Response>
+// ("/itp.v1.PlanService/GetPlan") and the operation, which serializes its
+// response into the buffer (on the worker, where the response was built and
+// is freed). Owned by the service; outlives its calls.
+template <typename Request>
 struct UnaryMethod {
   std::string name;
-  std::function<absl::Status(const app::Caller&, const Request&, Response*)>
+  std::function<absl::Status(const app::Caller&, const Request&,
+                             grpc::ByteBuffer*)>
       run;
 };
 
@@ -133,10 +136,9 @@ class ServingCore {
 
   // A new call of a bound unary or server-streaming method; gRPC owns the
   // reactor (service_binding.h).
-  template <typename Request, typename Response>
-  grpc::ServerBidiReactor<Request, Response>* NewUnary(
-      grpc::CallbackServerContext* context,
-      const UnaryMethod<Request, Response>& method);
+  template <typename Request>
+  grpc::ServerBidiReactor<Request, grpc::ByteBuffer>* NewUnary(
+      grpc::CallbackServerContext* context, const UnaryMethod<Request>& method);
   template <typename Request, typename Item>
   grpc::ServerBidiReactor<Request, Item>* NewStream(
       grpc::CallbackServerContext* context,
@@ -172,7 +174,7 @@ class ServingCore {
  private:
   template <typename Request, typename Item>
   friend class FeedStream;
-  template <typename Request, typename Response>
+  template <typename Request>
   friend class UnaryReactor;
   friend class StreamReactorBase;
 
@@ -244,13 +246,14 @@ class StreamReactorBase {
 
 // A unary call: reads the request within the body timeout, then hands the
 // call to the core (ServingCore::StartUnary). Deletes itself in OnDone.
-template <typename Request, typename Response>
-class UnaryReactor final : public grpc::ServerBidiReactor<Request, Response>,
-                           public UnaryCall,
-                           public ArrivalTimer::Waiter {
+template <typename Request>
+class UnaryReactor final
+    : public grpc::ServerBidiReactor<Request, grpc::ByteBuffer>,
+      public UnaryCall,
+      public ArrivalTimer::Waiter {
  public:
   UnaryReactor(ServingCore& core, grpc::CallbackServerContext* context,
-               const UnaryMethod<Request, Response>& method)
+               const UnaryMethod<Request>& method)
       : UnaryCall(context, core.Begin(context, method.name.c_str())),
         core_(core),
         method_(method) {
@@ -295,9 +298,9 @@ class UnaryReactor final : public grpc::ServerBidiReactor<Request, Response>,
 
  private:
   ServingCore& core_;
-  const UnaryMethod<Request, Response>& method_;
+  const UnaryMethod<Request>& method_;
   Request request_;
-  Response response_;
+  grpc::ByteBuffer response_;
 };
 
 // A server stream fed by an app::Feed; see the header comment. Reads its
@@ -559,11 +562,10 @@ class FeedStream final : public grpc::ServerBidiReactor<Request, Item>,
   bool last_batch_ = false;
 };
 
-template <typename Request, typename Response>
-grpc::ServerBidiReactor<Request, Response>* ServingCore::NewUnary(
-    grpc::CallbackServerContext* context,
-    const UnaryMethod<Request, Response>& method) {
-  return new UnaryReactor<Request, Response>(*this, context, method);
+template <typename Request>
+grpc::ServerBidiReactor<Request, grpc::ByteBuffer>* ServingCore::NewUnary(
+    grpc::CallbackServerContext* context, const UnaryMethod<Request>& method) {
+  return new UnaryReactor<Request>(*this, context, method);
 }
 
 template <typename Request, typename Item>

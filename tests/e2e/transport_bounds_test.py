@@ -15,6 +15,10 @@ The real server binary, attacked over loopback; what is counted:
     100 MiB; with the bound off (0) the same attack gets more than 200 MiB
     in and grows the RSS by more than 150 MiB (so the test can tell).
     Afterwards a CreatePlan is served.
+  * The same slow bodies with the quota off and
+    --request_body_timeout_seconds=2: every stream ends with
+    DEADLINE_EXCEEDED (grpc-status 4), none before the two seconds, and the
+    server serves a new client afterwards.
 
 Run as CTest does:
 
@@ -55,6 +59,7 @@ FILE_LIMIT = 256
 RESERVED = 64
 IDLE_CONNECTIONS = 400
 SLOW_STREAMS = 60
+BODY_TIMEOUT_S = 2
 INDIA_STEEL = "countries/IND/plans/steel-2070"
 
 
@@ -194,6 +199,42 @@ class TransportBoundsTest(unittest.TestCase):
                     plan=plan_pb2.Plan(display_name="South Africa cement")),
                 metadata=(("authorization", "Bearer " + key),), timeout=10)
             self.assertEqual(plan.name, "countries/ZAF/plans/cement-2050")
+        self.serve_check(port, key)
+        server.stop()
+
+    def test_slow_bodies_are_cut_at_the_body_timeout(self):
+        server, port, key = self.start(
+            "body-timeout", ["--max_transport_memory_mb=0",
+                             "--request_body_timeout_seconds=%d"
+                             % BODY_TIMEOUT_S])
+        pid = server.process.pid
+        before = _rss_mib(pid)
+        attacker = slow_body.Attacker(port, SLOW_STREAMS,
+                                      4 * 1024 * 1024 - 64, 100 * 1024)
+        start = time.monotonic()
+        peak = before
+        first_end = None
+        # Until every stream has ended, bounded by a minute.
+        while (len(attacker.outcome) < SLOW_STREAMS
+               and time.monotonic() - start < 60 and not attacker.closed):
+            attacker.pump()
+            if attacker.outcome and first_end is None:
+                first_end = time.monotonic() - start
+            peak = max(peak, _rss_mib(pid))
+            time.sleep(0.002)
+        outcomes = attacker.results()
+        attacker.sock.close()
+        time.sleep(0.5)
+        after = _rss_mib(pid)
+        print("slow bodies, --request_body_timeout_seconds=%d, no quota: %s, "
+              "sent %.1f MiB, first ended after %.1f s, server RSS %.1f -> "
+              "peak %.1f -> %.1f MiB after"
+              % (BODY_TIMEOUT_S, outcomes, attacker.sent / 2**20,
+                 first_end or -1, before, peak, after))
+        self.assertEqual(outcomes, {"grpc-status 4": SLOW_STREAMS})
+        # A deadline never fires early: a lower bound, not a timing target.
+        self.assertGreaterEqual(first_end, BODY_TIMEOUT_S - 0.05)
+        self.assertIn("REQUEST_BODY_TIMEOUT", server.log())
         self.serve_check(port, key)
         server.stop()
 
