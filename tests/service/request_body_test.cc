@@ -28,6 +28,7 @@ namespace itp::service {
 namespace {
 
 using ::itp::testing::ErrorReason;
+using ::itp::testing::Eventually;
 using ::itp::testing::ServerHarness;
 using ::testing::HasSubstr;
 
@@ -149,17 +150,6 @@ class RawCalls {
   std::vector<std::unique_ptr<Call>> calls_;
   int finished_ = 0;
 };
-
-// Polls `condition` until it holds or a minute passes.
-template <typename Condition>
-bool Eventually(Condition condition) {
-  const absl::Time deadline = absl::Now() + absl::Minutes(1);
-  while (absl::Now() < deadline) {
-    if (condition()) return true;
-    absl::SleepFor(absl::Milliseconds(5));
-  }
-  return condition();
-}
 
 std::map<grpc::StatusCode, int> Codes(
     const std::vector<grpc::Status>& statuses) {

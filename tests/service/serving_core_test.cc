@@ -33,23 +33,12 @@ namespace itp::service {
 namespace {
 
 using ::itp::testing::ErrorReason;
+using ::itp::testing::Eventually;
 using ::itp::testing::RetryDelayMs;
 using ::itp::testing::ServerHarness;
 using itp::v1::PlanEvent;
 
 constexpr auto kDeadline = std::chrono::seconds(60);
-
-// Polls `condition` until it holds or a minute passes; the server's state is
-// read, not waited out.
-template <typename Condition>
-bool Eventually(Condition condition) {
-  const absl::Time deadline = absl::Now() + absl::Minutes(1);
-  while (absl::Now() < deadline) {
-    if (condition()) return true;
-    absl::SleepFor(absl::Milliseconds(5));
-  }
-  return condition();
-}
 
 // Many WatchPlanEvents streams on one completion queue.
 class Watches {

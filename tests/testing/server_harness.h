@@ -21,6 +21,8 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "grpcpp/channel.h"
 #include "grpcpp/client_context.h"
 #include "itp/v1/admin_service.grpc.pb.h"
@@ -32,6 +34,18 @@
 #include "tests/testing/temp_dir.h"
 
 namespace itp::testing {
+
+// Polls `condition` every 5 ms until it holds or a minute passes, and returns
+// whether it held: the server's state is read, not waited out.
+template <typename Condition>
+bool Eventually(Condition condition) {
+  const absl::Time deadline = absl::Now() + absl::Minutes(1);
+  while (absl::Now() < deadline) {
+    if (condition()) return true;
+    absl::SleepFor(absl::Milliseconds(5));
+  }
+  return condition();
+}
 
 class ServerHarness {
  public:
