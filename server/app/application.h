@@ -28,6 +28,7 @@
 #include "server/app/keyless_audit.h"
 #include "server/app/plan_operations.h"
 #include "server/app/retention.h"
+#include "server/app/progress_operations.h"
 #include "server/app/review_operations.h"
 #include "server/auth/authenticator.h"
 #include "server/storage/sqlite.h"
@@ -76,6 +77,7 @@ class Application {
 
   PlanOperations& plans() { return plans_; }
   ReviewOperations& reviews() { return reviews_; }
+  ProgressOperations& progress() { return progress_; }
   BenchmarkOperations& benchmarks() { return benchmarks_; }
   JobOperations& jobs() { return jobs_; }
   AdminOperations& admin() { return admin_; }
@@ -109,6 +111,7 @@ class Application {
   AppContext context_;
   PlanOperations plans_;
   ReviewOperations reviews_;
+  ProgressOperations progress_;
   BenchmarkOperations benchmarks_;
   JobOperations jobs_;
   AdminOperations admin_;

@@ -17,6 +17,7 @@
 #include "server/storage/job_store.h"
 #include "server/storage/key_store.h"
 #include "server/storage/plan_store.h"
+#include "server/storage/progress_store.h"
 #include "server/storage/review_store.h"
 
 namespace itp::app {
@@ -24,6 +25,7 @@ namespace itp::app {
 struct AppContext {
   storage::PlanStore& plans;
   storage::ReviewStore& reviews;
+  storage::ProgressStore& progress;
   storage::BenchmarkStore& benchmarks;
   storage::JobStore& jobs;
   storage::KeyStore& keys;

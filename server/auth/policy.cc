@@ -118,6 +118,26 @@ absl::Status CheckReportRead(const Principal& p, absl::string_view report,
       "PERMISSION_DENIED", report);
 }
 
+absl::Status CheckProgressDraftRead(const Principal& p,
+                                    absl::string_view report,
+                                    absl::string_view country) {
+  if (CheckCall(p, Operation::kWritePlan, country).ok()) {
+    return absl::OkStatus();
+  }
+  return domain::ErrorWithInfo(
+      absl::StatusCode::kPermissionDenied,
+      absl::StrCat("Progress report ", report, " is a draft; only partners of ",
+                   country, " and admins may read it before it is published."),
+      "PERMISSION_DENIED", report);
+}
+
+std::optional<std::vector<std::string>> ProgressDraftCountries(
+    const Principal& p) {
+  if (p.role == itp::v1::ADMIN) return std::nullopt;
+  if (p.role == itp::v1::PARTNER) return p.countries;
+  return std::vector<std::string>();
+}
+
 std::optional<domain::FilterExpr> ReadableFilter(const Principal& p,
                                                  absl::string_view country) {
   using domain::CompareOp;
@@ -203,6 +223,7 @@ bool EventVisible(const Principal& p, absl::string_view watched_country,
   // who may read that resource.
   switch (e.type) {
     case itp::v1::PlanEvent::STATE_CHANGED:
+    case itp::v1::PlanEvent::PROGRESS_PUBLISHED:
       return CheckCall(p, Operation::kReadPlan, e.country).ok();
     case itp::v1::PlanEvent::REVIEW_COMPLETED:
       return CheckCall(p, Operation::kReadReviews, e.country).ok() &&

@@ -92,6 +92,20 @@ absl::Status CheckPlanRead(const Principal& principal,
                            absl::string_view country,
                            std::optional<itp::v1::Plan::State> state);
 
+// Whether `principal`, who may read the plan, may read progress report
+// `report` of `country` in DRAFT: only those who may write the country's
+// plans (its partners, admins). PERMISSION_DENIED naming the report
+// otherwise.
+absl::Status CheckProgressDraftRead(const Principal& principal,
+                                    absl::string_view report,
+                                    absl::string_view country);
+
+// The countries whose draft progress reports a ListProgressReports by
+// `principal` may show: nullopt for every country (admins), else the
+// partner's countries (none for other roles).
+std::optional<std::vector<std::string>> ProgressDraftCountries(
+    const Principal& principal);
+
 // The restriction that ListPlans adds (with AND) to the caller's filter so
 // that only readable plans are listed; nullopt when the caller reads all.
 std::optional<domain::FilterExpr> ReadableFilter(const Principal& principal,

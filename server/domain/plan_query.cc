@@ -11,6 +11,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/time/time.h"
 #include "itp/v1/plan.pb.h"
+#include "itp/v1/progress.pb.h"
 #include "server/domain/countries.h"
 #include "server/domain/errors.h"
 
@@ -108,6 +109,14 @@ constexpr FieldSpec kPlanFields[] = {
     {"create_time", FilterField::kCreateTime},
     {"update_time", FilterField::kUpdateTime},
     {"submit_time", FilterField::kSubmitTime},
+    {"progress_status", FilterField::kProgressStatus},
+};
+
+constexpr FieldSpec kProgressReportFields[] = {
+    {"country", FilterField::kCountry},
+    {"sector", FilterField::kSector},
+    {"reporting_year", FilterField::kReportingYear},
+    {"state", FilterField::kReportState},
 };
 
 constexpr FieldSpec kAuditFields[] = {
@@ -135,9 +144,9 @@ struct Schema {
 };
 
 bool IsOrdered(FilterField f) {
-  return f == FilterField::kRevision || f == FilterField::kCreateTime ||
-         f == FilterField::kUpdateTime || f == FilterField::kSubmitTime ||
-         f == FilterField::kTime;
+  return f == FilterField::kRevision || f == FilterField::kReportingYear ||
+         f == FilterField::kCreateTime || f == FilterField::kUpdateTime ||
+         f == FilterField::kSubmitTime || f == FilterField::kTime;
 }
 
 bool IsString(FilterField f) {
@@ -150,6 +159,9 @@ absl::string_view FieldName(FilterField f) {
     if (spec.field == f) return spec.name;
   }
   for (const FieldSpec& spec : kAuditFields) {
+    if (spec.field == f) return spec.name;
+  }
+  for (const FieldSpec& spec : kProgressReportFields) {
     if (spec.field == f) return spec.name;
   }
   return "";
@@ -344,6 +356,44 @@ class Parser {
         e.int_value = state;
         break;
       }
+      case FilterField::kReportState: {
+        itp::v1::ProgressReport::State state;
+        if (!itp::v1::ProgressReport::State_Parse(value.text, &state) ||
+            state == itp::v1::ProgressReport::STATE_UNSPECIFIED) {
+          return FilterError(value.pos,
+                             absl::StrCat("'", value.text,
+                                          "' is not a report state; use "
+                                          "DRAFT, PUBLISHED or SUPERSEDED."));
+        }
+        e.int_value = state;
+        break;
+      }
+      case FilterField::kProgressStatus: {
+        itp::v1::ProgressStatus status;
+        if (value.text == "NOT_REPORTED") {
+          e.int_value = 0;
+        } else if (itp::v1::ProgressStatus_Parse(value.text, &status) &&
+                   status != itp::v1::PROGRESS_STATUS_UNSPECIFIED) {
+          e.int_value = status;
+        } else {
+          return FilterError(
+              value.pos,
+              absl::StrCat("'", value.text,
+                           "' is not a progress status; use ON_TRACK, "
+                           "MORE_EFFORT_NEEDED, NOT_ON_TRACK, NOT_ASSESSED or "
+                           "NOT_REPORTED."));
+        }
+        break;
+      }
+      case FilterField::kReportingYear:
+        if (!absl::SimpleAtoi(value.text, &e.int_value) || e.int_value < 1990 ||
+            e.int_value > 2100) {
+          return FilterError(value.pos,
+                             absl::StrCat("'", value.text,
+                                          "' is not a year from 1990 to "
+                                          "2100."));
+        }
+        break;
       case FilterField::kSector: {
         itp::v1::Sector sector;
         if (!itp::v1::Sector_Parse(value.text, &sector) ||
@@ -478,6 +528,12 @@ absl::StatusOr<std::optional<FilterExpr>> ParseAuditFilter(
     absl::string_view filter) {
   return ParseFilter(filter,
                      Schema{std::begin(kAuditFields), std::end(kAuditFields)});
+}
+
+absl::StatusOr<std::optional<FilterExpr>> ParseProgressReportFilter(
+    absl::string_view filter) {
+  return ParseFilter(filter, Schema{std::begin(kProgressReportFields),
+                                    std::end(kProgressReportFields)});
 }
 
 absl::StatusOr<PlanOrder> ParsePlanOrder(absl::string_view order_by) {

@@ -21,6 +21,9 @@
 //              all ops  RFC 3339 time, e.g. "2026-01-01T00:00:00Z"
 //                        (submit_time of a never-submitted plan is 0, i.e.
 //                        1970-01-01T00:00:00Z)
+//   progress_status = | !=  ON_TRACK, MORE_EFFORT_NEEDED, NOT_ON_TRACK,
+//                        NOT_ASSESSED (by the latest published progress
+//                        report), NOT_REPORTED (none published)
 //
 //   auto filter = ParsePlanFilter("state = SUBMITTED AND sector = CEMENT");
 #ifndef ITP_SERVER_DOMAIN_PLAN_QUERY_H_
@@ -48,6 +51,12 @@ enum class FilterField {
   kCreateTime,
   kUpdateTime,
   kSubmitTime,
+  // The status of the plan's latest published progress report (0 when it
+  // has none); ListPlans.
+  kProgressStatus,
+  // Progress reports (ParseProgressReportFilter).
+  kReportingYear,
+  kReportState,
   // Audit events (ParseAuditFilter).
   kApiKey,
   kMethod,
@@ -88,6 +97,14 @@ absl::StatusOr<std::optional<FilterExpr>> ParsePlanFilter(
 //   code                       = | !=   canonical code name, e.g.
 //   PERMISSION_DENIED time                       all ops  RFC 3339 time
 absl::StatusOr<std::optional<FilterExpr>> ParseAuditFilter(
+    absl::string_view filter);
+
+// Parses a ListProgressReports filter: the same grammar over the fields
+//   country             = | !=   ISO 3166-1 alpha-3 code
+//   sector              = | !=   the report has actuals for the sector
+//   reporting_year      all ops  year
+//   state               = | !=   DRAFT, PUBLISHED, SUPERSEDED
+absl::StatusOr<std::optional<FilterExpr>> ParseProgressReportFilter(
     absl::string_view filter);
 
 // `a AND b`, where an absent filter matches everything.

@@ -90,6 +90,10 @@ std::string ReportName::ToString() const {
   return absl::StrCat(plan.ToString(), "/benchmarkReports/", report);
 }
 
+std::string ProgressReportName::ToString() const {
+  return absl::StrCat(plan.ToString(), "/progressReports/", reporting_year);
+}
+
 std::string JobRunName::ToString() const {
   return absl::StrCat(job, "/runs/", run);
 }
@@ -240,6 +244,25 @@ absl::StatusOr<ReportName> ParseReportName(absl::string_view name,
   auto plan = ParsePlanName(parent, field);
   if (!plan.ok()) return plan.status();
   return ReportName{*std::move(plan), id};
+}
+
+absl::StatusOr<ProgressReportName> ParseProgressReportName(
+    absl::string_view name, absl::string_view field) {
+  absl::string_view parent;
+  int64_t year = 0;
+  if (!SplitTrailingId(name, "/progressReports/", &parent, &year)) {
+    return MalformedName(
+        field, name,
+        "countries/{country}/plans/{plan}/progressReports/{reporting_year}");
+  }
+  if (year < 1990 || year > 2100) {
+    return InvalidField(std::string(field),
+                        absl::StrCat("reporting year ", year, " in '", name,
+                                     "' must be 1990-2100."));
+  }
+  auto plan = ParsePlanName(parent, field);
+  if (!plan.ok()) return plan.status();
+  return ProgressReportName{*std::move(plan), static_cast<int>(year)};
 }
 
 absl::StatusOr<std::string> ParsePathwayName(absl::string_view name,

@@ -58,6 +58,13 @@ struct ReportName {
   std::string ToString() const;
 };
 
+// `countries/{c}/plans/{p}/progressReports/{reporting_year}`.
+struct ProgressReportName {
+  PlanName plan;
+  int reporting_year = 0;
+  std::string ToString() const;
+};
+
 struct JobRunName {
   // `benchmarkJobs/{job_id}`.
   std::string job;
@@ -108,6 +115,10 @@ absl::StatusOr<ReportName> ParseReportName(absl::string_view name,
                                            absl::string_view field);
 
 // Parses `pathways/{pathway_id}` and returns the id.
+// A progress report name; the year must be 1990-2100.
+absl::StatusOr<ProgressReportName> ParseProgressReportName(
+    absl::string_view name, absl::string_view field);
+
 absl::StatusOr<std::string> ParsePathwayName(absl::string_view name,
                                              absl::string_view field);
 

@@ -31,6 +31,7 @@
 #include "server/service/benchmark_job_service.h"
 #include "server/service/benchmark_service.h"
 #include "server/service/plan_service.h"
+#include "server/service/progress_service.h"
 #include "server/service/review_service.h"
 #include "server/service/serving_core.h"
 
@@ -114,6 +115,7 @@ class ServerImpl : public ItpServer {
         admin_service_(*app_, core_),
         benchmark_service_(*app_, core_),
         review_service_(*app_, core_),
+        progress_service_(*app_, core_),
         job_service_(*app_, core_) {}
 
   ~ServerImpl() override {
@@ -137,6 +139,7 @@ class ServerImpl : public ItpServer {
     builder.RegisterService(&admin_service_);
     builder.RegisterService(&benchmark_service_);
     builder.RegisterService(&review_service_);
+    builder.RegisterService(&progress_service_);
     builder.RegisterService(&job_service_);
     builder.SetMaxReceiveMessageSize(config.max_message_bytes);
     // Request bodies and other transport buffers of all connections
@@ -238,6 +241,7 @@ class ServerImpl : public ItpServer {
   AdminServiceImpl admin_service_;
   BenchmarkServiceImpl benchmark_service_;
   ReviewServiceImpl review_service_;
+  ProgressServiceImpl progress_service_;
   BenchmarkJobServiceImpl job_service_;
   grpc::ResourceQuota transport_quota_{"itp-transport"};
   std::unique_ptr<grpc::Server> server_;

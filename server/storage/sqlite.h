@@ -19,6 +19,7 @@
 #include "server/storage/job_store.h"
 #include "server/storage/key_store.h"
 #include "server/storage/plan_store.h"
+#include "server/storage/progress_store.h"
 #include "server/storage/retention_store.h"
 #include "server/storage/review_store.h"
 
@@ -44,6 +45,7 @@ struct SqliteStores {
   std::unique_ptr<AuditLog> audit;
   std::unique_ptr<BenchmarkStore> benchmarks;
   std::unique_ptr<ReviewStore> reviews;
+  std::unique_ptr<ProgressStore> progress;
   std::unique_ptr<JobStore> jobs;
   std::unique_ptr<RetentionStore> retention;
 };

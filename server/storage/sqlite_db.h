@@ -109,6 +109,11 @@ using ComparisonToSql = void (*)(const domain::FilterExpr& comparison,
 void FilterToSql(const domain::FilterExpr& e, ComparisonToSql comparison,
                  std::string* sql, std::vector<BindValue>* binds);
 
+// The SQL of one ListPlans filter comparison over `plans p`
+// (sqlite_plan_store.cc).
+void PlanComparisonToSql(const domain::FilterExpr& e, std::string* sql,
+                         std::vector<BindValue>* binds);
+
 // "(column op ?)" for a comparison of `e`, binding its string or int value.
 void AppendComparison(absl::string_view column, const domain::FilterExpr& e,
                       std::string* sql, std::vector<BindValue>* binds);
@@ -272,6 +277,8 @@ std::unique_ptr<AuditLog> NewSqliteAuditLog(std::shared_ptr<SqliteDb> db);
 std::unique_ptr<BenchmarkStore> NewSqliteBenchmarkStore(
     std::shared_ptr<SqliteDb> db);
 std::unique_ptr<ReviewStore> NewSqliteReviewStore(std::shared_ptr<SqliteDb> db);
+std::unique_ptr<ProgressStore> NewSqliteProgressStore(
+    std::shared_ptr<SqliteDb> db);
 std::unique_ptr<JobStore> NewSqliteJobStore(std::shared_ptr<SqliteDb> db);
 std::unique_ptr<RetentionStore> NewSqliteRetentionStore(
     std::shared_ptr<SqliteDb> db);

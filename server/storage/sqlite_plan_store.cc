@@ -45,39 +45,6 @@ std::string ComputeEtag(absl::string_view name, int64_t create_time,
   return absl::StrCat(absl::Hex(fp, absl::kZeroPad16));
 }
 
-// The SQL of one plan filter comparison; values become `?` parameters.
-void PlanComparisonToSql(const FilterExpr& e, std::string* sql,
-                         std::vector<internal::BindValue>* binds) {
-  if (e.field == FilterField::kSector) {
-    absl::StrAppend(sql, e.op == domain::CompareOp::kNe ? "NOT " : "",
-                    "EXISTS (SELECT 1 FROM plan_sectors s WHERE s.plan_id = "
-                    "p.id AND s.sector = ?)");
-    binds->emplace_back(e.int_value);
-    return;
-  }
-  absl::string_view column = "p.state";
-  switch (e.field) {
-    case FilterField::kCountry:
-      column = "p.country";
-      break;
-    case FilterField::kRevision:
-      column = "p.revision";
-      break;
-    case FilterField::kCreateTime:
-      column = "p.create_time";
-      break;
-    case FilterField::kUpdateTime:
-      column = "p.update_time";
-      break;
-    case FilterField::kSubmitTime:
-      column = "p.submit_time";
-      break;
-    default:  // kState; the parser admits no other plan field
-      break;
-  }
-  internal::AppendComparison(column, e, sql, binds);
-}
-
 absl::string_view SortColumn(PlanOrder::Field f) {
   switch (f) {
     case PlanOrder::Field::kName:
@@ -265,7 +232,8 @@ class SqlitePlanStore : public PlanStore {
     }
     if (q.filter) {
       where.append(" AND ");
-      internal::FilterToSql(*q.filter, PlanComparisonToSql, &where, &binds);
+      internal::FilterToSql(*q.filter, internal::PlanComparisonToSql, &where,
+                            &binds);
     }
     std::string count_sql =
         absl::StrCat("SELECT COUNT(*) FROM plans p WHERE ", where);
@@ -463,6 +431,7 @@ absl::StatusOr<SqliteStores> OpenSqliteStores(const SqliteOptions& options) {
   stores.audit = internal::NewSqliteAuditLog(*db);
   stores.benchmarks = internal::NewSqliteBenchmarkStore(*db);
   stores.reviews = internal::NewSqliteReviewStore(*db);
+  stores.progress = internal::NewSqliteProgressStore(*db);
   stores.jobs = internal::NewSqliteJobStore(*db);
   stores.retention = internal::NewSqliteRetentionStore(*db);
   return stores;
@@ -474,5 +443,45 @@ absl::StatusOr<std::unique_ptr<PlanStore>> OpenSqlitePlanStore(
   if (!db.ok()) return db.status();
   return internal::NewSqlitePlanStore(*std::move(db));
 }
+
+namespace internal {
+
+// The SQL of one plan filter comparison; values become `?` parameters.
+void PlanComparisonToSql(const domain::FilterExpr& e, std::string* sql,
+                         std::vector<internal::BindValue>* binds) {
+  if (e.field == domain::FilterField::kSector) {
+    absl::StrAppend(sql, e.op == domain::CompareOp::kNe ? "NOT " : "",
+                    "EXISTS (SELECT 1 FROM plan_sectors s WHERE s.plan_id = "
+                    "p.id AND s.sector = ?)");
+    binds->emplace_back(e.int_value);
+    return;
+  }
+  absl::string_view column = "p.state";
+  switch (e.field) {
+    case domain::FilterField::kCountry:
+      column = "p.country";
+      break;
+    case domain::FilterField::kRevision:
+      column = "p.revision";
+      break;
+    case domain::FilterField::kCreateTime:
+      column = "p.create_time";
+      break;
+    case domain::FilterField::kUpdateTime:
+      column = "p.update_time";
+      break;
+    case domain::FilterField::kSubmitTime:
+      column = "p.submit_time";
+      break;
+    case domain::FilterField::kProgressStatus:
+      column = "p.progress_status";
+      break;
+    default:  // kState; the parser admits no other plan field
+      break;
+  }
+  internal::AppendComparison(column, e, sql, binds);
+}
+
+}  // namespace internal
 
 }  // namespace itp::storage

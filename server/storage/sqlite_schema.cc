@@ -228,6 +228,37 @@ ALTER TABLE benchmark_job_items ADD COLUMN report_id INTEGER;
 CREATE INDEX benchmark_job_items_by_report ON benchmark_job_items(report_id)
   WHERE report_id IS NOT NULL;
 )sql",
+    // 10: progress reports (one row per version of a plan's report for a
+    // reporting year; state 1 DRAFT, 2 PUBLISHED, 3 SUPERSEDED; `edits`
+    // counts the changes behind the etag), the sectors each reports on, and
+    // the progress status of each plan's latest published report.
+    R"sql(
+CREATE TABLE progress_reports (
+  id             INTEGER PRIMARY KEY AUTOINCREMENT,
+  plan_id        INTEGER NOT NULL REFERENCES plans(id) ON DELETE CASCADE,
+  reporting_year INTEGER NOT NULL,
+  version        INTEGER NOT NULL,
+  state          INTEGER NOT NULL,
+  edits          INTEGER NOT NULL,
+  create_time    INTEGER NOT NULL,
+  content        BLOB    NOT NULL,
+  UNIQUE (plan_id, reporting_year, version)
+) STRICT;
+CREATE UNIQUE INDEX progress_reports_one_draft
+  ON progress_reports(plan_id, reporting_year) WHERE state = 1;
+CREATE INDEX progress_reports_by_year
+  ON progress_reports(reporting_year, plan_id, version);
+CREATE TABLE progress_report_sectors (
+  report_id INTEGER NOT NULL REFERENCES progress_reports(id)
+            ON DELETE CASCADE,
+  sector    INTEGER NOT NULL,
+  PRIMARY KEY (report_id, sector)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX progress_report_sectors_by_sector
+  ON progress_report_sectors(sector, report_id);
+ALTER TABLE plans ADD COLUMN progress_status INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX plans_by_progress_status ON plans(progress_status, name);
+)sql",
 };
 constexpr int kSchemaVersion = sizeof(kMigrations) / sizeof(kMigrations[0]);
 
