@@ -102,7 +102,7 @@ absl::StatusOr<std::unique_ptr<Application>> Application::Open(
   s = stores->benchmarks->SeedPathways(benchmark::ReferencePathways());
   if (!s.ok()) return s;
   if (options.demo) {
-    auto seeded = demo::SeedDemoPlans(*stores->plans);
+    auto seeded = demo::SeedDemoPlans(*stores->plans, stores->progress.get());
     if (!seeded.ok()) return seeded.status();
     Log(LogLevel::kInfo, absl::StrCat("demo data: ", *seeded,
                                       " plans added (existing plans kept)"));

@@ -2,8 +2,10 @@
 
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/json_util.h"
+#include "server/benchmark/progress.h"
 #include "server/domain/plan_lifecycle.h"
 #include "server/domain/plan_validation.h"
+#include "server/domain/progress_validation.h"
 #include "server/domain/resource_names.h"
 
 namespace itp::demo {
@@ -112,7 +114,103 @@ constexpr Source kSources[] = {
     "just_transition_measures": "Reskilling for workers of coal-based plants"}})json"},
 };
 
+struct ProgressSource {
+  const char* plan;
+  int reporting_year;
+  const char* json;
+};
+
+// India: worldsteel production (125.3 Mt in 2022, 140.8 in 2023) and the
+// brief's intensity of about 2.5 t CO2/t, against a plan of 2.438 in 2023.
+// Viet Nam: intensity rising while the plan falls (about 10.6 % above it in
+// 2025). Indonesia: clinker substitution ahead of its plan.
+constexpr ProgressSource kProgressSources[] = {
+    {"countries/IND/plans/steel-2070", 2023, R"json({
+  "sectors": [{"sector": "IRON_AND_STEEL", "points": [
+    {"year": 2022, "production_mt": 125.3, "intensity_tco2_per_t": 2.52},
+    {"year": 2023, "production_mt": 140.8, "intensity_tco2_per_t": 2.49}]}],
+  "project_updates": [{"project_name": "Hydrogen DRI demonstration plant",
+    "status": "ANNOUNCED", "capital_spent_usd": 40000000,
+    "note": "Site selected; electrolyser tender under way."}],
+  "policy_updates": [{"policy_name": "Green Steel Taxonomy",
+    "status": "ADOPTED"}],
+  "narrative": "Crude steel output grew 12 % in 2023; intensity fell 1.2 %, slower than the plan.",
+  "sources": ["https://worldsteel.org/data/world-steel-in-figures-2024/"]})json"},
+    {"countries/VNM/plans/cement-2050", 2025, R"json({
+  "sectors": [{"sector": "CEMENT", "points": [
+    {"year": 2024, "production_mt": 112.0, "intensity_tco2_per_t": 0.66},
+    {"year": 2025, "production_mt": 114.0, "intensity_tco2_per_t": 0.67}]}],
+  "project_updates": [{"project_name": "Calcined clay cement line",
+    "status": "DELAYED", "capital_spent_usd": 25000000,
+    "note": "Kiln commissioning moved to 2027."}],
+  "narrative": "Clinker ratio unchanged; more output from older kilns."})json"},
+    {"countries/IDN/plans/cement-2060", 2025, R"json({
+  "sectors": [{"sector": "CEMENT", "points": [
+    {"year": 2024, "production_mt": 63.5, "intensity_tco2_per_t": 0.605},
+    {"year": 2025, "production_mt": 64.8, "intensity_tco2_per_t": 0.59}]}],
+  "narrative": "Clinker ratio down to 74 % with co-processing of biomass."})json"},
+};
+
+// Files and publishes the demo report of `plan` (content of its revision),
+// if there is one.
+absl::Status SeedProgress(storage::ProgressStore& progress,
+                          const itp::v1::Plan& plan,
+                          const std::vector<DemoProgressReport>& reports) {
+  for (const DemoProgressReport& demo : reports) {
+    if (demo.plan != plan.name()) continue;
+    domain::FieldViolations violations;
+    domain::ValidateProgressReportContent(
+        demo.report, plan, demo.reporting_year, "progress_report", &violations);
+    if (!violations.empty()) {
+      return absl::InternalError(
+          absl::StrCat("Demo progress report of ", plan.name(),
+                       " is invalid: ", violations.ToStatus().message()));
+    }
+    storage::WriteContext ctx;
+    ctx.method = "itp-server/demo";
+    const std::string revision =
+        absl::StrCat(plan.name(), "/revisions/", plan.revision());
+    auto created = progress.CreateReport(
+        ctx, plan.name(), demo.reporting_year, false,
+        [&](const itp::v1::Plan&, const itp::v1::ProgressReport*) {
+          itp::v1::ProgressReport report;
+          domain::CopyReportContent(demo.report, &report);
+          report.set_plan_revision(revision);
+          return absl::StatusOr<itp::v1::ProgressReport>(report);
+        });
+    if (!created.ok()) return created.status();
+    auto published = progress.PublishReport(
+        ctx, created->name(),
+        [](itp::v1::ProgressReport&, int64_t) { return absl::OkStatus(); },
+        [&plan](const itp::v1::ProgressReport& report) -> absl::StatusOr<int> {
+          return benchmark::AssessProgress(plan, report, {},
+                                           benchmark::ProgressOptions())
+              .status();
+        });
+    if (!published.ok()) return published.status();
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
+
+absl::StatusOr<std::vector<DemoProgressReport>> DemoProgressReports() {
+  std::vector<DemoProgressReport> reports;
+  for (const ProgressSource& source : kProgressSources) {
+    DemoProgressReport demo;
+    demo.plan = source.plan;
+    demo.reporting_year = source.reporting_year;
+    auto parsed =
+        google::protobuf::util::JsonStringToMessage(source.json, &demo.report);
+    if (!parsed.ok()) {
+      return absl::InternalError(
+          absl::StrCat("Demo progress report of ", demo.plan,
+                       " does not parse: ", parsed.ToString()));
+    }
+    reports.push_back(std::move(demo));
+  }
+  return reports;
+}
 
 absl::StatusOr<std::vector<DemoPlan>> DemoPlans() {
   std::vector<DemoPlan> plans;
@@ -133,9 +231,12 @@ absl::StatusOr<std::vector<DemoPlan>> DemoPlans() {
   return plans;
 }
 
-absl::StatusOr<int> SeedDemoPlans(storage::PlanStore& store) {
+absl::StatusOr<int> SeedDemoPlans(storage::PlanStore& store,
+                                  storage::ProgressStore* progress) {
   auto demos = DemoPlans();
   if (!demos.ok()) return demos.status();
+  auto reports = DemoProgressReports();
+  if (!reports.ok()) return reports.status();
   int added = 0;
   for (DemoPlan& demo : *demos) {
     std::string name = absl::StrCat(demo.parent, "/plans/", demo.plan_id);
@@ -161,6 +262,10 @@ absl::StatusOr<int> SeedDemoPlans(storage::PlanStore& store) {
                                        now);
           });
       if (!submitted.ok()) return submitted.status();
+      if (progress != nullptr) {
+        absl::Status s = SeedProgress(*progress, *submitted, *reports);
+        if (!s.ok()) return s;
+      }
     }
     ++added;
   }
