@@ -64,6 +64,15 @@ std::string RunChangesCsv(
                r.pathway(), absl::StrCat(r.year()), Number(r.old_ratio()),
                Number(r.new_ratio())});
   }
+  for (const auto& p : c.progress_changes()) {
+    Row(&out,
+        {"progress", p.plan(), "", "", absl::StrCat(p.reporting_year()),
+         absl::StrCat(itp::v1::ProgressStatus_Name(p.old_status()), " ",
+                      itp::v1::ReportingRecord::State_Name(p.old_reporting())),
+         absl::StrCat(
+             itp::v1::ProgressStatus_Name(p.new_status()), " ",
+             itp::v1::ReportingRecord::State_Name(p.new_reporting()))});
+  }
   for (const auto& p : c.plans_added()) {
     Row(&out, {"plan_added", p, "", "", "", "", ""});
   }
@@ -87,6 +96,10 @@ std::string RunSummaryLine(const itp::v1::BenchmarkJobRun& run) {
       " label changes, ", c.ratio_crossings_size(), " ratio crossings, ",
       c.plans_added_size(), " plans added, ", c.plans_gone_size(),
       " plans gone");
+  if (c.progress_changes_size() > 0) {
+    absl::StrAppend(&line, "; ", c.progress_changes_size(),
+                    " progress changes");
+  }
   if (!run.reason().empty()) absl::StrAppend(&line, " (", run.reason(), ")");
   return line;
 }

@@ -27,8 +27,9 @@
 #include "server/app/job_runner.h"
 #include "server/app/keyless_audit.h"
 #include "server/app/plan_operations.h"
-#include "server/app/retention.h"
+#include "server/app/progress_assessment.h"
 #include "server/app/progress_operations.h"
+#include "server/app/retention.h"
 #include "server/app/review_operations.h"
 #include "server/auth/authenticator.h"
 #include "server/storage/sqlite.h"
@@ -106,6 +107,8 @@ class Application {
   domain::PageTokens tokens_;
   EventBus events_;
   BenchmarkStep step_;
+  // Jobs record where each plan stands by its progress reports.
+  ProgressAssessor progress_assessor_;
   JobRunner runner_;
   RetentionRunner retention_;
   AppContext context_;

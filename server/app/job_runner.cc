@@ -172,6 +172,15 @@ BenchmarkJobResult JobRunner::BenchmarkOne(const itp::v1::BenchmarkJob& job,
   result.set_plan_revision(stored->plan_revision());
   result.set_report(stored->name());
   *result.mutable_summary() = benchmark::Summarize(*stored);
+  if (options_.assess_progress) {
+    auto progress = options_.assess_progress(item.plan);
+    if (!progress.ok()) return finish(progress.status().message());
+    auto* summary = result.mutable_summary()->mutable_progress();
+    summary->set_status(progress->status());
+    summary->set_progress_report(progress->progress_report());
+    summary->set_reporting_year(progress->reporting_year());
+    summary->set_reporting(progress->reporting().state());
+  }
   return finish("");
 }
 

@@ -22,8 +22,10 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "itp/v1/benchmark_job.pb.h"
+#include "itp/v1/progress.pb.h"
 #include "server/app/benchmark_step.h"
 #include "server/storage/benchmark_store.h"
 #include "server/storage/job_store.h"
@@ -39,6 +41,10 @@ struct JobRunnerOptions {
   std::function<void()> on_progress;
   // The clock of results' finish times; absl::Now when empty.
   std::function<int64_t()> now_unix_micros;
+  // Where a plan stands by its progress reports, recorded in each result's
+  // summary; none recorded when empty.
+  std::function<absl::StatusOr<itp::v1::PlanProgress>(const std::string&)>
+      assess_progress;
 };
 
 // Thread-safe. The stores must outlive the runner.

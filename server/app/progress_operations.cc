@@ -5,7 +5,6 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
-#include "google/protobuf/util/time_util.h"
 #include "server/benchmark/progress.h"
 #include "server/domain/errors.h"
 #include "server/domain/page_token.h"
@@ -20,7 +19,6 @@ namespace {
 using auth::Operation;
 using domain::ErrorWithInfo;
 using domain::FieldViolations;
-using google::protobuf::util::TimeUtil;
 using itp::v1::Plan;
 using itp::v1::PlanProgress;
 using itp::v1::ProgressReport;
@@ -33,12 +31,6 @@ constexpr char kPublish[] = "/itp.v1.ProgressService/PublishProgressReport";
 constexpr char kGetProgress[] = "/itp.v1.ProgressService/GetPlanProgress";
 
 constexpr char kAllPlans[] = "countries/-/plans/-";
-
-int YearOf(int64_t unix_micros) {
-  return absl::ToCivilYear(absl::FromUnixMicros(unix_micros),
-                           absl::UTCTimeZone())
-      .year();
-}
 
 // Reports are filed against plans that have been submitted and are not
 // withdrawn or rejected.
@@ -84,68 +76,6 @@ absl::StatusOr<Admitted> Admit(Call& call, storage::PlanStore& plans,
 
 }  // namespace
 
-int ProgressOperations::CurrentYear() const { return YearOf(ctx_.now()); }
-
-absl::StatusOr<Plan> ProgressOperations::RevisionContent(
-    const std::string& revision_name) {
-  auto parsed = domain::ParseRevisionName(revision_name, "plan_revision");
-  if (!parsed.ok()) return parsed.status();
-  auto revision =
-      ctx_.plans.GetPlanRevision(parsed->plan.ToString(), parsed->revision);
-  if (!revision.ok()) return revision.status();
-  return std::move(*revision->mutable_plan());
-}
-
-absl::StatusOr<std::vector<itp::v1::Pathway>> ProgressOperations::PathwaysOf(
-    const Plan& plan) {
-  std::vector<itp::v1::Pathway> pathways;
-  for (const auto& sector : plan.sectors()) {
-    auto of_sector = ctx_.benchmarks.PathwaysOfSector(sector.sector());
-    if (!of_sector.ok()) return of_sector.status();
-    for (auto& p : *of_sector) pathways.push_back(std::move(p));
-  }
-  return pathways;
-}
-
-absl::StatusOr<PlanProgress> ProgressOperations::Assess(
-    const std::string& plan_name, const ProgressReport* report,
-    const std::vector<int>& published_years) {
-  PlanProgress progress;
-  if (report != nullptr) {
-    auto content = RevisionContent(report->plan_revision());
-    if (!content.ok()) return content.status();
-    auto pathways = PathwaysOf(*content);
-    if (!pathways.ok()) return pathways.status();
-    progress = benchmark::AssessProgress(*content, *report, *pathways,
-                                         benchmark::ProgressOptions());
-    progress.set_progress_report(report->name());
-    progress.set_report_version(report->version());
-    progress.set_reporting_year(report->reporting_year());
-    progress.set_plan_revision(report->plan_revision());
-  } else {
-    const benchmark::ProgressOptions options;
-    progress.set_status(itp::v1::NOT_ASSESSED);
-    progress.set_method_version(benchmark::kProgressMethodVersion);
-    progress.set_tolerance(options.tolerance);
-    progress.set_threshold(options.threshold);
-    progress.set_pace_margin(options.pace_margin);
-  }
-  progress.set_plan(plan_name);
-  int first_submit_year = 0;
-  auto first = ctx_.plans.GetPlanRevision(plan_name, 1);
-  if (first.ok()) {
-    first_submit_year =
-        YearOf(TimeUtil::TimestampToMicroseconds(first->create_time()));
-  } else if (!absl::IsNotFound(first.status())) {
-    return first.status();
-  }
-  *progress.mutable_reporting() = benchmark::AssessReporting(
-      published_years, first_submit_year, CurrentYear());
-  *progress.mutable_assess_time() =
-      TimeUtil::MicrosecondsToTimestamp(ctx_.now());
-  return progress;
-}
-
 absl::StatusOr<ProgressReport> ProgressOperations::CreateProgressReport(
     const Caller& caller, const itp::v1::CreateProgressReportRequest& request) {
   Call call(ctx_.call, caller, kCreate, Call::kMutation, request.parent(),
@@ -163,13 +93,14 @@ absl::StatusOr<ProgressReport> ProgressOperations::CreateProgressReport(
   if (!s.ok()) return call.Finish(s);
   const std::string revision_name =
       absl::StrCat(plan->name(), "/revisions/", plan->revision());
-  auto content = RevisionContent(revision_name);
+  auto content = assessor_.RevisionContent(revision_name);
   if (!content.ok()) return call.Finish(content.status());
 
   FieldViolations violations;
   domain::ValidateRequestId(request.request_id(), "request_id", &violations);
-  domain::ValidateReportingYear(request.reporting_year(), CurrentYear(),
-                                *content, "reporting_year", &violations);
+  domain::ValidateReportingYear(request.reporting_year(),
+                                assessor_.CurrentYear(), *content,
+                                "reporting_year", &violations);
   domain::ValidateProgressReportContent(request.progress_report(), *content,
                                         request.reporting_year(),
                                         "progress_report", &violations);
@@ -291,7 +222,7 @@ absl::StatusOr<ProgressReport> ProgressOperations::UpdateProgressReport(
   // The revision the draft reports against, read before the write.
   auto draft = ctx_.progress.GetReport(name, 0, true);
   if (!draft.ok()) return call.Finish(draft.status());
-  auto content = RevisionContent(draft->plan_revision());
+  auto content = assessor_.RevisionContent(draft->plan_revision());
   if (!content.ok()) return call.Finish(content.status());
   const int year = admitted->name.reporting_year;
   auto mutate = [&](ProgressReport& report, int64_t) -> absl::Status {
@@ -320,9 +251,9 @@ absl::StatusOr<ProgressReport> ProgressOperations::PublishProgressReport(
   // What the status computation needs, read before the write transaction.
   auto draft = ctx_.progress.GetReport(request.name(), 0, true);
   if (!draft.ok()) return call.Finish(draft.status());
-  auto content = RevisionContent(draft->plan_revision());
+  auto content = assessor_.RevisionContent(draft->plan_revision());
   if (!content.ok()) return call.Finish(content.status());
-  auto pathways = PathwaysOf(*content);
+  auto pathways = assessor_.PathwaysOf(*content);
   if (!pathways.ok()) return call.Finish(pathways.status());
   const std::string etag = request.etag();
   auto mutate = [&etag](ProgressReport& report, int64_t) {
@@ -348,14 +279,7 @@ absl::StatusOr<PlanProgress> ProgressOperations::GetPlanProgress(
   if (!s.ok()) return call.Finish(s);
   auto plan = ReadPlanAs(call, ctx_.plans, request.name(), plan_name->country);
   if (!plan.ok()) return call.Finish(plan.status());
-  auto published = ctx_.progress.PublishedReports(request.name());
-  if (!published.ok()) return call.Finish(published.status());
-  std::vector<int> years;
-  for (const ProgressReport& r : *published)
-    years.push_back(r.reporting_year());
-  return call.Finish(Assess(request.name(),
-                            published->empty() ? nullptr : &published->front(),
-                            years));
+  return call.Finish(assessor_.Assess(request.name()));
 }
 
 }  // namespace itp::app

@@ -18,13 +18,17 @@
 #include "server/app/call.h"
 #include "server/app/caller.h"
 #include "server/app/context.h"
+#include "server/app/progress_assessment.h"
 
 namespace itp::app {
 
 // Thread-safe; errors as the API documents.
 class ProgressOperations {
  public:
-  explicit ProgressOperations(AppContext& context) : ctx_(context) {}
+  explicit ProgressOperations(AppContext& context)
+      : ctx_(context),
+        assessor_(context.plans, context.benchmarks, context.progress,
+                  context.now) {}
 
   absl::StatusOr<itp::v1::ProgressReport> CreateProgressReport(
       const Caller& caller,
@@ -43,19 +47,8 @@ class ProgressOperations {
       const Caller& caller, const itp::v1::GetPlanProgressRequest& request);
 
  private:
-  // The content of the plan revision `revision_name` names.
-  absl::StatusOr<itp::v1::Plan> RevisionContent(
-      const std::string& revision_name);
-  // The reference pathways of `plan`'s sectors.
-  absl::StatusOr<std::vector<itp::v1::Pathway>> PathwaysOf(
-      const itp::v1::Plan& plan);
-  // The assessment of `report` (published) with its reporting record.
-  absl::StatusOr<itp::v1::PlanProgress> Assess(
-      const std::string& plan_name, const itp::v1::ProgressReport* report,
-      const std::vector<int>& published_years);
-  int CurrentYear() const;
-
   AppContext& ctx_;
+  ProgressAssessor assessor_;
 };
 
 }  // namespace itp::app

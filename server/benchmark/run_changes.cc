@@ -91,6 +91,26 @@ itp::v1::RunChanges CompareRuns(
       }
     }
   }
+  for (const auto& [plan, result] : after) {
+    auto old = before.find(plan);
+    // Runs from before progress tracking carry no progress to compare.
+    if (old == before.end() || !old->second->summary().has_progress() ||
+        !result->summary().has_progress()) {
+      continue;
+    }
+    const auto& was = old->second->summary().progress();
+    const auto& now = result->summary().progress();
+    if (was.status() == now.status() && was.reporting() == now.reporting()) {
+      continue;
+    }
+    auto* c = changes.add_progress_changes();
+    c->set_plan(plan);
+    c->set_old_status(was.status());
+    c->set_new_status(now.status());
+    c->set_old_reporting(was.reporting());
+    c->set_new_reporting(now.reporting());
+    c->set_reporting_year(now.reporting_year());
+  }
   for (const auto& [plan, result] : before) {
     if (after.count(plan) == 0) changes.add_plans_gone(plan);
   }

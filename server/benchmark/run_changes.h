@@ -1,5 +1,6 @@
 // What moved between two runs of a benchmark job: alignment labels that
-// changed, alignment ratios that crossed zero, plans added or gone. Pure
+// changed, alignment ratios that crossed zero, progress statuses that moved,
+// plans added or gone. Pure
 // functions over the per-plan summaries the runs stored.
 //
 //   itp::v1::PlanResultSummary s = Summarize(report);
@@ -20,7 +21,9 @@ itp::v1::PlanResultSummary Summarize(const itp::v1::BenchmarkReport& report);
 
 // Compares the successful results of two runs (failed results count as
 // absent). A ratio crosses zero when its sign changes between negative and
-// zero-or-positive (PACTA: positive is aligned). Output is ordered by plan,
+// zero-or-positive (PACTA: positive is aligned). A progress change is a
+// progress status or reporting state that differs (plans whose previous
+// result has no progress summary are not compared). Output is ordered by plan,
 // then as in the current results; `previous_run` is left for the caller.
 itp::v1::RunChanges CompareRuns(
     const std::vector<itp::v1::BenchmarkJobResult>& previous,

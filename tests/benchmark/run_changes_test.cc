@@ -20,6 +20,7 @@
 #include <tuple>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
@@ -498,6 +499,68 @@ TEST(CompareRunsTest, ChangesAreOrderedByPlanThenAsInCurrentResults) {
                                  2030, kNotAligned, kBelow2}));
   EXPECT_THAT(changes.plans_added(),
               ElementsAre(kIndonesiaCement, kVietNamCement));
+}
+
+// A result whose summary carries the plan's progress.
+BenchmarkJobResult WithProgress(const std::string& plan,
+                                itp::v1::ProgressStatus status,
+                                itp::v1::ReportingRecord::State reporting,
+                                int reporting_year) {
+  BenchmarkJobResult r;
+  r.set_plan(plan);
+  auto* p = r.mutable_summary()->mutable_progress();
+  p->set_status(status);
+  p->set_reporting(reporting);
+  p->set_reporting_year(reporting_year);
+  if (reporting_year > 0) {
+    p->set_progress_report(
+        absl::StrCat(plan, "/progressReports/", reporting_year));
+  }
+  return r;
+}
+
+// India steel's 2025 report falls behind (2.7 % above its plan, then 10.6 %);
+// Viet Nam cement has not reported for 2025 when the year turns and becomes
+// OVERDUE; Indonesia cement is unchanged; Brazil's previous result predates
+// progress tracking and is not compared.
+TEST(CompareRunsTest, ReportsProgressStatusesAndReportingThatMoved) {
+  using itp::v1::ReportingRecord;
+  BenchmarkJobResult brazil_before;
+  brazil_before.set_plan(kBrazilSteel);
+  const std::vector<BenchmarkJobResult> previous = {
+      WithProgress(kIndiaSteel, itp::v1::MORE_EFFORT_NEEDED,
+                   ReportingRecord::UP_TO_DATE, 2024),
+      WithProgress(kIndonesiaCement, itp::v1::ON_TRACK,
+                   ReportingRecord::UP_TO_DATE, 2025),
+      WithProgress(kVietNamCement, itp::v1::NOT_ON_TRACK,
+                   ReportingRecord::UP_TO_DATE, 2024),
+      brazil_before};
+  const std::vector<BenchmarkJobResult> current = {
+      WithProgress(kIndiaSteel, itp::v1::NOT_ON_TRACK,
+                   ReportingRecord::UP_TO_DATE, 2025),
+      WithProgress(kIndonesiaCement, itp::v1::ON_TRACK,
+                   ReportingRecord::UP_TO_DATE, 2025),
+      WithProgress(kVietNamCement, itp::v1::NOT_ON_TRACK,
+                   ReportingRecord::OVERDUE, 2024),
+      WithProgress(kBrazilSteel, itp::v1::NOT_ASSESSED,
+                   ReportingRecord::NOT_YET_DUE, 0)};
+  RunChanges changes = CompareRuns(previous, current);
+  ASSERT_EQ(changes.progress_changes_size(), 2);
+  const auto& india = changes.progress_changes(0);
+  EXPECT_EQ(india.plan(), kIndiaSteel);
+  EXPECT_EQ(india.old_status(), itp::v1::MORE_EFFORT_NEEDED);
+  EXPECT_EQ(india.new_status(), itp::v1::NOT_ON_TRACK);
+  EXPECT_EQ(india.old_reporting(), ReportingRecord::UP_TO_DATE);
+  EXPECT_EQ(india.new_reporting(), ReportingRecord::UP_TO_DATE);
+  EXPECT_EQ(india.reporting_year(), 2025);
+  const auto& vietnam = changes.progress_changes(1);
+  EXPECT_EQ(vietnam.plan(), kVietNamCement);
+  EXPECT_EQ(vietnam.old_status(), itp::v1::NOT_ON_TRACK);
+  EXPECT_EQ(vietnam.new_status(), itp::v1::NOT_ON_TRACK);
+  EXPECT_EQ(vietnam.old_reporting(), ReportingRecord::UP_TO_DATE);
+  EXPECT_EQ(vietnam.new_reporting(), ReportingRecord::OVERDUE);
+  EXPECT_EQ(vietnam.reporting_year(), 2024);
+  EXPECT_THAT(changes.label_changes(), IsEmpty());
 }
 
 }  // namespace

@@ -36,6 +36,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/time/civil_time.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "gmock/gmock.h"
@@ -46,6 +47,7 @@
 #include "itp/v1/benchmark_job_service.grpc.pb.h"
 #include "itp/v1/benchmark_service.grpc.pb.h"
 #include "itp/v1/plan_service.grpc.pb.h"
+#include "itp/v1/progress_service.grpc.pb.h"
 #include "itp/v1/review_service.grpc.pb.h"
 #include "server/service/server.h"
 #include "server/storage/sqlite.h"
@@ -1104,6 +1106,76 @@ TEST_F(BenchmarkJobServiceTest, SecondRunReportsLabelChangesOfRevisedPlan) {
             absl::StrCat(kIndiaSteel, "/revisions/2"));
   EXPECT_EQ(results[1].plan_revision(),
             absl::StrCat(kIndonesiaCement, "/revisions/1"));
+}
+
+// A run records where each plan stands by its progress reports, and the next
+// run reports what moved: India publishes its report for last year with an
+// intensity 15 % above its plan (NOT_ON_TRACK, and reporting UP_TO_DATE)
+// between two runs.
+TEST_F(BenchmarkJobServiceTest, SecondRunReportsProgressThatMoved) {
+  SubmitBriefPlans();
+  BenchmarkJob job = MustCreateJob("nightly-steel-cement",
+                                   "Nightly steel and cement benchmark");
+  std::vector<BenchmarkJobResult> first_results;
+  BenchmarkJobRun first = Finish(MustRunJob(job.name()).name(), &first_results);
+  ASSERT_EQ(first.state(), BenchmarkJobRun::SUCCEEDED) << first.reason();
+  ASSERT_EQ(first_results.size(), 3u);
+  for (const BenchmarkJobResult& r : first_results) {
+    SCOPED_TRACE(r.plan());
+    EXPECT_EQ(r.summary().progress().status(), itp::v1::NOT_ASSESSED);
+    EXPECT_EQ(r.summary().progress().reporting(),
+              itp::v1::ReportingRecord::NOT_YET_DUE);
+    EXPECT_EQ(r.summary().progress().progress_report(), "");
+  }
+
+  // Last year's actual, 15 % above the plan's P(y): 2.54 + (2.2 - 2.54) *
+  // (y - 2020) / 10 up to 2030, then 2.2 + (1.0 - 2.2) * (y - 2030) / 20.
+  const int year =
+      absl::ToCivilYear(absl::Now(), absl::UTCTimeZone()).year() - 1;
+  const double planned =
+      year <= 2030 ? 2.54 - 0.034 * (year - 2020) : 2.2 - 0.06 * (year - 2030);
+  auto progress = itp::v1::ProgressService::NewStub(harness_.channel());
+  itp::v1::CreateProgressReportRequest create;
+  create.set_parent(kIndiaSteel);
+  create.set_reporting_year(year);
+  auto* sector = create.mutable_progress_report()->add_sectors();
+  sector->set_sector(itp::v1::IRON_AND_STEEL);
+  auto* point = sector->add_points();
+  point->set_year(year);
+  point->set_production_mt(149.6);
+  point->set_intensity_tco2_per_t(planned * 1.15);
+  itp::v1::ProgressReport report;
+  {
+    grpc::ClientContext context;
+    Authorize(&context, india_);
+    ASSERT_TRUE(progress->CreateProgressReport(&context, create, &report).ok());
+  }
+  {
+    grpc::ClientContext context;
+    Authorize(&context, india_);
+    itp::v1::PublishProgressReportRequest publish;
+    publish.set_name(report.name());
+    grpc::Status status =
+        progress->PublishProgressReport(&context, publish, &report);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+  }
+
+  std::vector<BenchmarkJobResult> results;
+  BenchmarkJobRun second = Finish(MustRunJob(job.name()).name(), &results);
+  ASSERT_EQ(second.state(), BenchmarkJobRun::SUCCEEDED) << second.reason();
+  ASSERT_EQ(second.changes().progress_changes_size(), 1);
+  const auto& change = second.changes().progress_changes(0);
+  EXPECT_EQ(change.plan(), kIndiaSteel);
+  EXPECT_EQ(change.old_status(), itp::v1::NOT_ASSESSED);
+  EXPECT_EQ(change.new_status(), itp::v1::NOT_ON_TRACK);
+  EXPECT_EQ(change.old_reporting(), itp::v1::ReportingRecord::NOT_YET_DUE);
+  EXPECT_EQ(change.new_reporting(), itp::v1::ReportingRecord::UP_TO_DATE);
+  EXPECT_EQ(change.reporting_year(), year);
+  ASSERT_EQ(results.size(), 3u);
+  EXPECT_EQ(results[2].plan(), kIndiaSteel);
+  EXPECT_EQ(results[2].summary().progress().progress_report(),
+            absl::StrCat(kIndiaSteel, "/progressReports/", year));
+  EXPECT_THAT(second.changes().label_changes(), IsEmpty());
 }
 
 // A plan in CHANGES_REQUESTED keeps its last submitted revision: a run in the
