@@ -290,6 +290,22 @@ void PrintReview(std::ostream& out, OutputFormat format, const Review& review,
     table.PrintAligned(out, "  ");
   }
 
+  if (review.has_reporting_record()) {
+    // What the governance criterion weighs: does the country report?
+    const auto& r = review.reporting_record();
+    out << "\nProgress reporting (governance): "
+        << EnumName(itp::v1::ReportingRecord::State_descriptor(), r.state());
+    if (r.latest_reporting_year() > 0) {
+      out << ", latest report " << r.latest_reporting_year() << " ("
+          << EnumName(itp::v1::ProgressStatus_descriptor(),
+                      review.progress_status())
+          << ")";
+    } else {
+      out << ", no progress report published";
+    }
+    out << ", expected " << r.expected_reporting_year() << "\n";
+  }
+
   out << "\nDecision\n";
   if (review.state() != Review::COMPLETED) {
     out << "  Not decided yet.\n";

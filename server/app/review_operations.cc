@@ -70,6 +70,18 @@ absl::StatusOr<Review> ReviewOperations::ReadReview(Call& call,
   return review;
 }
 
+absl::StatusOr<Review> ReviewOperations::WithReporting(
+    absl::StatusOr<Review> review) {
+  if (!review.ok()) return review;
+  auto name = domain::ParseReviewName(review->name(), "name");
+  if (!name.ok()) return name.status();
+  auto progress = assessor_.Assess(name->plan.ToString());
+  if (!progress.ok()) return progress.status();
+  *review->mutable_reporting_record() = progress->reporting();
+  review->set_progress_status(progress->status());
+  return review;
+}
+
 absl::StatusOr<itp::v1::Rubric> ReviewOperations::GetRubric(
     const Caller& caller, const itp::v1::GetRubricRequest& request) {
   Call call(ctx_.call, caller, kGetRubric, Call::kRead, request.name());
@@ -130,19 +142,19 @@ absl::StatusOr<Review> ReviewOperations::StartReview(
     }
     return review;
   };
-  return call.Finish(ctx_.reviews.StartReview(
+  return call.Finish(WithReporting(ctx_.reviews.StartReview(
       call.Write(), request.parent(),
       [etag](Plan& p, int64_t now) {
         return domain::ApplyAction(p, domain::PlanAction::kStartReview, etag,
                                    now);
       },
-      make_review));
+      make_review)));
 }
 
 absl::StatusOr<Review> ReviewOperations::GetReview(
     const Caller& caller, const itp::v1::GetReviewRequest& request) {
   Call call(ctx_.call, caller, kGetReview, Call::kRead, request.name());
-  return call.Finish(ReadReview(call, request.name(), "name"));
+  return call.Finish(WithReporting(ReadReview(call, request.name(), "name")));
 }
 
 absl::StatusOr<itp::v1::ListReviewsResponse> ReviewOperations::ListReviews(
@@ -190,7 +202,8 @@ absl::StatusOr<itp::v1::ListReviewsResponse> ReviewOperations::ListReviews(
   auto page = ctx_.reviews.ListReviews(query);
   if (!page.ok()) return call.Finish(page.status());
   for (Review& r : page->reviews) *response.add_reviews() = std::move(r);
-  response.set_next_page_token(ctx_.tokens.NextPageToken(fingerprint, page->next));
+  response.set_next_page_token(
+      ctx_.tokens.NextPageToken(fingerprint, page->next));
   return call.Done(std::move(response));
 }
 
@@ -207,13 +220,13 @@ absl::StatusOr<Review> ReviewOperations::ScoreReview(
   FieldViolations violations;
   domain::ValidateScores(request.scores(), rubric, "scores", &violations);
   if (!violations.empty()) return call.Finish(violations.ToStatus());
-  return call.Finish(ctx_.reviews.MutateReview(
+  return call.Finish(WithReporting(ctx_.reviews.MutateReview(
       call.Write(), request.name(),
       [&](Review& review, int, int64_t) {
         return domain::ApplyScores(review, request.scores(), request.etag(),
                                    rubric);
       },
-      nullptr));
+      nullptr)));
 }
 
 absl::StatusOr<Review> ReviewOperations::CompleteReview(
@@ -243,14 +256,14 @@ absl::StatusOr<Review> ReviewOperations::CompleteReview(
     return domain::ApplyAction(plan, domain::ActionOf(request.decision()), "",
                                now);
   };
-  return call.Finish(ctx_.reviews.MutateReview(
+  return call.Finish(WithReporting(ctx_.reviews.MutateReview(
       call.Write(), request.name(),
       [&request](Review& review, int unresolved, int64_t now) {
         return domain::ApplyCompletion(review, request.decision(),
                                        request.summary(), request.etag(),
                                        unresolved, now);
       },
-      &decide));
+      &decide)));
 }
 
 absl::StatusOr<Comment> ReviewOperations::CreateComment(
@@ -307,7 +320,8 @@ absl::StatusOr<itp::v1::ListCommentsResponse> ReviewOperations::ListComments(
   auto page = ctx_.reviews.ListComments(request.parent(), *page_size, after);
   if (!page.ok()) return call.Finish(page.status());
   for (Comment& c : page->comments) *response.add_comments() = std::move(c);
-  response.set_next_page_token(ctx_.tokens.NextPageToken(fingerprint, page->next));
+  response.set_next_page_token(
+      ctx_.tokens.NextPageToken(fingerprint, page->next));
   return call.Done(std::move(response));
 }
 

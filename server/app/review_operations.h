@@ -18,13 +18,17 @@
 #include "server/app/caller.h"
 #include "server/app/context.h"
 #include "server/app/feed.h"
+#include "server/app/progress_assessment.h"
 
 namespace itp::app {
 
 // Thread-safe; errors as the API documents.
 class ReviewOperations {
  public:
-  explicit ReviewOperations(AppContext& context) : ctx_(context) {}
+  explicit ReviewOperations(AppContext& context)
+      : ctx_(context),
+        assessor_(context.plans, context.benchmarks, context.progress,
+                  context.now) {}
 
   absl::StatusOr<itp::v1::Rubric> GetRubric(
       const Caller& caller, const itp::v1::GetRubricRequest& request);
@@ -61,7 +65,13 @@ class ReviewOperations {
                                              const std::string& name,
                                              absl::string_view field);
 
+  // `review` with the plan's reporting record and progress status (for the
+  // governance criterion); errors as they are.
+  absl::StatusOr<itp::v1::Review> WithReporting(
+      absl::StatusOr<itp::v1::Review> review);
+
   AppContext& ctx_;
+  ProgressAssessor assessor_;
 };
 
 }  // namespace itp::app

@@ -25,12 +25,15 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/clock.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "google/protobuf/util/time_util.h"  // Timestamp comparisons
 #include "gtest/gtest.h"
 #include "itp/v1/admin_service.grpc.pb.h"
 #include "itp/v1/plan_service.grpc.pb.h"
+#include "itp/v1/progress_service.grpc.pb.h"
 #include "itp/v1/review_service.grpc.pb.h"
 #include "server/service/server.h"
 #include "tests/testing/grpc_status.h"
@@ -694,6 +697,59 @@ TEST_F(ReviewServiceTest,
 // ---------------------------------------------------------------------------
 // 2. Illegal moves.
 // ---------------------------------------------------------------------------
+
+// The governance criterion weighs whether the country reports progress: a
+// review shows the plan's reporting record and progress status as they stand
+// when it is read. India's report for last year, 15 % above its plan, makes
+// it UP_TO_DATE and NOT_ON_TRACK.
+TEST_F(ReviewServiceTest, ReviewShowsThePlansProgressReportingRecord) {
+  SubmittedIndiaSteel();
+  const int year =
+      absl::ToCivilYear(absl::Now(), absl::UTCTimeZone()).year() - 1;
+  Review review = MustStartReview(kIndiaSteel);
+  EXPECT_EQ(review.reporting_record().state(),
+            itp::v1::ReportingRecord::NOT_YET_DUE);
+  EXPECT_EQ(review.reporting_record().expected_reporting_year(), year);
+  EXPECT_EQ(review.reporting_record().latest_reporting_year(), 0);
+  EXPECT_EQ(review.progress_status(), itp::v1::NOT_ASSESSED);
+
+  // P(y) = 2.54 + (2.2 - 2.54) * (y - 2020) / 10 until 2030.
+  const double planned =
+      year <= 2030 ? 2.54 - 0.034 * (year - 2020) : 2.2 - 0.06 * (year - 2030);
+  auto progress = itp::v1::ProgressService::NewStub(harness_.channel());
+  itp::v1::CreateProgressReportRequest create;
+  create.set_parent(kIndiaSteel);
+  create.set_reporting_year(year);
+  auto* sector = create.mutable_progress_report()->add_sectors();
+  sector->set_sector(itp::v1::IRON_AND_STEEL);
+  auto* point = sector->add_points();
+  point->set_year(year);
+  point->set_production_mt(149.6);
+  point->set_intensity_tco2_per_t(planned * 1.15);
+  itp::v1::ProgressReport report;
+  {
+    grpc::ClientContext context;
+    ServerHarness::Authorize(&context, india_);
+    grpc::Status status =
+        progress->CreateProgressReport(&context, create, &report);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+  }
+  {
+    grpc::ClientContext context;
+    ServerHarness::Authorize(&context, india_);
+    itp::v1::PublishProgressReportRequest publish;
+    publish.set_name(report.name());
+    grpc::Status status =
+        progress->PublishProgressReport(&context, publish, &report);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+  }
+  Review read = MustGetReview(review.name());
+  EXPECT_EQ(read.reporting_record().state(),
+            itp::v1::ReportingRecord::UP_TO_DATE);
+  EXPECT_EQ(read.reporting_record().latest_reporting_year(), year);
+  EXPECT_THAT(read.reporting_record().reported_years(), ElementsAre(year));
+  EXPECT_EQ(read.progress_status(), itp::v1::NOT_ON_TRACK);
+}
 
 TEST_F(ReviewServiceTest, ApprovingBeforeEveryCriterionIsScoredIsRefused) {
   SubmittedIndiaSteel();
