@@ -4,13 +4,17 @@
 // no crash, no undefined behaviour, and the error stays bounded (at most
 // kMaxRecordedViolations entries plus the "and N more" one, a message of at
 // most kMaxStatusMessageBytes, a BadRequest of at most kMaxBadRequestBytes).
+// The same bytes read as a CreateProgressReportRequest go through the checks
+// of a progress report against the plan read from them, bounded likewise.
 #include <cstddef>
 #include <cstdint>
 
 #include "absl/status/status.h"
 #include "itp/v1/plan_service.pb.h"
+#include "itp/v1/progress_service.pb.h"
 #include "server/domain/errors.h"
 #include "server/domain/plan_validation.h"
+#include "server/domain/progress_validation.h"
 #include "server/domain/resource_names.h"
 #include "tests/fuzz/fuzz_check.h"
 
@@ -26,11 +30,31 @@ void CheckBounded(const absl::Status& status) {
   FUZZ_CHECK(bad.ByteSizeLong() <= itp::domain::kMaxBadRequestBytes);
 }
 
+// A progress report read from the same bytes, checked against `plan`.
+void CheckProgressReport(const uint8_t* data, size_t size,
+                         const itp::v1::Plan& plan) {
+  itp::v1::CreateProgressReportRequest request;
+  if (!request.ParseFromArray(data, static_cast<int>(size))) return;
+  FieldViolations violations;
+  itp::domain::ValidateReportingYear(request.reporting_year(), 2026, plan,
+                                     "reporting_year", &violations);
+  itp::domain::ValidateProgressReportContent(
+      request.progress_report(), plan, request.reporting_year(),
+      "progress_report", &violations);
+  const absl::Status status = violations.ToStatus();
+  FUZZ_CHECK(violations.empty() == status.ok());
+  if (!status.ok()) {
+    FUZZ_CHECK(status.code() == absl::StatusCode::kInvalidArgument);
+    CheckBounded(status);
+  }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   itp::v1::CreatePlanRequest request;
   if (!request.ParseFromArray(data, static_cast<int>(size))) return 0;
+  CheckProgressReport(data, size, request.plan());
   FieldViolations violations;
   violations.AddFrom(itp::domain::ParseCountryParent(
                          request.parent(), /*allow_wildcard=*/false, "parent")
