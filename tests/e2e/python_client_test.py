@@ -105,18 +105,26 @@ def _generate_stubs(proto_dir, out_dir):
         "itp/v1/admin_service.proto",
         "itp/v1/plan.proto",
         "itp/v1/plan_service.proto",
+        "itp/v1/progress.proto",
+        "itp/v1/progress_service.proto",
         "google/rpc/status.proto",
         "google/rpc/error_details.proto",
         itp_e2e.HEALTH_PROTO,
     ]
     services = ["itp/v1/admin_service.proto", "itp/v1/plan_service.proto",
-                itp_e2e.HEALTH_PROTO]
+                "itp/v1/progress_service.proto", itp_e2e.HEALTH_PROTO]
     itp_e2e.generate_stubs([proto_dir, health_root], out_dir, messages,
                            services)
 
     global plan_pb2, service_pb2, service_pb2_grpc, status_pb2
     global error_details_pb2, health_pb2, health_pb2_grpc
     global admin_pb2, admin_pb2_grpc
+    global progress_pb2, progress_service_pb2, progress_service_pb2_grpc
+    progress_pb2 = importlib.import_module("itp.v1.progress_pb2")
+    progress_service_pb2 = importlib.import_module(
+        "itp.v1.progress_service_pb2")
+    progress_service_pb2_grpc = importlib.import_module(
+        "itp.v1.progress_service_pb2_grpc")
     admin_pb2 = importlib.import_module("itp.v1.admin_service_pb2")
     admin_pb2_grpc = importlib.import_module(
         "itp.v1.admin_service_pb2_grpc")
@@ -222,6 +230,14 @@ class ItpServerTestCase(unittest.TestCase):
         info = self.unpack_detail(error, error_details_pb2.ErrorInfo)
         self.assertTrue(info.reason, "ErrorInfo without reason: %s" % info)
         return info
+
+    def create_key(self, role, countries=(), display_name="test key"):
+        """Creates an API key with the admin key; returns the response
+        (with the secret)."""
+        admin = admin_pb2_grpc.AdminServiceStub(self.channel)
+        return self.call(admin.CreateApiKey, admin_pb2.CreateApiKeyRequest(
+            api_key=admin_pb2.ApiKey(display_name=display_name, role=role,
+                                     countries=list(countries))))
 
     # Helpers for plans.
 
@@ -576,6 +592,104 @@ class DemoTest(ItpServerTestCase):
         self.assertEqual(len(revisions.revisions), india.revision)
 
 
+# The request of the progress-tracking issue, verbatim.
+INDIA_PROGRESS_2024_JSON = """
+{"parent": "countries/IND/plans/steel-2070", "reporting_year": 2024,
+ "request_id": "5d0c3a8e-7f21-4b6e-9c44-1a2b3c4d5e6f",
+ "progress_report": {
+   "sectors": [{"sector": "IRON_AND_STEEL", "points": [
+       {"year": 2022, "production_mt": 125.3, "intensity_tco2_per_t": 2.52},
+       {"year": 2023, "production_mt": 140.8, "intensity_tco2_per_t": 2.49},
+       {"year": 2024, "production_mt": 149.6, "intensity_tco2_per_t": 2.47}]}],
+   "project_updates": [{"project_name": "Hydrogen DRI demonstration plant",
+       "status": "UNDER_CONSTRUCTION", "capital_spent_usd": 150000000}],
+   "narrative": "Output grew 6 % in 2024; intensity fell 0.8 %."}}
+"""
+
+
+class ProgressTest(ItpServerTestCase):
+
+    def test_partner_files_the_issues_report_and_reads_the_assessment(self):
+        """The issue's request, in the proto3 JSON mapping, is accepted on
+        the demo's India steel plan (after the demo's own 2023 report); once
+        published, GetPlanProgress gives the hand-calculated figures.
+
+        P(2024) = 2.54 + (2.2 - 2.54) * 4 / 10 = 2.404
+        dev     = (2.47 - 2.404) / 2.404 = 0.027454242928452697
+        r_obs   = (2.47 / 2.54) ** (1 / 4) - 1 = -0.006962133865093034
+                  (no 2020 actual: the plan's 2.54)
+        r_req   = (2.2 / 2.47) ** (1 / 6) - 1 = -0.019108537357505062
+        status  MORE_EFFORT_NEEDED (0.02 < dev <= 0.10)
+        """
+        self.start_server(demo=True)
+        india = self.create_key(admin_pb2.PARTNER, ["IND"],
+                                "Ministry of Steel, India - progress").secret
+        brazil = self.create_key(admin_pb2.PARTNER, ["BRA"],
+                                 "Ministry of Development, Brazil").secret
+        progress = progress_service_pb2_grpc.ProgressServiceStub(self.channel)
+        # The demo's reports: Viet Nam cement is the plan that is behind.
+        behind = self.list_all_plans(filter="progress_status = NOT_ON_TRACK")
+        self.assertEqual([p.name for p in behind.plans],
+                         ["countries/VNM/plans/cement-2050"])
+
+        request = json_format.Parse(
+            INDIA_PROGRESS_2024_JSON,
+            progress_service_pb2.CreateProgressReportRequest())
+        draft = self.call(progress.CreateProgressReport, request, key=india)
+        self.assertEqual(
+            draft.name, INDIA_STEEL_NAME + "/progressReports/2024")
+        self.assertEqual(draft.state, progress_pb2.ProgressReport.DRAFT)
+        self.assertEqual(draft.plan_revision,
+                         INDIA_STEEL_NAME + "/revisions/1")
+        retried = self.call(progress.CreateProgressReport, request, key=india)
+        self.assertEqual(retried, draft)
+        # Brazil's partner cannot see India's draft.
+        self.assert_rpc_error(
+            grpc.StatusCode.PERMISSION_DENIED, progress.GetProgressReport,
+            progress_service_pb2.GetProgressReportRequest(
+                name=draft.name, version=1), key=brazil)
+
+        published = self.call(
+            progress.PublishProgressReport,
+            progress_service_pb2.PublishProgressReportRequest(
+                name=draft.name, etag=draft.etag), key=india)
+        self.assertEqual(published.state,
+                         progress_pb2.ProgressReport.PUBLISHED)
+        again = request.__class__()
+        again.CopyFrom(request)
+        again.request_id = ""
+        error = self.assert_rpc_error(grpc.StatusCode.ALREADY_EXISTS,
+                                      progress.CreateProgressReport, again,
+                                      key=india)
+        self.assertEqual(self.assert_error_info(error).reason,
+                         "PROGRESS_REPORT_EXISTS")
+
+        status = self.call(
+            progress.GetPlanProgress,
+            progress_service_pb2.GetPlanProgressRequest(
+                name=INDIA_STEEL_NAME), key=india)
+        self.assertEqual(status.progress_report, draft.name)
+        self.assertEqual(status.reporting_year, 2024)
+        self.assertEqual(status.status, progress_pb2.MORE_EFFORT_NEEDED)
+        self.assertEqual(list(status.reporting.reported_years), [2024, 2023])
+        intensity = status.sectors[0].intensity
+        self.assertEqual(intensity.latest_year, 2024)
+        self.assertAlmostEqual(intensity.planned, 2.404, places=12)
+        self.assertAlmostEqual(intensity.deviation, 0.027454242928452697,
+                               places=12)
+        self.assertTrue(intensity.base_from_plan)
+        self.assertAlmostEqual(intensity.observed_rate,
+                               (2.47 / 2.54) ** 0.25 - 1, places=12)
+        self.assertEqual(intensity.milestone_year, 2030)
+        self.assertAlmostEqual(intensity.required_rate,
+                               (2.2 / 2.47) ** (1 / 6) - 1, places=12)
+        self.assertEqual(status.method_version, "itp-progress/1.0")
+        self.assertEqual(
+            self.list_all_plans(
+                filter="progress_status = MORE_EFFORT_NEEDED").plans[0].name,
+            INDIA_STEEL_NAME)
+
+
 class HealthTest(ItpServerTestCase):
 
     def test_plan_service_reports_serving_without_a_key(self):
@@ -590,12 +704,6 @@ class HealthTest(ItpServerTestCase):
 
 
 class AccessTest(ItpServerTestCase):
-
-    def create_key(self, role, countries=(), display_name="test key"):
-        admin = admin_pb2_grpc.AdminServiceStub(self.channel)
-        return self.call(admin.CreateApiKey, admin_pb2.CreateApiKeyRequest(
-            api_key=admin_pb2.ApiKey(display_name=display_name, role=role,
-                                     countries=list(countries))))
 
     def test_calls_without_a_valid_key_are_unauthenticated(self):
         """No key, a malformed key and a made-up key all get
