@@ -37,6 +37,7 @@ Examples:
   itp plans get IND/steel-2070
   itp benchmark plan countries/IND/plans/steel-2070 -o json
   itp reviews start IND/steel-2070
+  itp progress status IND/steel-2070
   itp jobs run nightly-all --wait)";
 
 OutputFormat ParseOutputFormat(const std::string& text) {
@@ -61,7 +62,7 @@ Cli::Cli()
     : app_(
           "itp: the command-line client of the Industry Transition Plan "
           "service (LeadIT).\nPlans, their revisions and benchmarks; reviews; "
-          "benchmark jobs; API keys and the audit trail.",
+          "benchmark jobs; progress reports; API keys and the audit trail.",
           "itp") {
   app_.fallthrough();
   app_.set_version_flag("--version", "itp " ITP_VERSION);

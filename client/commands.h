@@ -24,6 +24,9 @@ void AddReviewCommands(Cli& cli);
 // `itp jobs create|list|get|run|runs|results|cancel`.
 void AddJobCommands(Cli& cli);
 
+// `itp progress create|update|publish|get|list|status`.
+void AddProgressCommands(Cli& cli);
+
 }  // namespace itp::client
 
 #endif  // ITP_CLIENT_COMMANDS_H_

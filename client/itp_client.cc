@@ -264,7 +264,8 @@ Connection::Connection(const ConnectionOptions& options,
       admin_(itp::v1::AdminService::NewStub(channel_)),
       benchmarks_(itp::v1::BenchmarkService::NewStub(channel_)),
       reviews_(itp::v1::ReviewService::NewStub(channel_)),
-      jobs_(itp::v1::BenchmarkJobService::NewStub(channel_)) {}
+      jobs_(itp::v1::BenchmarkJobService::NewStub(channel_)),
+      progress_(itp::v1::ProgressService::NewStub(channel_)) {}
 
 std::unique_ptr<grpc::ClientContext> Connection::NewCallContext() const {
   auto context = std::make_unique<grpc::ClientContext>();

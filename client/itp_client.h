@@ -32,6 +32,7 @@
 #include "itp/v1/benchmark_job_service.grpc.pb.h"
 #include "itp/v1/benchmark_service.grpc.pb.h"
 #include "itp/v1/plan_service.grpc.pb.h"
+#include "itp/v1/progress_service.grpc.pb.h"
 #include "itp/v1/review_service.grpc.pb.h"
 
 namespace itp::client {
@@ -124,6 +125,7 @@ class Connection {
   }
   itp::v1::ReviewService::StubInterface& reviews() { return *reviews_; }
   itp::v1::BenchmarkJobService::StubInterface& jobs() { return *jobs_; }
+  itp::v1::ProgressService::StubInterface& progress() { return *progress_; }
 
  private:
   Connection(const ConnectionOptions& options,
@@ -136,6 +138,7 @@ class Connection {
   std::unique_ptr<itp::v1::BenchmarkService::StubInterface> benchmarks_;
   std::unique_ptr<itp::v1::ReviewService::StubInterface> reviews_;
   std::unique_ptr<itp::v1::BenchmarkJobService::StubInterface> jobs_;
+  std::unique_ptr<itp::v1::ProgressService::StubInterface> progress_;
 };
 
 // One invalid field of a rejected request (google.rpc.BadRequest).

@@ -9,6 +9,7 @@ int main(int argc, char** argv) {
   itp::client::AddBenchmarkCommands(cli);
   itp::client::AddReviewCommands(cli);
   itp::client::AddJobCommands(cli);
+  itp::client::AddProgressCommands(cli);
   itp::client::AddAdminCommands(cli);
   return cli.Run(argc, argv);
 }

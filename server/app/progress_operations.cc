@@ -146,9 +146,14 @@ absl::StatusOr<ProgressReport> ProgressOperations::GetProgressReport(
           .ok();
   auto report =
       ctx_.progress.GetReport(request.name(), request.version(), drafts);
+  // To a caller who may not read drafts, a draft version looks exactly like
+  // a missing one, so that nobody can probe which drafts exist.
   if (report.ok() && report->state() == ProgressReport::DRAFT && !drafts) {
-    return call.Finish(auth::CheckProgressDraftRead(
-        call.principal(), request.name(), admitted->name.plan.country));
+    return call.Finish(
+        ErrorWithInfo(absl::StatusCode::kNotFound,
+                      absl::StrCat("Progress report ", request.name(),
+                                   " has no version ", request.version(), "."),
+                      "PROGRESS_REPORT_NOT_FOUND", request.name()));
   }
   return call.Finish(std::move(report));
 }

@@ -1022,6 +1022,413 @@ class JobCommandsTest(CliTestCase):
         self.assert_exit(result, EXIT_PERMISSION)
 
 
+# A progress report of the India steel plan for 2024 (the report's content;
+# parent, reporting year and request id are flags of `itp progress create`).
+INDIA_STEEL_REPORT_2024 = {
+    "sectors": [{"sector": "IRON_AND_STEEL", "points": [
+        {"year": 2022, "production_mt": 125.3, "intensity_tco2_per_t": 2.52},
+        {"year": 2023, "production_mt": 140.8, "intensity_tco2_per_t": 2.49},
+        {"year": 2024, "production_mt": 149.6,
+         "intensity_tco2_per_t": 2.47}]}],
+    "project_updates": [{"project_name": "Hydrogen DRI demonstration plant",
+                         "status": "UNDER_CONSTRUCTION",
+                         "capital_spent_usd": 150000000}],
+    "narrative": "Output grew 6 % in 2024; intensity fell 0.8 %."}
+
+INDIA_STEEL_REPORT_NAME = INDIA_STEEL_NAME + "/progressReports/2024"
+
+
+class ProgressUsageTest(CliTestCase):
+    """`itp progress` on the command line, before any call."""
+
+    def test_help_lists_the_subcommands(self):
+        result = self.itp("progress", "--help", connect=False)
+        self.assert_exit(result, EXIT_OK)
+        self.assertIn("Usage: itp progress", result.stdout)
+        for command in ["create", "update", "publish", "get", "list",
+                        "status"]:
+            self.assertRegex(result.stdout, r"(?m)^  %s\s" % command)
+        result = self.itp("progress", connect=False)
+        self.assert_exit(result, EXIT_USAGE)
+        self.assertIn("Usage: itp progress", result.stderr)
+
+    def test_help_on_every_progress_command_has_examples(self):
+        for command in ["create", "update", "publish", "get", "list",
+                        "status"]:
+            result = self.itp("progress", command, "--help", connect=False)
+            self.assert_exit(result, EXIT_OK)
+            self.assertIn("Usage: itp progress " + command, result.stdout)
+            self.assertIn("Examples:\n  itp progress " + command,
+                          result.stdout)
+            self.assertIn("--output", result.stdout)
+        result = self.itp("progress", "create", "--help", connect=False)
+        for flag in ["--year", "--file", "--supersede", "--request-id"]:
+            self.assertIn(flag, result.stdout)
+
+    def test_create_needs_the_year_exits_2(self):
+        result = self.itp("progress", "create", "IND/steel-2070", "--file",
+                          "report.json", connect=False)
+        self.assert_exit(result, EXIT_USAGE)
+        self.assertIn("--year is required", result.stderr)
+
+    def test_unreadable_report_file_exits_2(self):
+        self.start_server()
+        result = self.itp("progress", "create", "IND/steel-2070", "--year",
+                          "2024", "--file",
+                          self.write_text("broken.json", '{"sectors": ['))
+        self.assert_exit(result, EXIT_USAGE)
+        self.assertIn("broken.json is not a valid", result.stderr)
+
+
+class ProgressCommandsTest(CliTestCase):
+    """Progress reports against the submitted India steel plan, filed,
+    published and corrected with `itp progress`, and the assessment a
+    reviewer reads with `itp progress status`."""
+
+    def setUp(self):
+        super().setUp()
+        self.start_server()
+        self.submit_india_plan()
+        # The reporting year expected by now (domain brief, section 6, item
+        # 9): the 2024 report is overdue from 2026 on.
+        self.expected_year = time.gmtime().tm_year - 1
+
+    def key_file(self, role, name, *extra):
+        result = self.itp("keys", "create", "--role", role, "--name", name,
+                          *extra, "-o", "json")
+        self.assert_exit(result, EXIT_OK)
+        return self.write_text("%s-%s.key" % (role.lower(), uuid.uuid4().hex),
+                               json.loads(result.stdout)["secret"])
+
+    def create_report(self, report=None, *extra, key_file=None):
+        path = self.write_json("report-%s.json" % uuid.uuid4().hex,
+                               report or INDIA_STEEL_REPORT_2024)
+        result = self.itp("progress", "create", "IND/steel-2070", "--year",
+                          "2024", "--file", path, *extra, key_file=key_file)
+        self.assert_exit(result, EXIT_OK)
+        return result
+
+    def publish_report(self, key_file=None):
+        result = self.itp("progress", "publish", "IND/steel-2070/2024",
+                          key_file=key_file)
+        self.assert_exit(result, EXIT_OK)
+        return result
+
+    def test_create_publish_and_status_table(self):
+        result = self.create_report(INDIA_STEEL_REPORT_2024, "--request-id",
+                                    str(uuid.uuid4()))
+        self.assertIn("Created %s, version 1 (DRAFT) against %s/revisions/1."
+                      % (INDIA_STEEL_REPORT_NAME, INDIA_STEEL_NAME),
+                      result.stdout)
+        result = self.publish_report()
+        self.assertIn("Published %s, version 1." % INDIA_STEEL_REPORT_NAME,
+                      result.stdout)
+        self.assertIn("itp progress status " + INDIA_STEEL_NAME,
+                      result.stdout)
+
+        result = self.itp("progress", "status", "IND/steel-2070")
+        self.assert_exit(result, EXIT_OK)
+        out = result.stdout
+        self.assertTrue(out.startswith(
+            "Progress of %s: MORE_EFFORT_NEEDED\n" % INDIA_STEEL_NAME), out)
+        self.assertRegex(out, r"Report\s+" + re.escape(
+            INDIA_STEEL_REPORT_NAME + ", version 1"))
+        self.assertRegex(out, r"Reporting year\s+2024\n")
+        self.assertRegex(out, r"Plan revision\s+" +
+                         re.escape(INDIA_STEEL_NAME + "/revisions/1"))
+        self.assertRegex(out, r"Reporting\s+OVERDUE: latest 2024, expected "
+                         r"%d\n" % self.expected_year)
+        self.assertIn("IRON_AND_STEEL: MORE_EFFORT_NEEDED\n", out)
+        self.assertRegex(out, r"(?m)^\s+METRIC\s+t0\s+BASE\s+y\s+A\(y\)\s+"
+                              r"P\(y\)\s+DEV\s+r_obs\s+m\s+P\(m\)\s+r_req\s+"
+                              r"STATUS$")
+        self.assertRegex(
+            out, r"(?m)^\s+intensity t CO2/t\s+2020\s+2\.540 \(plan\)\s+2024"
+                 r"\s+2\.470\s+2\.404\s+\+2\.7 %\s+-0\.7 %/yr\s+2030\s+"
+                 r"2\.200\s+-1\.9 %/yr\s+MORE_EFFORT_NEEDED$")
+        # Emissions too: 149.6 Mt x 2.47 t/t.
+        self.assertRegex(out, r"(?m)^\s+emissions Mt CO2\s+2020\s+"
+                              r"254\.8 \(plan\)\s+2024\s+369\.5\s")
+        self.assertIn("  intensity: Actual 2.470 t CO2/t in 2024 is 2.7 % "
+                      "above the plan's 2.404", out)
+        self.assertRegex(out, r"(?m)^\s+intensity\s+2030\s+2\.369\s+2\.200"
+                              r"\s+\+7\.7 %$")
+        self.assertRegex(out, r"(?m)^\s+intensity\s+2070\s+1\.791\s+0\.100"
+                              r"\s")
+        self.assertIn("Actual intensity 2024 against the pathways", out)
+        self.assertRegex(out, r"(?m)^\s+TPI 2022\s+Not Aligned\s+-$")
+        self.assertRegex(out, r"(?m)^\s+IEA NZE\s+Not Aligned\s+-$")
+        self.assertRegex(out, r"(?m)^\s+HYDROGEN_DRI\s+1\s+0\s+0\s+0\s+0\s+"
+                              r"1\s+0$")
+        self.assertRegex(out, r"(?m)^\s+HYDROGEN_DRI\s+0 / 0\.5\s+USD 0 / "
+                              r"USD 600 million\s+USD 150 million$")
+        self.assertIn("Method itp-progress/1.0: tolerance 2.0 %, threshold "
+                      "10.0 %, pace margin 1.0 %/yr.", out)
+
+    def test_status_as_json_and_csv(self):
+        self.create_report()
+        self.publish_report()
+        result = self.itp("progress", "status", INDIA_STEEL_NAME, "-o",
+                          "json")
+        self.assert_exit(result, EXIT_OK)
+        progress = json.loads(result.stdout)
+        self.assertEqual(progress["status"], "MORE_EFFORT_NEEDED")
+        self.assertEqual(progress["progress_report"], INDIA_STEEL_REPORT_NAME)
+        self.assertEqual(progress["report_version"], 1)
+        self.assertEqual(progress["reporting"]["state"], "OVERDUE")
+        self.assertEqual(progress["reporting"]["latest_reporting_year"], 2024)
+        intensity = progress["sectors"][0]["intensity"]
+        self.assertEqual(intensity["status"], "MORE_EFFORT_NEEDED")
+        self.assertTrue(intensity["base_from_plan"])
+        self.assertAlmostEqual(intensity["deviation"], 0.0274542429,
+                               places=9)
+        self.assertAlmostEqual(intensity["observed_rate"], -0.006962,
+                               places=6)
+        self.assertAlmostEqual(intensity["required_rate"], -0.019109,
+                               places=6)
+        self.assertEqual(
+            [(p["year"], round(p["projected"], 4), p["planned"])
+             for p in intensity["projections"]],
+            [(2030, 2.3686, 2.2), (2070, 1.7911, 0.1)])
+        self.assertIn("emissions", progress["sectors"][0])
+        self.assertEqual(
+            sorted((a["family"], a["label"])
+                   for a in progress["sectors"][0]["alignments"]),
+            [("IEA NZE", "Not Aligned"), ("TPI 2022", "Not Aligned")])
+        technology = progress["technologies"][0]
+        self.assertEqual((technology["technology"], technology["projects"],
+                          technology["not_yet_due"]), ("HYDROGEN_DRI", 1, 1))
+        self.assertEqual(technology["capital_spent_usd"], 150000000)
+
+        result = self.itp("progress", "status", "IND/steel-2070", "-o", "csv")
+        self.assert_exit(result, EXIT_OK)
+        rows = list(csv.reader(io.StringIO(result.stdout, newline="")))
+        self.assertEqual(rows[0], [
+            "plan", "progress_report", "report_version", "reporting_year",
+            "plan_revision", "plan_status", "sector", "metric", "unit",
+            "status", "base_year", "base_value", "base_from_plan",
+            "latest_year", "actual", "planned", "deviation", "observed_rate",
+            "milestone_year", "milestone_value", "required_rate",
+            "projected_2030", "planned_2030", "final_year", "projected_final",
+            "planned_final", "message"])
+        self.assertEqual([(r[6], r[7]) for r in rows[1:]],
+                         [("IRON_AND_STEEL", "intensity"),
+                          ("IRON_AND_STEEL", "emissions")])
+        row = dict(zip(rows[0], rows[1]))
+        self.assertEqual(
+            [row[k] for k in ["plan", "progress_report", "report_version",
+                              "reporting_year", "status", "base_year",
+                              "base_value", "base_from_plan", "latest_year",
+                              "actual", "planned", "milestone_year",
+                              "milestone_value", "planned_2030", "final_year",
+                              "planned_final"]],
+            [INDIA_STEEL_NAME, INDIA_STEEL_REPORT_NAME, "1", "2024",
+             "MORE_EFFORT_NEEDED", "2020", "2.54", "true", "2024", "2.47",
+             "2.404", "2030", "2.2", "2.2", "2070", "0.1"])
+        self.assertAlmostEqual(float(row["deviation"]), 0.0274542429,
+                               places=9)
+        self.assertAlmostEqual(float(row["observed_rate"]), -0.006962,
+                               places=6)
+        self.assertAlmostEqual(float(row["required_rate"]), -0.019109,
+                               places=6)
+        self.assertAlmostEqual(float(row["projected_2030"]), 2.3686, places=4)
+        self.assertTrue(row["message"].startswith("Actual 2.470 t CO2/t"))
+
+    def test_validation_error_names_the_field_exits_5(self):
+        report = copy.deepcopy(INDIA_STEEL_REPORT_2024)
+        report["sectors"][0]["points"] = [
+            {"year": 2025, "production_mt": 152.0,
+             "intensity_tco2_per_t": 2.45}]
+        result = self.itp("progress", "create", "IND/steel-2070", "--year",
+                          "2024", "--file",
+                          self.write_json("invalid.json", report))
+        self.assert_exit(result, EXIT_VALIDATION)
+        lines = result.stderr.splitlines()
+        self.assertEqual(lines[0], "Error: The server rejected the request: "
+                                   "1 field is invalid.")
+        self.assertIn("  progress_report.sectors[0].points[0].year: an actual "
+                      "for 2025 cannot be in a report for reporting year "
+                      "2024.", lines)
+        self.assertEqual(result.stdout, "")
+        # A project the plan does not have, and a mask the server refuses.
+        report = copy.deepcopy(INDIA_STEEL_REPORT_2024)
+        report["project_updates"][0]["project_name"] = "Coal gasifier"
+        result = self.itp("progress", "create", "IND/steel-2070", "--year",
+                          "2024", "--file",
+                          self.write_json("invalid-2.json", report))
+        self.assert_exit(result, EXIT_VALIDATION)
+        self.assertRegex(result.stderr, r"(?m)^  progress_report\."
+                                        r"project_updates\[0\]\.project_name: "
+                                        r"'Coal gasifier' is not a project")
+        self.create_report()
+        result = self.itp("progress", "update", "IND/steel-2070/2024",
+                          "--file", self.write_json(
+                              "update.json", INDIA_STEEL_REPORT_2024),
+                          "--mask", "narrative,state")
+        self.assert_exit(result, EXIT_VALIDATION)
+        self.assertIn("  update_mask.paths[1]: 'state' is not a field",
+                      result.stderr)
+
+    def test_update_a_draft_then_list(self):
+        self.create_report()
+        changed = copy.deepcopy(INDIA_STEEL_REPORT_2024)
+        changed["narrative"] = "Output grew 6.2 % in 2024."
+        changed["sectors"] = []
+        result = self.itp("progress", "update",
+                          "IND/steel-2070/progressReports/2024", "--file",
+                          self.write_json("update.json", changed),
+                          "--mask", "narrative")
+        self.assert_exit(result, EXIT_OK)
+        self.assertIn("Updated %s, version 1 (DRAFT)."
+                      % INDIA_STEEL_REPORT_NAME, result.stdout)
+        result = self.itp("progress", "get", "IND/steel-2070/2024", "-o",
+                          "json")
+        self.assert_exit(result, EXIT_OK)
+        report = json.loads(result.stdout)
+        self.assertEqual(report["narrative"], "Output grew 6.2 % in 2024.")
+        self.assertEqual(len(report["sectors"][0]["points"]), 3)
+        # A stale etag is a conflict.
+        result = self.itp("progress", "update", "IND/steel-2070/2024",
+                          "--file", self.write_json("update-2.json", changed),
+                          "--mask", "narrative", "--etag", "0000000000000000")
+        self.assert_exit(result, EXIT_CONFLICT)
+        self.assertIn("Conflict", result.stderr)
+        # So is publishing with one.
+        result = self.itp("progress", "publish", "IND/steel-2070/2024",
+                          "--etag", "0000000000000000")
+        self.assert_exit(result, EXIT_CONFLICT)
+
+        result = self.itp("progress", "get", "IND/steel-2070/2024")
+        self.assert_exit(result, EXIT_OK)
+        self.assertTrue(result.stdout.startswith(
+            "Progress report %s, version 1\n" % INDIA_STEEL_REPORT_NAME))
+        self.assertRegex(result.stdout, r"State\s+DRAFT\n")
+        self.assertRegex(result.stdout,
+                         r"(?m)^\s+2024\s+149\.6\s+2\.470\s+369\.5\*$")
+        self.assertRegex(result.stdout, r"Hydrogen DRI demonstration plant\s+"
+                                        r"UNDER_CONSTRUCTION\s+-\s+"
+                                        r"USD 150 million")
+        self.publish_report()
+
+        result = self.itp("progress", "list")
+        self.assert_exit(result, EXIT_OK)
+        self.assertRegex(result.stdout, r"(?m)^REPORT\s+VERSION\s+STATE\s+REV"
+                                        r"\s+SECTORS\s+UPDATED\s+PUBLISHED$")
+        self.assertRegex(result.stdout,
+                         r"(?m)^" + re.escape(INDIA_STEEL_REPORT_NAME) +
+                         r"\s+1\s+PUBLISHED\s+1\s+IRON_AND_STEEL\s+\d{4}-")
+        result = self.itp("progress", "list", "IND/steel-2070", "--filter",
+                          "reporting_year >= 2024", "--page-size", "1", "-o",
+                          "csv")
+        self.assert_exit(result, EXIT_OK)
+        rows = list(csv.DictReader(io.StringIO(result.stdout, newline="")))
+        self.assertEqual(
+            [(r["name"], r["reporting_year"], r["version"], r["state"],
+              r["plan_revision"], r["sectors"]) for r in rows],
+            [(INDIA_STEEL_REPORT_NAME, "2024", "1", "PUBLISHED",
+              INDIA_STEEL_NAME + "/revisions/1", "IRON_AND_STEEL")])
+        result = self.itp("progress", "list", "--filter",
+                          "reporting_year < 2024")
+        self.assert_exit(result, EXIT_OK)
+        self.assertIn("No progress reports found.", result.stdout)
+
+    def test_a_correction_supersedes_version_1(self):
+        self.create_report()
+        self.publish_report()
+        corrected = copy.deepcopy(INDIA_STEEL_REPORT_2024)
+        corrected["sectors"][0]["points"][2]["intensity_tco2_per_t"] = 2.45
+        # Without --supersede the published year is taken.
+        path = self.write_json("corrected.json", corrected)
+        result = self.itp("progress", "create", "IND/steel-2070", "--year",
+                          "2024", "--file", path)
+        self.assert_exit(result, EXIT_CONFLICT)
+        self.assertIn("Already exists", result.stderr)
+
+        result = self.create_report(corrected, "--supersede")
+        self.assertIn("Created %s, version 2 (DRAFT, correcting version 1)"
+                      % INDIA_STEEL_REPORT_NAME, result.stdout)
+        result = self.publish_report()
+        self.assertIn("Published %s, version 2. Version 1 is now SUPERSEDED."
+                      % INDIA_STEEL_REPORT_NAME, result.stdout)
+
+        result = self.itp("progress", "get", "IND/steel-2070/2024",
+                          "--version", "1")
+        self.assert_exit(result, EXIT_OK)
+        self.assertTrue(result.stdout.startswith(
+            "Progress report %s, version 1\n" % INDIA_STEEL_REPORT_NAME))
+        self.assertRegex(result.stdout, r"State\s+SUPERSEDED\n")
+        self.assertRegex(result.stdout, r"Superseded by\s+version 2\n")
+        self.assertRegex(result.stdout, r"(?m)^\s+2024\s+149\.6\s+2\.470\s")
+        report = json.loads(self.itp("progress", "get", INDIA_STEEL_REPORT_NAME,
+                                     "-o", "json").stdout)
+        self.assertEqual((report["version"], report["state"],
+                          report["supersedes_version"]), (2, "PUBLISHED", 1))
+
+        result = self.itp("progress", "list", "IND/steel-2070",
+                          "--show-superseded", "-o", "json")
+        self.assert_exit(result, EXIT_OK)
+        self.assertEqual(
+            [(r["version"], r["state"])
+             for r in json.loads(result.stdout)["progress_reports"]],
+            [(2, "PUBLISHED"), (1, "SUPERSEDED")])
+        result = self.itp("progress", "list", "IND/steel-2070")
+        self.assertRegex(result.stdout, r"(?m)^" +
+                         re.escape(INDIA_STEEL_REPORT_NAME) +
+                         r"\s+2\s+PUBLISHED, corrects v1\s")
+        self.assertNotIn("SUPERSEDED", result.stdout)
+
+        # The assessment follows the correction: 2.45 t/t is within 2 %.
+        result = self.itp("progress", "status", "IND/steel-2070")
+        self.assert_exit(result, EXIT_OK)
+        self.assertRegex(result.stdout, r"Report\s+" + re.escape(
+            INDIA_STEEL_REPORT_NAME + ", version 2"))
+        self.assertRegex(result.stdout, r"(?m)^\s+intensity t CO2/t\s+2020\s+"
+                                        r"2\.540 \(plan\)\s+2024\s+2\.450\s+"
+                                        r"2\.404\s+\+1\.9 %\s.*ON_TRACK$")
+
+    def test_partner_files_and_a_reviewer_reads_once_published(self):
+        partner = self.key_file("PARTNER", "Ministry of Steel, India",
+                                "--country", "IND")
+        reviewer = self.key_file("REVIEWER", "LeadIT secretariat, Stockholm")
+        self.create_report(key_file=partner)
+        # A draft stays with the country's partners (and admins): the
+        # reviewer reads no version of the year, and lists none.
+        result = self.itp("progress", "get", "IND/steel-2070/2024",
+                          key_file=reviewer)
+        self.assertIn(result.returncode, (EXIT_NOT_FOUND, EXIT_PERMISSION),
+                      result.stderr)
+        self.assertEqual(result.stdout, "")
+        result = self.itp("progress", "list", "IND/steel-2070",
+                          key_file=reviewer)
+        self.assert_exit(result, EXIT_OK)
+        self.assertIn("No progress reports found.", result.stdout)
+        result = self.itp("progress", "get", "IND/steel-2070/2024",
+                          key_file=partner)
+        self.assert_exit(result, EXIT_OK)
+        self.assertRegex(result.stdout, r"State\s+DRAFT\n")
+        result = self.itp("progress", "status", "IND/steel-2070",
+                          key_file=reviewer)
+        self.assert_exit(result, EXIT_OK)
+        self.assertRegex(result.stdout, r"Report\s+none published\n")
+        # A reviewer may not publish it.
+        result = self.itp("progress", "publish", "IND/steel-2070/2024",
+                          key_file=reviewer)
+        self.assert_exit(result, EXIT_PERMISSION)
+
+        self.publish_report(key_file=partner)
+        result = self.itp("progress", "get", "IND/steel-2070/2024",
+                          key_file=reviewer)
+        self.assert_exit(result, EXIT_OK)
+        self.assertRegex(result.stdout, r"State\s+PUBLISHED\n")
+        result = self.itp("progress", "status", "IND/steel-2070",
+                          key_file=reviewer)
+        self.assert_exit(result, EXIT_OK)
+        self.assertIn("MORE_EFFORT_NEEDED", result.stdout)
+        self.assertIn("-1.9 %/yr", result.stdout)
+        result = self.itp("progress", "get", "IND/steel-2070/2023")
+        self.assert_exit(result, EXIT_NOT_FOUND)
+
+
 class ConnectionTest(CliTestCase):
     """Where the address and key come from, and an unreachable server."""
 

@@ -92,6 +92,7 @@ class World {
     return harness_.benchmarks();
   }
   itp::v1::ReviewService::Stub& reviews() { return harness_.reviews(); }
+  itp::v1::ProgressService::Stub& progress() { return harness_.progress(); }
   itp::v1::BenchmarkJobService::Stub& jobs() { return harness_.jobs(); }
 
  private:

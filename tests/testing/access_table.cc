@@ -81,6 +81,10 @@ std::string RpcName(Rpc r) {
       return "ListReviews";
     case Rpc::kComparePlanRevisions:
       return "ComparePlanRevisions";
+    case Rpc::kCreateProgressReport:
+      return "CreateProgressReport";
+    case Rpc::kGetPlanProgress:
+      return "GetPlanProgress";
   }
   return "";
 }
@@ -182,6 +186,16 @@ absl::StatusCode Expected(Rpc rpc, Caller c, Plan::State state) {
       // A plan never submitted has no revision 1 to compare.
       return state == Plan::DRAFT ? absl::StatusCode::kInvalidArgument
                                   : absl::StatusCode::kOk;
+    case Rpc::kCreateProgressReport:
+      // The country's partners file reports, for submitted plans in force.
+      if (!MayWrite(c)) return absl::StatusCode::kPermissionDenied;
+      return state == Plan::DRAFT || state == Plan::REJECTED ||
+                     state == Plan::WITHDRAWN
+                 ? absl::StatusCode::kFailedPrecondition
+                 : absl::StatusCode::kOk;
+    case Rpc::kGetPlanProgress:
+      return MayRead(c, state) ? absl::StatusCode::kOk
+                               : absl::StatusCode::kPermissionDenied;
   }
   return absl::StatusCode::kUnknown;
 }
@@ -201,11 +215,20 @@ std::string CellName(const ::testing::TestParamInfo<Cell>& info) {
 
 std::vector<Cell> AllCells() {
   std::vector<Cell> cells;
-  const std::vector<Rpc> plan_rpcs = {
-      Rpc::kGetPlan,           Rpc::kUpdatePlan,    Rpc::kDeletePlan,
-      Rpc::kSubmitPlan,        Rpc::kWithdrawPlan,  Rpc::kGetPlanRevision,
-      Rpc::kListPlanRevisions, Rpc::kBenchmarkPlan, Rpc::kListBenchmarkReports,
-      Rpc::kStartReview,       Rpc::kListReviews,   Rpc::kComparePlanRevisions};
+  const std::vector<Rpc> plan_rpcs = {Rpc::kGetPlan,
+                                      Rpc::kUpdatePlan,
+                                      Rpc::kDeletePlan,
+                                      Rpc::kSubmitPlan,
+                                      Rpc::kWithdrawPlan,
+                                      Rpc::kGetPlanRevision,
+                                      Rpc::kListPlanRevisions,
+                                      Rpc::kBenchmarkPlan,
+                                      Rpc::kListBenchmarkReports,
+                                      Rpc::kStartReview,
+                                      Rpc::kListReviews,
+                                      Rpc::kComparePlanRevisions,
+                                      Rpc::kCreateProgressReport,
+                                      Rpc::kGetPlanProgress};
   for (Rpc rpc : plan_rpcs) {
     for (Caller caller : kCallers) {
       for (Plan::State state : kStates) cells.push_back({rpc, caller, state});

@@ -31,6 +31,7 @@
 #include "itp/v1/benchmark_service.pb.h"
 #include "itp/v1/plan.pb.h"
 #include "itp/v1/plan_service.pb.h"
+#include "itp/v1/progress_service.pb.h"
 #include "itp/v1/review_service.pb.h"
 #include "tests/testing/test_plans.h"
 
@@ -72,6 +73,8 @@ enum class Rpc {
   kStartReview,
   kListReviews,
   kComparePlanRevisions,
+  kCreateProgressReport,
+  kGetPlanProgress,
 };
 
 extern const std::vector<Caller> kCallers;
@@ -132,7 +135,10 @@ std::vector<Cell> AllCells();
   X(ListBenchmarkReportsRequest, ::itp::v1::ListBenchmarkReportsResponse,      \
     benchmarks, ListBenchmarkReports)                                          \
   X(ComparePlanRevisionsRequest, ::itp::v1::ComparePlanRevisionsResponse,      \
-    reviews, ComparePlanRevisions)
+    reviews, ComparePlanRevisions)                                             \
+  X(CreateProgressReportRequest, ::itp::v1::ProgressReport, progress,          \
+    CreateProgressReport)                                                      \
+  X(GetPlanProgressRequest, ::itp::v1::PlanProgress, progress, GetPlanProgress)
 
 // An India plan with this id in this state, for a cell.
 using PlanMaker =
@@ -302,6 +308,26 @@ absl::StatusCode RunCell(const Cell& cell, Client& client,
       request.set_from_revision(1);
       request.set_to_revision(1);
       itp::v1::ComparePlanRevisionsResponse response;
+      return client.Call(request, &response);
+    }
+    case Rpc::kCreateProgressReport: {
+      // India's 2024 crude steel: 149.6 Mt at 2.47 t CO2/t.
+      itp::v1::CreateProgressReportRequest request;
+      request.set_parent(make_plan(plan_id, cell.state).name());
+      request.set_reporting_year(2024);
+      auto* sector = request.mutable_progress_report()->add_sectors();
+      sector->set_sector(itp::v1::IRON_AND_STEEL);
+      auto* point = sector->add_points();
+      point->set_year(2024);
+      point->set_production_mt(149.6);
+      point->set_intensity_tco2_per_t(2.47);
+      itp::v1::ProgressReport response;
+      return client.Call(request, &response);
+    }
+    case Rpc::kGetPlanProgress: {
+      itp::v1::GetPlanProgressRequest request;
+      request.set_name(make_plan(plan_id, cell.state).name());
+      itp::v1::PlanProgress response;
       return client.Call(request, &response);
     }
   }

@@ -45,6 +45,7 @@ absl::Status ServerHarness::Start(const ConfigTweak& tweak) {
   admin_ = itp::v1::AdminService::NewStub(channel_);
   benchmarks_ = itp::v1::BenchmarkService::NewStub(channel_);
   reviews_ = itp::v1::ReviewService::NewStub(channel_);
+  progress_ = itp::v1::ProgressService::NewStub(channel_);
   jobs_ = itp::v1::BenchmarkJobService::NewStub(channel_);
   if (admin_key_.empty()) {
     std::ifstream in(config.admin_key_file.empty() ? dir_.File("itp-admin.key")
@@ -63,6 +64,7 @@ void ServerHarness::Stop() {
   admin_.reset();
   benchmarks_.reset();
   reviews_.reset();
+  progress_.reset();
   jobs_.reset();
   channel_.reset();
   server_->Shutdown(absl::Seconds(5));

@@ -29,6 +29,7 @@
 #include "itp/v1/benchmark_job_service.grpc.pb.h"
 #include "itp/v1/benchmark_service.grpc.pb.h"
 #include "itp/v1/plan_service.grpc.pb.h"
+#include "itp/v1/progress_service.grpc.pb.h"
 #include "itp/v1/review_service.grpc.pb.h"
 #include "server/service/server.h"
 #include "tests/testing/temp_dir.h"
@@ -97,6 +98,7 @@ class ServerHarness {
   itp::v1::AdminService::Stub& admin() { return *admin_; }
   itp::v1::BenchmarkService::Stub& benchmarks() { return *benchmarks_; }
   itp::v1::ReviewService::Stub& reviews() { return *reviews_; }
+  itp::v1::ProgressService::Stub& progress() { return *progress_; }
   itp::v1::BenchmarkJobService::Stub& jobs() { return *jobs_; }
 
   // The secret of the ADMIN key written at the first start.
@@ -128,6 +130,7 @@ class ServerHarness {
   std::unique_ptr<itp::v1::AdminService::Stub> admin_;
   std::unique_ptr<itp::v1::BenchmarkService::Stub> benchmarks_;
   std::unique_ptr<itp::v1::ReviewService::Stub> reviews_;
+  std::unique_ptr<itp::v1::ProgressService::Stub> progress_;
   std::unique_ptr<itp::v1::BenchmarkJobService::Stub> jobs_;
 };
 
