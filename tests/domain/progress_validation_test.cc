@@ -119,7 +119,7 @@ TEST(ProgressValidationTest, EveryMistakeIsReportedWithItsPath) {
                   "progress_report.policy_updates[1].policy_name",
                   "progress_report.policy_updates[2].status",
                   "progress_report.policy_updates[2].policy_name",
-                  "progress_report.sources[0]", "progress_report.sources[1]",
+                  "progress_report.sources[0]",
                   "progress_report.sources[1]"));
   auto description = [&v](const std::string& field) {
     for (const auto& [f, d] : v) {

@@ -63,6 +63,33 @@ def _run_grpc_tools(args):
         raise RuntimeError("grpc_tools.protoc failed: %s" % " ".join(args))
 
 
+_IMPORT_LINE = re.compile(r'^\s*import\s+(?:public\s+|weak\s+)?"([^"]+)"\s*;',
+                          re.MULTILINE)
+
+
+def _with_local_imports(include_dirs, messages):
+    """`messages` and every file they import, directly or not, that lives
+    under one of `include_dirs` (so not the well-known types, which the
+    protobuf package provides). A test names the files it uses; a message
+    file that gains an import then needs no change to every test."""
+    result = []
+    pending = list(messages)
+    while pending:
+        name = pending.pop(0)
+        if name in result:
+            continue
+        path = next((os.path.join(d, name) for d in include_dirs
+                     if os.path.isfile(os.path.join(d, name))), None)
+        if path is None:
+            if name in messages:
+                result.append(name)  # protoc names the missing file
+            continue
+        result.append(name)
+        with open(path, encoding="utf-8") as source:
+            pending.extend(_IMPORT_LINE.findall(source.read()))
+    return result
+
+
 def generate_stubs(include_dirs, out_dir, messages, services):
     """Generates Python stubs into `out_dir` and puts it on sys.path.
 
@@ -79,6 +106,7 @@ def generate_stubs(include_dirs, out_dir, messages, services):
     """
     os.makedirs(out_dir, exist_ok=True)
     includes = ["-I" + include_dir for include_dir in include_dirs]
+    messages = _with_local_imports(include_dirs, messages)
 
     tools_version = _protoc_version(
         [sys.executable, "-m", "grpc_tools.protoc"])

@@ -2,8 +2,6 @@
 // stores write in the same transaction as their changes) against real
 // database files in a temporary directory, with an injected clock.
 
-#include <sqlite3.h>
-
 #include <atomic>
 #include <cstdint>
 #include <memory>
@@ -35,6 +33,7 @@
 #include "server/storage/plan_store.h"
 #include "server/storage/sqlite.h"
 #include "server/storage/write_context.h"
+#include "tests/testing/raw_database.h"
 #include "tests/testing/temp_dir.h"
 #include "tests/testing/test_plans.h"
 
@@ -46,6 +45,7 @@ using ::google::protobuf::util::TimeUtil;
 using ::itp::testing::IndiaSteelPlan;
 using ::itp::testing::IndonesiaCementPlan;
 using ::itp::testing::SteelPlan;
+using ::itp::testing::RawDatabase;
 using ::itp::testing::TempDir;
 using ::itp::v1::ApiKey;
 using ::itp::v1::AuditEvent;
@@ -229,79 +229,6 @@ std::vector<std::string> Summaries(const std::vector<AuditEvent>& events) {
   return out;
 }
 
-// Direct access to a database file through the sqlite3 C API, independent of
-// the stores under test.
-class RawDatabase {
- public:
-  explicit RawDatabase(const std::string& path) {
-    EXPECT_EQ(
-        sqlite3_open_v2(path.c_str(), &db_,
-                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr),
-        SQLITE_OK);
-    sqlite3_busy_timeout(db_, 10000);
-  }
-  ~RawDatabase() { sqlite3_close(db_); }
-  RawDatabase(const RawDatabase&) = delete;
-  RawDatabase& operator=(const RawDatabase&) = delete;
-
-  void Exec(const std::string& sql) {
-    char* error = nullptr;
-    EXPECT_EQ(sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &error),
-              SQLITE_OK)
-        << sql << ": " << (error ? error : "");
-    sqlite3_free(error);
-  }
-
-  // Runs `sql` with `blob` bound to its single parameter.
-  void ExecWithBlob(const std::string& sql, const std::string& blob) {
-    sqlite3_stmt* stmt = nullptr;
-    ASSERT_EQ(sqlite3_prepare_v2(db_, sql.c_str(), -1, &stmt, nullptr),
-              SQLITE_OK)
-        << sql << ": " << sqlite3_errmsg(db_);
-    EXPECT_EQ(
-        sqlite3_bind_blob(stmt, 1, blob.data(), static_cast<int>(blob.size()),
-                          SQLITE_TRANSIENT),
-        SQLITE_OK);
-    EXPECT_EQ(sqlite3_step(stmt), SQLITE_DONE) << sqlite3_errmsg(db_);
-    sqlite3_finalize(stmt);
-  }
-
-  // The first column of the first row of `sql`, as text.
-  std::string QueryText(const std::string& sql) {
-    sqlite3_stmt* stmt = nullptr;
-    std::string result;
-    EXPECT_EQ(sqlite3_prepare_v2(db_, sql.c_str(), -1, &stmt, nullptr),
-              SQLITE_OK)
-        << sql << ": " << sqlite3_errmsg(db_);
-    if (stmt != nullptr && sqlite3_step(stmt) == SQLITE_ROW) {
-      const unsigned char* text = sqlite3_column_text(stmt, 0);
-      if (text != nullptr) result = reinterpret_cast<const char*>(text);
-    }
-    sqlite3_finalize(stmt);
-    return result;
-  }
-
-  int QueryInt(const std::string& sql) { return std::stoi(QueryText(sql)); }
-
-  std::set<std::string> Tables() {
-    std::set<std::string> tables;
-    sqlite3_stmt* stmt = nullptr;
-    EXPECT_EQ(sqlite3_prepare_v2(
-                  db_, "SELECT name FROM sqlite_master WHERE type = 'table'",
-                  -1, &stmt, nullptr),
-              SQLITE_OK);
-    while (stmt != nullptr && sqlite3_step(stmt) == SQLITE_ROW) {
-      tables.insert(
-          reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0)));
-    }
-    sqlite3_finalize(stmt);
-    return tables;
-  }
-
- private:
-  sqlite3* db_ = nullptr;
-};
-
 // Opens all three stores over one database file with an injected clock.
 class SqliteStoresTestBase : public ::testing::Test {
  protected:
@@ -431,6 +358,13 @@ class SqliteKeyStoreTest : public SqliteStoresTestBase {};
 class SqliteAuditLogTest : public SqliteStoresTestBase {};
 class SqliteWriteAuditTest : public SqliteStoresTestBase {};
 class SqliteMigrationTest : public SqliteStoresTestBase {};
+
+// The tables of the database behind `raw`.
+std::set<std::string> Tables(RawDatabase& raw) {
+  std::vector<std::string> names =
+      raw.Column("SELECT name FROM sqlite_master WHERE type = 'table'");
+  return std::set<std::string>(names.begin(), names.end());
+}
 
 // ---------------------------------------------------------------------------
 // CreateKey and GetKey
@@ -1486,7 +1420,7 @@ TEST_F(SqliteMigrationTest, NewFileHasKeyAndAuditTablesAtCurrentVersion) {
   EXPECT_GE(SqliteSchemaVersion(), 2);
   RawDatabase raw(path_);
   EXPECT_EQ(raw.QueryInt("PRAGMA user_version"), SqliteSchemaVersion());
-  std::set<std::string> tables = raw.Tables();
+  std::set<std::string> tables = Tables(raw);
   EXPECT_TRUE(tables.count("api_keys")) << "api_keys missing";
   EXPECT_TRUE(tables.count("audit_events")) << "audit_events missing";
   EXPECT_TRUE(tables.count("plans")) << "plans missing";
@@ -1531,7 +1465,7 @@ TEST_F(SqliteMigrationTest,
                      kIndiaSteel, "', ?, ", created_at, ")"),
         stored.SerializeAsString());
     ASSERT_EQ(raw.QueryInt("PRAGMA user_version"), 1);
-    ASSERT_FALSE(raw.Tables().count("api_keys"));
+    ASSERT_FALSE(Tables(raw).count("api_keys"));
   }
 
   absl::StatusOr<SqliteStores> opened = OpenSqliteStores(Options(path));

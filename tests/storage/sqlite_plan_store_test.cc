@@ -1,8 +1,6 @@
 // Tests of the SQLite PlanStore against real database files in a temporary
 // directory, with an injected clock.
 
-#include <sqlite3.h>
-
 #include <algorithm>
 #include <atomic>
 #include <cstdint>
@@ -34,6 +32,7 @@
 #include "server/domain/resource_names.h"
 #include "server/storage/plan_store.h"
 #include "server/storage/sqlite.h"
+#include "tests/testing/raw_database.h"
 #include "tests/testing/temp_dir.h"
 #include "tests/testing/test_plans.h"
 
@@ -56,6 +55,7 @@ using ::itp::domain::PlanAction;
 using ::itp::testing::IndiaSteelPlan;
 using ::itp::testing::IndonesiaCementPlan;
 using ::itp::testing::SteelPlan;
+using ::itp::testing::RawDatabase;
 using ::itp::testing::TempDir;
 using ::itp::v1::Plan;
 using ::itp::v1::PlanRevision;
@@ -124,50 +124,6 @@ PlanMutation SetSummary(std::string summary) {
     return domain::ApplyUpdate(plan, patch, mask);
   };
 }
-
-// Direct access to a database file through the sqlite3 C API, independent of
-// the store under test.
-class RawDatabase {
- public:
-  explicit RawDatabase(const std::string& path) {
-    EXPECT_EQ(
-        sqlite3_open_v2(path.c_str(), &db_,
-                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr),
-        SQLITE_OK);
-    sqlite3_busy_timeout(db_, 10000);
-  }
-  ~RawDatabase() { sqlite3_close(db_); }
-  RawDatabase(const RawDatabase&) = delete;
-  RawDatabase& operator=(const RawDatabase&) = delete;
-
-  void Exec(const std::string& sql) {
-    char* error = nullptr;
-    EXPECT_EQ(sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &error),
-              SQLITE_OK)
-        << sql << ": " << (error ? error : "");
-    sqlite3_free(error);
-  }
-
-  // The first column of the first row of `sql`, as text.
-  std::string QueryText(const std::string& sql) {
-    sqlite3_stmt* stmt = nullptr;
-    std::string result;
-    EXPECT_EQ(sqlite3_prepare_v2(db_, sql.c_str(), -1, &stmt, nullptr),
-              SQLITE_OK)
-        << sql << ": " << sqlite3_errmsg(db_);
-    if (stmt != nullptr && sqlite3_step(stmt) == SQLITE_ROW) {
-      const unsigned char* text = sqlite3_column_text(stmt, 0);
-      if (text != nullptr) result = reinterpret_cast<const char*>(text);
-    }
-    sqlite3_finalize(stmt);
-    return result;
-  }
-
-  int QueryInt(const std::string& sql) { return std::stoi(QueryText(sql)); }
-
- private:
-  sqlite3* db_ = nullptr;
-};
 
 class SqlitePlanStoreTest : public ::testing::Test {
  protected:

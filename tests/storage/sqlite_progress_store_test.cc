@@ -27,6 +27,7 @@
 #include "server/storage/progress_store.h"
 #include "server/storage/review_store.h"
 #include "server/storage/sqlite.h"
+#include "tests/testing/raw_database.h"
 #include "tests/testing/temp_dir.h"
 #include "tests/testing/test_plans.h"
 
@@ -37,6 +38,7 @@ using ::google::protobuf::util::TimeUtil;
 using ::itp::domain::PlanAction;
 using ::itp::testing::IndiaSteelPlan;
 using ::itp::testing::IndonesiaCementPlan;
+using ::itp::testing::RawDatabase;
 using ::itp::testing::TempDir;
 using ::itp::v1::Plan;
 using ::itp::v1::PlanEvent;
@@ -491,6 +493,40 @@ TEST_F(SqliteProgressStoreTest, ReportsAndStatusSurviveAReopen) {
   EXPECT_EQ(read->SerializeAsString(), published.SerializeAsString());
   EXPECT_THAT(PlansWithProgress(itp::v1::MORE_EFFORT_NEEDED),
               ElementsAre(kIndiaSteel));
+}
+
+// A file that schema 9 left (plans, no progress tables) opens at the current
+// version: its plans get progress status NOT_REPORTED and take reports.
+TEST_F(SqliteProgressStoreTest, MigrationTenAddsProgressToAVersionNineFile) {
+  ASSERT_GE(SqliteSchemaVersion(), 10);
+  CreateSubmitted(kIndiaSteel, IndiaSteelPlan());
+  stores_ = SqliteStores();
+  {
+    RawDatabase raw(path_);
+    raw.Exec(
+        "DROP TABLE progress_report_sectors;"
+        "DROP TABLE progress_reports;"
+        "DROP INDEX plans_by_progress_status;"
+        "ALTER TABLE plans DROP COLUMN progress_status;"
+        "PRAGMA user_version = 9;");
+  }
+  SetUp();
+  {
+    RawDatabase raw(path_);
+    EXPECT_EQ(raw.QueryInt("PRAGMA user_version"), SqliteSchemaVersion());
+    EXPECT_THAT(raw.Column("SELECT progress_status FROM plans"),
+                ElementsAre("0"));
+    EXPECT_EQ(raw.Count("progress_reports"), 0);
+  }
+  EXPECT_THAT(PlansWithProgress(itp::v1::PROGRESS_STATUS_UNSPECIFIED),
+              ElementsAre(kIndiaSteel));
+  Create(kIndiaSteel, 2024, IndiaActuals(2.47));
+  Publish(kIndia2024, itp::v1::MORE_EFFORT_NEEDED);
+  EXPECT_THAT(PlansWithProgress(itp::v1::MORE_EFFORT_NEEDED),
+              ElementsAre(kIndiaSteel));
+  RawDatabase raw(path_);
+  EXPECT_EQ(raw.Count("progress_reports"), 1);
+  EXPECT_EQ(raw.Count("progress_report_sectors"), 1);
 }
 
 }  // namespace
