@@ -20,10 +20,6 @@ namespace {
 using itp::v1::PathwayResult;
 using itp::v1::SectorBenchmark;
 
-std::string SectorName(itp::v1::Sector sector) {
-  return EnumName(itp::v1::Sector_descriptor(), sector);
-}
-
 // The intensity of `points` in `year`, interpolated linearly; unset outside
 // the points' years.
 std::optional<double> IntensityAt(

@@ -20,10 +20,6 @@ std::string RunState(BenchmarkJobRun::State state) {
   return EnumName(BenchmarkJobRun::State_descriptor(), state);
 }
 
-std::string SectorName(itp::v1::Sector sector) {
-  return EnumName(itp::v1::Sector_descriptor(), sector);
-}
-
 bool Finished(BenchmarkJobRun::State state) {
   return state != BenchmarkJobRun::PENDING &&
          state != BenchmarkJobRun::RUNNING &&

@@ -254,4 +254,16 @@ std::string OrNoValue(absl::string_view text) {
   return text.empty() ? kNoValue : std::string(text);
 }
 
+std::string YearOrNoValue(int year) {
+  return year == 0 ? kNoValue : absl::StrCat(year);
+}
+
+std::string SectorName(itp::v1::Sector sector) {
+  return EnumName(itp::v1::Sector_descriptor(), sector);
+}
+
+std::string CsvNumber(bool has, double value) {
+  return has ? FormatNumber(value) : "";
+}
+
 }  // namespace itp::client

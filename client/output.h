@@ -20,6 +20,7 @@
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/message.h"
 #include "google/protobuf/timestamp.pb.h"
+#include "itp/v1/plan.pb.h"
 
 namespace itp::client {
 
@@ -97,6 +98,12 @@ std::string FormatRfc3339(const google::protobuf::Timestamp& time);
 std::string EnumName(const google::protobuf::EnumDescriptor* type, int value);
 // `text`, or kNoValue when it is empty.
 std::string OrNoValue(absl::string_view text);
+// A year, or kNoValue for 0 (unset).
+std::string YearOrNoValue(int year);
+// "IRON_AND_STEEL".
+std::string SectorName(itp::v1::Sector sector);
+// FormatNumber(value) for CSV, or empty when the value is unset (`has`).
+std::string CsvNumber(bool has, double value);
 
 }  // namespace itp::client
 

@@ -15,15 +15,7 @@ namespace {
 
 using itp::v1::Plan;
 
-std::string SectorName(itp::v1::Sector sector) {
-  return EnumName(itp::v1::Sector_descriptor(), sector);
-}
-
 std::string YesNo(bool value) { return value ? "yes" : "no"; }
-
-std::string YearOrNoValue(int year) {
-  return year == 0 ? kNoValue : absl::StrCat(year);
-}
 
 std::string SectorList(const Plan& plan) {
   std::vector<std::string> sectors;

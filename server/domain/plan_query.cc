@@ -1,6 +1,5 @@
 #include "server/domain/plan_query.h"
 
-#include <cctype>
 #include <iterator>
 #include <utility>
 
@@ -14,87 +13,16 @@
 #include "itp/v1/progress.pb.h"
 #include "server/domain/countries.h"
 #include "server/domain/errors.h"
+#include "server/domain/filter_lexer.h"
 
 namespace itp::domain {
 namespace {
 
+using internal::FilterError;
+using internal::Token;
+using internal::Tokenize;
+
 constexpr int kMaxDepth = 16;
-
-struct Token {
-  enum class Kind { kWord, kString, kOp, kLParen, kRParen, kMinus, kEnd };
-  Kind kind;
-  std::string text;
-  size_t pos;
-};
-
-absl::Status FilterError(size_t pos, absl::string_view what) {
-  return InvalidField("filter",
-                      absl::StrCat("at position ", pos + 1, ": ", what,
-                                   " See the ListPlans documentation for "
-                                   "the supported grammar."));
-}
-
-bool IsWordChar(char c) {
-  return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' ||
-         c == ':' || c == '+';
-}
-
-absl::StatusOr<std::vector<Token>> Tokenize(absl::string_view s) {
-  std::vector<Token> tokens;
-  size_t i = 0;
-  while (i < s.size()) {
-    char c = s[i];
-    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-      ++i;
-    } else if (c == '(') {
-      tokens.push_back({Token::Kind::kLParen, "(", i++});
-    } else if (c == ')') {
-      tokens.push_back({Token::Kind::kRParen, ")", i++});
-    } else if (c == '=') {
-      tokens.push_back({Token::Kind::kOp, "=", i++});
-    } else if (c == '!' || c == '<' || c == '>') {
-      size_t start = i++;
-      std::string op(1, c);
-      if (i < s.size() && s[i] == '=') op.push_back(s[i++]);
-      if (op == "!") return FilterError(start, "'!' must be followed by '='.");
-      tokens.push_back({Token::Kind::kOp, op, start});
-    } else if (c == '-' &&
-               (i + 1 >= s.size() || !IsWordChar(s[i + 1]) ||
-                std::isalpha(static_cast<unsigned char>(s[i + 1])) ||
-                s[i + 1] == '(')) {
-      tokens.push_back({Token::Kind::kMinus, "-", i++});
-    } else if (c == '"' || c == '\'') {
-      size_t start = i++;
-      std::string text;
-      while (i < s.size() && s[i] != c) {
-        if (s[i] == '\\' && i + 1 < s.size()) ++i;
-        text.push_back(s[i++]);
-      }
-      if (i >= s.size()) return FilterError(start, "unterminated string.");
-      ++i;
-      tokens.push_back({Token::Kind::kString, std::move(text), start});
-    } else if (IsWordChar(c) || c == '-') {
-      size_t start = i;
-      while (i < s.size() && (IsWordChar(s[i]) || s[i] == '-')) ++i;
-      tokens.push_back(
-          {Token::Kind::kWord, std::string(s.substr(start, i - start)), start});
-    } else {
-      // Quote the whole UTF-8 sequence: the message travels in a proto3
-      // string, which must stay valid UTF-8.
-      unsigned char lead = static_cast<unsigned char>(c);
-      size_t length = lead < 0x80 ? 1 : lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2;
-      std::string quoted(s.substr(i, length));
-      bool valid = quoted.size() == length && (length == 1 || lead >= 0xC2);
-      for (size_t k = 1; valid && k < length; ++k) {
-        valid = (static_cast<unsigned char>(quoted[k]) & 0xC0) == 0x80;
-      }
-      return FilterError(i, absl::StrCat("unexpected character '",
-                                         valid ? quoted : "?", "'."));
-    }
-  }
-  tokens.push_back({Token::Kind::kEnd, "", s.size()});
-  return tokens;
-}
 
 struct FieldSpec {
   const char* name;

@@ -41,6 +41,7 @@
 #include "itp/v1/progress.pb.h"
 #include "itp/v1/progress_service.grpc.pb.h"
 #include "itp/v1/review_service.grpc.pb.h"
+#include "server/demo/demo_plans.h"
 #include "server/service/server.h"
 #include "tests/testing/grpc_status.h"
 #include "tests/testing/server_harness.h"
@@ -93,41 +94,6 @@ constexpr int64_t kJanuary2028Micros = 1831107600LL * 1000000;
 // operations only.
 constexpr double kEps = 1e-12;
 
-// The India steel plan of the demo (server/demo/demo_plans.cc): 100.3 Mt at
-// 2.54 t CO2/t in 2020, 2.2 in 2030, 1.0 in 2050 and 0.1 in 2070, a 0.5 Mtpa
-// hydrogen DRI demonstration plant from 2027 and the Green Steel Taxonomy.
-constexpr char kIndiaSteelPlanJson[] = R"json({
-  "display_name": "India green steel roadmap",
-  "summary": "Crude steel towards net zero by 2070",
-  "submitting_body": "Ministry of Steel, Government of India",
-  "sectors": [{"sector": "IRON_AND_STEEL",
-    "intensity_unit": "tCO2/t crude steel", "scope_boundary": "SCOPE_1_AND_2",
-    "base_year": 2020, "points": [
-      {"year": 2020, "production_mt": 100.3, "intensity_tco2_per_t": 2.54},
-      {"year": 2030, "production_mt": 255.0, "intensity_tco2_per_t": 2.2,
-       "technology_shares": [{"indicator": "SCRAP_SHARE", "share_percent": 25}]},
-      {"year": 2050, "production_mt": 400.0, "intensity_tco2_per_t": 1.0},
-      {"year": 2070, "production_mt": 450.0, "intensity_tco2_per_t": 0.1}]}],
-  "targets": [
-    {"type": "NET_ZERO", "target_year": 2070, "conditional": false,
-     "legal_status": "POLICY_DOCUMENT"},
-    {"type": "FIXED_LEVEL", "sector": "IRON_AND_STEEL", "target_year": 2030,
-     "target_value": 2.2, "coverage": "Crude steel, scope 1 and 2"}],
-  "projects": [
-    {"name": "Hydrogen DRI demonstration plant", "sector": "IRON_AND_STEEL",
-     "technology": "HYDROGEN_DRI", "scale": "DEMONSTRATION",
-     "capacity_mtpa": 0.5, "capex_usd": 600000000, "start_year": 2027,
-     "status": "ANNOUNCED"}],
-  "policies": [
-    {"type": "STANDARD_OR_TAXONOMY", "name": "Green Steel Taxonomy",
-     "description": "Steel below 2.2 tCO2e/t is classed as green.",
-     "status": "ADOPTED", "start_year": 2024}],
-  "finance": {"total_need_usd": 280000000000, "domestic_usd": 200000000000,
-              "international_usd": 80000000000, "conditional_usd": 60000000000,
-              "period": "2025-2070"},
-  "governance": {"lead_institution": "Ministry of Steel",
-                 "reporting_cadence": "ANNUAL"}})json";
-
 // The CreateProgressReport request of the issue, verbatim.
 constexpr char kIssueRequestJson[] = R"json(
 {"parent": "countries/IND/plans/steel-2070", "reporting_year": 2024,
@@ -142,19 +108,6 @@ constexpr char kIssueRequestJson[] = R"json(
    "narrative": "Output grew 6 % in 2024; intensity fell 0.8 %."}}
 )json";
 
-// India's 2023 report of the demo: worldsteel production, about 2.5 t CO2/t.
-constexpr char kIndia2023Json[] = R"json({
-  "sectors": [{"sector": "IRON_AND_STEEL", "points": [
-    {"year": 2022, "production_mt": 125.3, "intensity_tco2_per_t": 2.52},
-    {"year": 2023, "production_mt": 140.8, "intensity_tco2_per_t": 2.49}]}],
-  "project_updates": [{"project_name": "Hydrogen DRI demonstration plant",
-    "status": "ANNOUNCED", "capital_spent_usd": 40000000,
-    "note": "Site selected; electrolyser tender under way."}],
-  "policy_updates": [{"policy_name": "Green Steel Taxonomy",
-    "status": "ADOPTED"}],
-  "narrative": "Crude steel output grew 12 % in 2023; intensity fell 1.2 %, slower than the plan.",
-  "sources": ["https://worldsteel.org/data/world-steel-in-figures-2024/"]})json";
-
 // India's 2025 report: 162.4 Mt at 2.45 t CO2/t, the plant being built.
 constexpr char kIndia2025Json[] = R"json({
   "sectors": [{"sector": "IRON_AND_STEEL", "points": [
@@ -168,14 +121,6 @@ constexpr char kIndia2025Json[] = R"json({
   "narrative": "Output grew 8.6 % in 2025; intensity fell 0.8 %.",
   "sources": ["https://worldsteel.org/data/world-steel-in-figures-2025/"]})json";
 
-// Indonesia's 2025 cement report of the demo: clinker substitution ahead of
-// its plan.
-constexpr char kIndonesia2025Json[] = R"json({
-  "sectors": [{"sector": "CEMENT", "points": [
-    {"year": 2024, "production_mt": 63.5, "intensity_tco2_per_t": 0.605},
-    {"year": 2025, "production_mt": 64.8, "intensity_tco2_per_t": 0.59}]}],
-  "narrative": "Clinker ratio down to 74 % with co-processing of biomass."})json";
-
 template <typename T>
 T FromJson(const std::string& json) {
   T message;
@@ -184,14 +129,51 @@ T FromJson(const std::string& json) {
   return message;
 }
 
-ProgressReport India2023() { return FromJson<ProgressReport>(kIndia2023Json); }
+// The India steel plan of the demo (server/demo/demo_plans.cc): 100.3 Mt at
+// 2.54 t CO2/t in 2020, 2.2 in 2030, 1.0 in 2050 and 0.1 in 2070, a 0.5 Mtpa
+// hydrogen DRI demonstration plant from 2027 and the Green Steel Taxonomy.
+Plan DemoIndiaSteelPlan() {
+  auto plans = demo::DemoPlans();
+  EXPECT_TRUE(plans.ok()) << plans.status();
+  if (plans.ok()) {
+    for (const demo::DemoPlan& p : *plans) {
+      if (p.parent == "countries/IND" && p.plan_id == "steel-2070") {
+        return p.plan;
+      }
+    }
+  }
+  ADD_FAILURE() << "the demo has no India steel plan";
+  return Plan();
+}
+
+// A progress report of the demo, by plan and reporting year.
+ProgressReport DemoReport(const std::string& plan, int year) {
+  auto reports = demo::DemoProgressReports();
+  EXPECT_TRUE(reports.ok()) << reports.status();
+  if (reports.ok()) {
+    for (const demo::DemoProgressReport& r : *reports) {
+      if (r.plan == plan && r.reporting_year == year) return r.report;
+    }
+  }
+  ADD_FAILURE() << "the demo has no " << year << " report for " << plan;
+  return ProgressReport();
+}
+
+// India's 2023 report of the demo: worldsteel production (125.3 Mt in 2022,
+// 140.8 in 2023) at 2.52 and 2.49 t CO2/t, USD 40 million spent on the DRI
+// plant, the Green Steel Taxonomy adopted.
+ProgressReport India2023() {
+  return DemoReport("countries/IND/plans/steel-2070", 2023);
+}
 ProgressReport India2024() {
   return FromJson<itp::v1::CreateProgressReportRequest>(kIssueRequestJson)
       .progress_report();
 }
 ProgressReport India2025() { return FromJson<ProgressReport>(kIndia2025Json); }
+// Indonesia's 2025 cement report of the demo: 0.59 t CO2/t, clinker
+// substitution ahead of its plan.
 ProgressReport Indonesia2025() {
-  return FromJson<ProgressReport>(kIndonesia2025Json);
+  return DemoReport("countries/IDN/plans/cement-2060", 2025);
 }
 
 CriterionScore Score(const std::string& criterion, int score,
@@ -298,8 +280,7 @@ class ProgressServiceTest : public ::testing::Test {
   // The India steel plan, created and submitted by the India partner
   // (revision 1).
   Plan SubmittedIndiaSteel() {
-    MustCreatePlan(india_, "IND", "steel-2070",
-                   FromJson<Plan>(kIndiaSteelPlanJson));
+    MustCreatePlan(india_, "IND", "steel-2070", DemoIndiaSteelPlan());
     Plan plan = MustSubmitPlan(india_, kIndiaSteel);
     EXPECT_EQ(plan.revision(), 1);
     return plan;
@@ -798,8 +779,7 @@ TEST_F(ProgressServiceTest, IssueReportIsFiledPublishedAndAssessed) {
 }
 
 TEST_F(ProgressServiceTest, ReportOnAPlanNeverSubmittedIsAFailedPrecondition) {
-  MustCreatePlan(india_, "IND", "steel-2070",
-                 FromJson<Plan>(kIndiaSteelPlanJson));
+  MustCreatePlan(india_, "IND", "steel-2070", DemoIndiaSteelPlan());
   ProgressReport report;
   grpc::Status status = Create(india_, kIndiaSteel, 2024, India2024(), &report);
   EXPECT_EQ(status.error_code(), StatusCode::FAILED_PRECONDITION);

@@ -11,10 +11,10 @@
 namespace itp::testing {
 
 RawDatabase::RawDatabase(const std::string& path) {
-  EXPECT_EQ(sqlite3_open_v2(path.c_str(), &db_,
-                            SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
-                            nullptr),
-            SQLITE_OK)
+  EXPECT_EQ(
+      sqlite3_open_v2(path.c_str(), &db_,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr),
+      SQLITE_OK)
       << path;
   sqlite3_busy_timeout(db_, 10000);
 }
@@ -23,8 +23,7 @@ RawDatabase::~RawDatabase() { sqlite3_close(db_); }
 
 void RawDatabase::Exec(const std::string& sql) {
   char* error = nullptr;
-  EXPECT_EQ(sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &error),
-            SQLITE_OK)
+  EXPECT_EQ(sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &error), SQLITE_OK)
       << sql << ": " << (error ? error : "");
   sqlite3_free(error);
 }
@@ -32,8 +31,7 @@ void RawDatabase::Exec(const std::string& sql) {
 void RawDatabase::ExecWithBlob(const std::string& sql,
                                const std::string& blob) {
   sqlite3_stmt* stmt = nullptr;
-  ASSERT_EQ(sqlite3_prepare_v2(db_, sql.c_str(), -1, &stmt, nullptr),
-            SQLITE_OK)
+  ASSERT_EQ(sqlite3_prepare_v2(db_, sql.c_str(), -1, &stmt, nullptr), SQLITE_OK)
       << sql << ": " << sqlite3_errmsg(db_);
   EXPECT_EQ(sqlite3_bind_blob(stmt, 1, blob.data(),
                               static_cast<int>(blob.size()), SQLITE_TRANSIENT),
@@ -45,8 +43,7 @@ void RawDatabase::ExecWithBlob(const std::string& sql,
 std::vector<std::string> RawDatabase::Column(const std::string& sql) {
   sqlite3_stmt* stmt = nullptr;
   std::vector<std::string> values;
-  EXPECT_EQ(sqlite3_prepare_v2(db_, sql.c_str(), -1, &stmt, nullptr),
-            SQLITE_OK)
+  EXPECT_EQ(sqlite3_prepare_v2(db_, sql.c_str(), -1, &stmt, nullptr), SQLITE_OK)
       << sql << ": " << sqlite3_errmsg(db_);
   while (stmt != nullptr && sqlite3_step(stmt) == SQLITE_ROW) {
     const unsigned char* text = sqlite3_column_text(stmt, 0);
