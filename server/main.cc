@@ -1,13 +1,28 @@
-// itp-server: flags -> ServerConfig -> RunServer; nothing else.
+// itp-server: flags -> ServerConfig -> RunServer; and --help, --version.
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
+#include <iostream>
 #include <string>
+#include <vector>
 
+#include <grpcpp/grpcpp.h>
+
+#include "absl/flags/commandlineflag.h"
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
+#include "absl/flags/reflection.h"
 #include "absl/flags/usage.h"
-#include "absl/synchronization/mutex.h"
+#include "absl/flags/usage_config.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/synchronization/mutex.h"
+#include "google/protobuf/stubs/common.h"
+#include "itp_build_info.h"
 #include "server/common/log.h"
 #include "server/service/server.h"
+#include "server/storage/sqlite.h"
 
 ABSL_FLAG(std::string, listen, "127.0.0.1:50051",
           "Address to listen on, host:port (port 0 picks a free port). "
@@ -97,11 +112,114 @@ ABSL_FLAG(bool, allow_insecure_remote, false,
 ABSL_FLAG(std::string, port_file, "",
           "When set, write the bound port to this file once serving.");
 
+namespace {
+
+constexpr char kUsage[] =
+    "Industry Transition Plan service (gRPC). Example:\n"
+    "  itp-server --listen=127.0.0.1:50051 --db=itp.db --demo";
+
+// The flags of this file: the server's own, without those of the libraries.
+bool IsServerFlagFile(absl::string_view file) {
+  return absl::EndsWith(file, "server/main.cc");
+}
+
+std::string VersionText() {
+  return absl::StrCat(
+      "itp-server ", ITP_VERSION, "\n", "  build: ", ITP_BUILD, "\n",
+      "  gRPC ", grpc::Version(), ", Protobuf ",
+      google::protobuf::internal::VersionString(GOOGLE_PROTOBUF_VERSION),
+      ", SQLite ", itp::storage::SqliteLibraryVersion(),
+      " (database schema version ", itp::storage::SqliteSchemaVersion(),
+      ")\n");
+}
+
+std::string TypeOf(const absl::CommandLineFlag& flag) {
+  if (flag.IsOfType<bool>()) return "bool";
+  if (flag.IsOfType<int>()) return "int";
+  if (flag.IsOfType<std::string>()) return "string";
+  return "value";
+}
+
+// `text` wrapped at 78 columns, each line indented by `indent`.
+std::string Wrapped(absl::string_view text, absl::string_view indent) {
+  std::string out;
+  std::string line;
+  for (absl::string_view word : absl::StrSplit(text, ' ', absl::SkipEmpty())) {
+    if (!line.empty() && indent.size() + line.size() + 1 + word.size() > 78) {
+      absl::StrAppend(&out, indent, line, "\n");
+      line.clear();
+    }
+    absl::StrAppend(&line, line.empty() ? "" : " ", word);
+  }
+  if (!line.empty()) absl::StrAppend(&out, indent, line, "\n");
+  return out;
+}
+
+// Every flag of the server, by name, with its type, default and help.
+std::string HelpText() {
+  std::vector<const absl::CommandLineFlag*> flags;
+  for (const auto& [name, flag] : absl::GetAllFlags()) {
+    if (!flag->IsRetired() && IsServerFlagFile(flag->Filename())) {
+      flags.push_back(flag);
+    }
+  }
+  std::sort(flags.begin(), flags.end(), [](const auto* a, const auto* b) {
+    return a->Name() < b->Name();
+  });
+  std::string out = absl::StrCat(
+      "itp-server: ", kUsage,
+      "\n\nFlags (--name=value; a bool also as --name or --noname):\n");
+  for (const absl::CommandLineFlag* flag : flags) {
+    const std::string value = flag->DefaultValue();
+    absl::StrAppend(&out, "  --", flag->Name(), " (", TypeOf(*flag),
+                    ", default ",
+                    flag->IsOfType<std::string>() ? absl::StrCat("\"", value,
+                                                                 "\"")
+                                                  : value,
+                    ")\n", Wrapped(flag->Help(), "      "));
+  }
+  absl::StrAppend(
+      &out,
+      "\nAlso:\n"
+      "  --flagfile=FILE  read flags from FILE, one --name=value a line (the "
+      "config file;\n"
+      "                   lines starting with # are comments); may repeat\n"
+      "  --version        print the version and build, and exit\n"
+      "  --helpfull       also list the flags of the libraries\n");
+  return out;
+}
+
+// --help (or -help, -h) anywhere on the command line: the help on stdout,
+// exit 0. Abseil's own --help would list only flags of a file named after
+// the program and exit 1.
+void HandleHelp(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--") == 0) return;
+    if (std::strcmp(argv[i], "--help") == 0 ||
+        std::strcmp(argv[i], "-help") == 0 ||
+        std::strcmp(argv[i], "-h") == 0) {
+      std::cout << HelpText();
+      std::exit(0);
+    }
+  }
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
-  absl::SetProgramUsageMessage(
-      "Industry Transition Plan service (gRPC). Example:\n"
-      "  itp-server --listen=127.0.0.1:50051 --db=itp.db --demo");
-  absl::ParseCommandLine(argc, argv);
+  absl::SetProgramUsageMessage(kUsage);
+  absl::FlagsUsageConfig usage;
+  usage.contains_help_flags = IsServerFlagFile;
+  usage.contains_helpshort_flags = IsServerFlagFile;
+  usage.version_string = VersionText;
+  absl::SetFlagsUsageConfig(usage);
+  HandleHelp(argc, argv);
+  const std::vector<char*> positional = absl::ParseCommandLine(argc, argv);
+  if (positional.size() > 1) {
+    std::cerr << "itp-server: unexpected argument '" << positional[1]
+              << "'; flags are --name=value (see itp-server --help)\n";
+    return 2;
+  }
   // Abseil's lock-order checking costs a graph update on every lock and
   // mutex destruction (gRPC's per-call ones too): a few percent of a busy
   // server. The tests run with it on.

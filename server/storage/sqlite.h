@@ -65,6 +65,9 @@ absl::StatusOr<std::unique_ptr<PlanStore>> OpenSqlitePlanStore(
 // The schema version this build writes (PRAGMA user_version).
 int SqliteSchemaVersion();
 
+// The version of the SQLite library linked in, e.g. "3.40.1".
+std::string SqliteLibraryVersion();
+
 }  // namespace itp::storage
 
 #endif  // ITP_SERVER_STORAGE_SQLITE_H_

@@ -1,5 +1,7 @@
 // The versioned schema of the SQLite store: its migrations, in order, and
 // the data steps that SQL alone cannot do. Opening a database migrates it.
+#include <sqlite3.h>
+
 #include <string>
 #include <vector>
 
@@ -361,5 +363,7 @@ absl::Status Migrate(Connection& c) {
 namespace itp::storage {
 
 int SqliteSchemaVersion() { return internal::kSchemaVersion; }
+
+std::string SqliteLibraryVersion() { return sqlite3_libversion(); }
 
 }  // namespace itp::storage
