@@ -1,12 +1,12 @@
 // itp-server: flags -> ServerConfig -> RunServer; and --help, --version.
+#include <grpcpp/grpcpp.h>
+
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <iostream>
 #include <string>
 #include <vector>
-
-#include <grpcpp/grpcpp.h>
 
 #include "absl/flags/commandlineflag.h"
 #include "absl/flags/flag.h"
@@ -125,12 +125,11 @@ bool IsServerFlagFile(absl::string_view file) {
 
 std::string VersionText() {
   return absl::StrCat(
-      "itp-server ", ITP_VERSION, "\n", "  build: ", ITP_BUILD, "\n",
-      "  gRPC ", grpc::Version(), ", Protobuf ",
+      "itp-server ", ITP_VERSION, "\n", "  build: ", ITP_BUILD, "\n", "  gRPC ",
+      grpc::Version(), ", Protobuf ",
       google::protobuf::internal::VersionString(GOOGLE_PROTOBUF_VERSION),
       ", SQLite ", itp::storage::SqliteLibraryVersion(),
-      " (database schema version ", itp::storage::SqliteSchemaVersion(),
-      ")\n");
+      " (database schema version ", itp::storage::SqliteSchemaVersion(), ")\n");
 }
 
 std::string TypeOf(const absl::CommandLineFlag& flag) {
@@ -163,20 +162,17 @@ std::string HelpText() {
       flags.push_back(flag);
     }
   }
-  std::sort(flags.begin(), flags.end(), [](const auto* a, const auto* b) {
-    return a->Name() < b->Name();
-  });
+  std::sort(flags.begin(), flags.end(),
+            [](const auto* a, const auto* b) { return a->Name() < b->Name(); });
   std::string out = absl::StrCat(
       "itp-server: ", kUsage,
       "\n\nFlags (--name=value; a bool also as --name or --noname):\n");
   for (const absl::CommandLineFlag* flag : flags) {
     const std::string value = flag->DefaultValue();
-    absl::StrAppend(&out, "  --", flag->Name(), " (", TypeOf(*flag),
-                    ", default ",
-                    flag->IsOfType<std::string>() ? absl::StrCat("\"", value,
-                                                                 "\"")
-                                                  : value,
-                    ")\n", Wrapped(flag->Help(), "      "));
+    absl::StrAppend(
+        &out, "  --", flag->Name(), " (", TypeOf(*flag), ", default ",
+        flag->IsOfType<std::string>() ? absl::StrCat("\"", value, "\"") : value,
+        ")\n", Wrapped(flag->Help(), "      "));
   }
   absl::StrAppend(
       &out,
@@ -196,8 +192,7 @@ void HandleHelp(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     if (std::strcmp(argv[i], "--") == 0) return;
     if (std::strcmp(argv[i], "--help") == 0 ||
-        std::strcmp(argv[i], "-help") == 0 ||
-        std::strcmp(argv[i], "-h") == 0) {
+        std::strcmp(argv[i], "-help") == 0 || std::strcmp(argv[i], "-h") == 0) {
       std::cout << HelpText();
       std::exit(0);
     }
@@ -249,8 +244,7 @@ int main(int argc, char** argv) {
   config.retention.retention_interval_minutes =
       absl::GetFlag(FLAGS_retention_interval_minutes);
   config.max_message_bytes = absl::GetFlag(FLAGS_max_message_bytes);
-  config.max_transport_memory_mb =
-      absl::GetFlag(FLAGS_max_transport_memory_mb);
+  config.max_transport_memory_mb = absl::GetFlag(FLAGS_max_transport_memory_mb);
   config.reserved_file_descriptors =
       absl::GetFlag(FLAGS_reserved_file_descriptors);
   config.max_streams_per_connection =
