@@ -78,10 +78,14 @@ CLI::App* Cli::AddGroup(CLI::App* parent, const std::string& name,
 
 CLI::App* Cli::AddCommand(CLI::App* group, const std::string& name,
                           const std::string& description,
-                          const std::string& examples, CommandAction action) {
+                          const std::string& examples, CommandAction action,
+                          bool needs_api_key) {
   CLI::App* command = group->add_subcommand(name, description);
   command->footer("Examples:\n" + examples);
-  command->callback([this, action = std::move(action)] { selected_ = action; });
+  command->callback([this, action = std::move(action), needs_api_key] {
+    selected_ = action;
+    selected_needs_api_key_ = needs_api_key;
+  });
   AddGlobalFlags(command);
   return command;
 }
@@ -158,7 +162,8 @@ int Cli::Run(int argc, char** argv) {
     return kExitUsage;
   }
   absl::StatusOr<ConnectionOptions> options = ResolveConnectionOptions(
-      {from_flags, SettingsFromEnvironment(), *from_file});
+      {from_flags, SettingsFromEnvironment(), *from_file},
+      selected_needs_api_key_);
   if (!options.ok()) {
     std::cerr << "Error: " << options.status().message() << "\n";
     return kExitUsage;

@@ -77,10 +77,12 @@ class Cli {
                      const std::string& description);
 
   // Adds a runnable command under `group` with the global flags and
-  // `examples` as its help footer; `action` runs when it is selected.
+  // `examples` as its help footer; `action` runs when it is selected. A
+  // command with `needs_api_key` false runs without a key (and sends none).
   CLI::App* AddCommand(CLI::App* group, const std::string& name,
                        const std::string& description,
-                       const std::string& examples, CommandAction action);
+                       const std::string& examples, CommandAction action,
+                       bool needs_api_key = true);
 
   // Parses the command line, connects and runs the selected command. Returns
   // 0 after --help, 2 for usage and configuration errors, else the command's
@@ -102,6 +104,7 @@ class Cli {
   CLI::App app_;
   GlobalFlags flags_;
   CommandAction selected_;
+  bool selected_needs_api_key_ = true;
 };
 
 // `countries/IND/plans/steel-2070` from itself or from the short form

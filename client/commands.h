@@ -27,6 +27,9 @@ void AddJobCommands(Cli& cli);
 // `itp progress create|update|publish|get|list|status`.
 void AddProgressCommands(Cli& cli);
 
+// `itp health`.
+void AddHealthCommands(Cli& cli);
+
 }  // namespace itp::client
 
 #endif  // ITP_CLIENT_COMMANDS_H_

@@ -203,7 +203,7 @@ absl::StatusOr<ConnectionSettings> SettingsFromConfigFile(
 }
 
 absl::StatusOr<ConnectionOptions> ResolveConnectionOptions(
-    const std::vector<ConnectionSettings>& sources) {
+    const std::vector<ConnectionSettings>& sources, bool api_key_required) {
   ConnectionOptions options;
   std::string address = kDefaultAddress;
   bool address_set = false, ca_set = false, deadline_set = false;
@@ -232,8 +232,11 @@ absl::StatusOr<ConnectionOptions> ResolveConnectionOptions(
   options.use_tls = https || !options.tls_ca_file.empty();
 
   absl::StatusOr<std::string> key = ResolveApiKey(sources);
-  if (!key.ok()) return key.status();
-  options.api_key = *std::move(key);
+  if (key.ok()) {
+    options.api_key = *std::move(key);
+  } else if (api_key_required) {
+    return key.status();
+  }
   return options;
 }
 
@@ -269,8 +272,10 @@ Connection::Connection(const ConnectionOptions& options,
 
 std::unique_ptr<grpc::ClientContext> Connection::NewCallContext() const {
   auto context = std::make_unique<grpc::ClientContext>();
-  context->AddMetadata("authorization",
-                       absl::StrCat("Bearer ", options_.api_key));
+  if (!options_.api_key.empty()) {
+    context->AddMetadata("authorization",
+                         absl::StrCat("Bearer ", options_.api_key));
+  }
   context->set_deadline(
       std::chrono::system_clock::now() +
       std::chrono::duration_cast<std::chrono::system_clock::duration>(

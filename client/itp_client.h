@@ -98,8 +98,11 @@ struct ConnectionOptions {
 // An address starting with https:// (or a CA file) selects TLS.
 // Returns INVALID_ARGUMENT when no source gives an API key, a key file is
 // empty or unreadable, or the deadline is not positive.
+// With `api_key_required` false (commands such as `itp health`), a missing
+// or unreadable key leaves `api_key` empty instead.
 absl::StatusOr<ConnectionOptions> ResolveConnectionOptions(
-    const std::vector<ConnectionSettings>& sources);
+    const std::vector<ConnectionSettings>& sources,
+    bool api_key_required = true);
 
 // An open channel to one ITP server and stubs for its services. Thread-safe
 // (gRPC channels and stubs are).
@@ -110,8 +113,8 @@ class Connection {
   static absl::StatusOr<std::unique_ptr<Connection>> Open(
       const ConnectionOptions& options);
 
-  // A fresh context for one call: `authorization: Bearer <key>` metadata and
-  // the configured deadline. Never null.
+  // A fresh context for one call: `authorization: Bearer <key>` metadata
+  // (none without a key) and the configured deadline. Never null.
   std::unique_ptr<grpc::ClientContext> NewCallContext() const;
 
   const ConnectionOptions& options() const { return options_; }

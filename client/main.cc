@@ -11,5 +11,6 @@ int main(int argc, char** argv) {
   itp::client::AddJobCommands(cli);
   itp::client::AddProgressCommands(cli);
   itp::client::AddAdminCommands(cli);
+  itp::client::AddHealthCommands(cli);
   return cli.Run(argc, argv);
 }

@@ -18,6 +18,11 @@ if [ "${1:-}" = "--sanitizers" ]; then
   packages+=(clang libclang-rt-14-dev)
 fi
 
+# The checks of deploy/ (tests/deploy): node and npm unless some other
+# installation provides them, and systemd-analyze.
+command -v npm >/dev/null || packages+=(nodejs npm)
+command -v systemd-analyze >/dev/null || packages+=(systemd)
+
 missing=()
 for p in "${packages[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then

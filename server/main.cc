@@ -16,6 +16,7 @@
 #include "absl/flags/usage_config.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "absl/synchronization/mutex.h"
 #include "google/protobuf/stubs/common.h"
@@ -23,12 +24,24 @@
 #include "server/common/log.h"
 #include "server/service/server.h"
 #include "server/storage/sqlite.h"
+#include "server/storage/sqlite_backup.h"
 
 ABSL_FLAG(std::string, listen, "127.0.0.1:50051",
           "Address to listen on, host:port (port 0 picks a free port). "
           "Loopback by default.");
+ABSL_FLAG(std::string, health_listen, "",
+          "Also serve grpc.health.v1 (and nothing else) in plaintext on this "
+          "host:port, for probes that cannot speak TLS, such as Kubernetes' "
+          "native gRPC probes. Off by default.");
 ABSL_FLAG(std::string, db, "itp.db",
           "SQLite database file; created and migrated when needed.");
+ABSL_FLAG(std::string, backup_to, "",
+          "Back up --db to this new file and exit, without serving: an online "
+          "backup (SQLite backup API) that a running server on --db keeps "
+          "serving and writing through; checked with PRAGMA integrity_check.");
+ABSL_FLAG(std::string, restore_from, "",
+          "Restore this backup into --db, which must not exist yet, and exit, "
+          "without serving; then start the server on --db.");
 ABSL_FLAG(int, workers, 8,
           "Threads running calls (database work never runs on gRPC's own "
           "threads).");
@@ -109,6 +122,11 @@ ABSL_FLAG(std::string, tls_client_ca, "",
 ABSL_FLAG(bool, allow_insecure_remote, false,
           "Allow plaintext on a non-loopback --listen address (only behind a "
           "TLS-terminating proxy).");
+ABSL_FLAG(std::string, log_format, "text",
+          "text: one line per event, \"TIME LEVEL message\"; json: one JSON "
+          "object a line (time, level, message; for calls also method, code, "
+          "latency_ms, peer, key_id, role, request_id, resource, refused). "
+          "gRPC's own lines use the same format.");
 ABSL_FLAG(std::string, port_file, "",
           "When set, write the bound port to this file once serving.");
 
@@ -199,6 +217,37 @@ void HandleHelp(int argc, char** argv) {
   }
 }
 
+// --backup_to or --restore_from: one copy, a line on stdout, exit 0; or
+// the error on stderr, exit 1 (2 for both flags at once).
+int CopyDatabase(const std::string& db, const std::string& backup_to,
+                 const std::string& restore_from) {
+  if (!backup_to.empty() && !restore_from.empty()) {
+    std::cerr << "itp-server: --backup_to and --restore_from exclude each "
+                 "other\n";
+    return 2;
+  }
+  const absl::Time start = absl::Now();
+  const bool backup = !backup_to.empty();
+  absl::StatusOr<itp::storage::SqliteCopyReport> report =
+      backup ? itp::storage::BackupSqliteDatabase(db, backup_to)
+             : itp::storage::RestoreSqliteDatabase(restore_from, db);
+  if (!report.ok()) {
+    std::cerr << "itp-server: " << (backup ? "backup" : "restore")
+              << " failed: " << report.status().message() << "\n";
+    return 1;
+  }
+  std::cout << (backup ? absl::StrCat("backed up ", db, " to ", backup_to)
+                       : absl::StrCat("restored ", restore_from, " into ", db))
+            << ": " << report->pages << " pages ("
+            << absl::StrFormat("%.1f", report->bytes / 1048576.0)
+            << " MiB), schema version " << report->schema_version << ", "
+            << report->plans << " plans, integrity_check ok, in "
+            << absl::FormatDuration(
+                   absl::Trunc(absl::Now() - start, absl::Milliseconds(1)))
+            << "\n";
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -219,8 +268,22 @@ int main(int argc, char** argv) {
   // mutex destruction (gRPC's per-call ones too): a few percent of a busy
   // server. The tests run with it on.
   absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
+  const std::string log_format = absl::GetFlag(FLAGS_log_format);
+  if (log_format == "json") {
+    itp::SetLogFormat(itp::LogFormat::kJson);
+  } else if (log_format != "text") {
+    std::cerr << "itp-server: --log_format must be text or json, not '"
+              << log_format << "'\n";
+    return 2;
+  }
+  const std::string backup_to = absl::GetFlag(FLAGS_backup_to);
+  const std::string restore_from = absl::GetFlag(FLAGS_restore_from);
+  if (!backup_to.empty() || !restore_from.empty()) {
+    return CopyDatabase(absl::GetFlag(FLAGS_db), backup_to, restore_from);
+  }
   itp::service::ServerConfig config;
   config.listen_address = absl::GetFlag(FLAGS_listen);
+  config.health_listen_address = absl::GetFlag(FLAGS_health_listen);
   config.db_path = absl::GetFlag(FLAGS_db);
   config.limits.workers = absl::GetFlag(FLAGS_workers);
   config.limits.max_queued_calls = absl::GetFlag(FLAGS_max_queued_calls);

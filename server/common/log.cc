@@ -1,5 +1,6 @@
 #include "server/common/log.h"
 
+#include <atomic>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -8,6 +9,7 @@
 
 #include "absl/base/call_once.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/clock.h"
@@ -82,22 +84,7 @@ class Writer {
 
  public:
   static std::string Format(LogLevel level, absl::string_view message) {
-    const char tag = level == LogLevel::kInfo      ? 'I'
-                     : level == LogLevel::kWarning ? 'W'
-                                                   : 'E';
-    // By hand rather than absl::FormatTime: this runs for every call.
-    const absl::Time now = absl::Now();
-    const absl::CivilSecond t = absl::ToCivilSecond(now, absl::UTCTimeZone());
-    const int64_t millis =
-        absl::ToInt64Milliseconds(now - absl::FromCivil(t, absl::UTCTimeZone()));
-    // Room for any int the fields could hold, so that the compiler can
-    // prove no truncation (the year is four digits in practice).
-    char stamp[96];
-    std::snprintf(stamp, sizeof(stamp), "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
-                  static_cast<int>(t.year()), t.month(), t.day(), t.hour(),
-                  t.minute(), t.second(), static_cast<int>(millis));
-    return absl::StrCat(stamp, " ", absl::string_view(&tag, 1), " ", message,
-                        "\n");
+    return FormatLogLine(GetLogFormat(), absl::Now(), level, message);
   }
 
  private:
@@ -108,6 +95,86 @@ class Writer {
   uint64_t written_ ABSL_GUARDED_BY(mu_) = 0;
   uint64_t dropped_ ABSL_GUARDED_BY(mu_) = 0;
 };
+
+std::atomic<LogFormat> g_format{LogFormat::kText};
+
+// "2026-11-29T08:37:07.123Z", by hand rather than absl::FormatTime: this runs
+// for every call.
+std::string Stamp(absl::Time time) {
+  const absl::CivilSecond t = absl::ToCivilSecond(time, absl::UTCTimeZone());
+  const int64_t millis =
+      absl::ToInt64Milliseconds(time - absl::FromCivil(t, absl::UTCTimeZone()));
+  // Room for any int the fields could hold, so that the compiler can prove
+  // no truncation (the year is four digits in practice).
+  char stamp[96];
+  std::snprintf(stamp, sizeof(stamp), "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
+                static_cast<int>(t.year()), t.month(), t.day(), t.hour(),
+                t.minute(), t.second(), static_cast<int>(millis));
+  return stamp;
+}
+
+const char* LevelName(LogLevel level) {
+  switch (level) {
+    case LogLevel::kInfo:
+      return "INFO";
+    case LogLevel::kWarning:
+      return "WARNING";
+    case LogLevel::kError:
+      return "ERROR";
+  }
+  return "ERROR";
+}
+
+// `text` as a JSON string, quotes included (RFC 8259: quote, backslash and
+// control characters escaped; other bytes as they are).
+void AppendJsonString(std::string* out, absl::string_view text) {
+  out->push_back('"');
+  for (const char c : text) {
+    switch (c) {
+      case '"':
+        out->append("\\\"");
+        break;
+      case '\\':
+        out->append("\\\\");
+        break;
+      case '\n':
+        out->append("\\n");
+        break;
+      case '\r':
+        out->append("\\r");
+        break;
+      case '\t':
+        out->append("\\t");
+        break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          char escaped[8];
+          std::snprintf(escaped, sizeof(escaped), "\\u%04x",
+                        static_cast<unsigned>(static_cast<unsigned char>(c)));
+          out->append(escaped);
+        } else {
+          out->push_back(c);
+        }
+    }
+  }
+  out->push_back('"');
+}
+
+void AppendJsonField(std::string* out, absl::string_view name,
+                     absl::string_view value) {
+  absl::StrAppend(out, ", ");
+  AppendJsonString(out, name);
+  out->append(": ");
+  AppendJsonString(out, value);
+}
+
+std::string JsonHead(absl::Time time, LogLevel level,
+                     absl::string_view message) {
+  std::string out = absl::StrCat("{\"time\": \"", Stamp(time),
+                                 "\", \"level\": \"", LevelName(level), "\"");
+  AppendJsonField(&out, "message", message);
+  return out;
+}
 
 Writer& TheWriter() {
   // Never destroyed: lines may be logged while the process exits.
@@ -121,8 +188,58 @@ Writer& TheWriter() {
 
 }  // namespace
 
+void SetLogFormat(LogFormat format) { g_format.store(format); }
+
+LogFormat GetLogFormat() { return g_format.load(std::memory_order_relaxed); }
+
+std::string FormatLogLine(LogFormat format, absl::Time time, LogLevel level,
+                          absl::string_view message) {
+  if (format == LogFormat::kJson) {
+    return absl::StrCat(JsonHead(time, level, message), "}\n");
+  }
+  const char tag = level == LogLevel::kInfo      ? 'I'
+                   : level == LogLevel::kWarning ? 'W'
+                                                 : 'E';
+  return absl::StrCat(Stamp(time), " ", absl::string_view(&tag, 1), " ",
+                      message, "\n");
+}
+
+std::string FormatCallLine(LogFormat format, absl::Time time, LogLevel level,
+                           const CallLogRecord& call) {
+  if (format == LogFormat::kText) {
+    return FormatLogLine(
+        format, time, level,
+        absl::StrFormat(
+            "rpc %s code=%s latency_ms=%.3f peer=%s key=%s%s", call.method,
+            call.code, call.latency_ms, call.peer,
+            call.key_id.empty() ? "-" : call.key_id,
+            call.refused
+                ? absl::StrCat(" refused",
+                               call.reason.empty() ? "" : " " + call.reason)
+                : ""));
+  }
+  std::string out = JsonHead(time, level, "rpc");
+  AppendJsonField(&out, "method", call.method);
+  AppendJsonField(&out, "code", call.code);
+  absl::StrAppend(
+      &out, ", \"latency_ms\": ", absl::StrFormat("%.3f", call.latency_ms));
+  AppendJsonField(&out, "peer", call.peer);
+  AppendJsonField(&out, "key_id", call.key_id);
+  AppendJsonField(&out, "role", call.role);
+  AppendJsonField(&out, "request_id", call.request_id);
+  AppendJsonField(&out, "resource", call.resource);
+  absl::StrAppend(&out, ", \"refused\": ", call.refused ? "true" : "false");
+  if (!call.reason.empty()) AppendJsonField(&out, "reason", call.reason);
+  out.append("}\n");
+  return out;
+}
+
 void Log(LogLevel level, absl::string_view message) {
   TheWriter().Add(Writer::Format(level, message));
+}
+
+void LogCall(LogLevel level, const CallLogRecord& call) {
+  TheWriter().Add(FormatCallLine(GetLogFormat(), absl::Now(), level, call));
 }
 
 void FlushLog() { TheWriter().Flush(); }

@@ -16,6 +16,7 @@
 #include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "grpc/grpc.h"
+#include "grpc/support/log.h"
 #include "grpc/health/v1/health.pb.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
@@ -47,7 +48,8 @@ constexpr absl::Duration kGoawayFlush = absl::Milliseconds(100);
 
 constexpr const char* kServiceNames[] = {
     "itp.v1.PlanService", "itp.v1.AdminService", "itp.v1.BenchmarkService",
-    "itp.v1.ReviewService", "itp.v1.BenchmarkJobService"};
+    "itp.v1.ReviewService", "itp.v1.ProgressService",
+    "itp.v1.BenchmarkJobService"};
 
 absl::StatusOr<std::string> ReadFile(const std::string& path,
                                      absl::string_view flag) {
@@ -142,6 +144,9 @@ class ServerImpl : public ItpServer {
     builder.RegisterService(&progress_service_);
     builder.RegisterService(&job_service_);
     builder.SetMaxReceiveMessageSize(config.max_message_bytes);
+    // gRPC sets SO_REUSEPORT by default: a second server on the same port
+    // would start and share the connections. Fail instead.
+    builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
     // Request bodies and other transport buffers of all connections
     // together: under pressure gRPC shrinks flow-control windows, closes
     // idle connections and then cancels streams ("Buffers full") rather
@@ -165,11 +170,32 @@ class ServerImpl : public ItpServer {
           absl::StrCat("Cannot listen on '", config.listen_address,
                        "': the address is malformed or already in use."));
     }
+    if (!config.health_listen_address.empty()) {
+      // Only the default health service: nothing else is reachable here.
+      grpc::ServerBuilder health_builder;
+      health_builder.AddListeningPort(config.health_listen_address,
+                                      grpc::InsecureServerCredentials(),
+                                      &health_port_);
+      health_builder.SetMaxReceiveMessageSize(4096);
+      health_builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
+      health_server_ = health_builder.BuildAndStart();
+      if (health_server_ == nullptr || health_port_ == 0) {
+        server_->Shutdown();
+        server_->Wait();
+        server_.reset();
+        return absl::UnavailableError(absl::StrCat(
+            "Cannot listen on '", config.health_listen_address,
+            "' (--health_listen): the address is malformed or already in "
+            "use."));
+      }
+    }
     SetServing(true);
     return absl::OkStatus();
   }
 
   int port() const override { return port_; }
+
+  int health_port() const override { return health_port_; }
 
   void SkipDrain() override {
     if (!drain_cut_.HasBeenNotified()) drain_cut_.Notify();
@@ -216,6 +242,12 @@ class ServerImpl : public ItpServer {
     core_.Stop();
     app_->StopJobs();
     server_.reset();
+    // Probes see NOT_SERVING until the very end.
+    if (health_server_ != nullptr) {
+      health_server_->Shutdown(std::chrono::system_clock::now());
+      health_server_->Wait();
+      health_server_.reset();
+    }
     FlushLog();
   }
 
@@ -227,10 +259,13 @@ class ServerImpl : public ItpServer {
 
  private:
   void SetServing(bool serving) {
-    auto* health = server_->GetHealthCheckService();
-    health->SetServingStatus(serving);
-    for (const char* name : kServiceNames) {
-      health->SetServingStatus(name, serving);
+    for (grpc::Server* server : {server_.get(), health_server_.get()}) {
+      if (server == nullptr) continue;
+      auto* health = server->GetHealthCheckService();
+      health->SetServingStatus(serving);
+      for (const char* name : kServiceNames) {
+        health->SetServingStatus(name, serving);
+      }
     }
   }
 
@@ -246,6 +281,9 @@ class ServerImpl : public ItpServer {
   grpc::ResourceQuota transport_quota_{"itp-transport"};
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
+  // The plaintext grpc.health.v1-only listener (--health_listen), if any.
+  std::unique_ptr<grpc::Server> health_server_;
+  int health_port_ = 0;
   absl::Mutex mu_;
   bool shut_down_ ABSL_GUARDED_BY(mu_) = false;
   absl::Notification drain_cut_;
@@ -346,8 +384,29 @@ absl::StatusOr<std::unique_ptr<ItpServer>> ItpServer::Start(
   return std::unique_ptr<ItpServer>(std::move(server));
 }
 
+namespace {
+
+// gRPC core's own lines ("Handshake failed ...", transport errors) through
+// the server's logger, so that everything on stderr has one format.
+void GrpcLogLine(gpr_log_func_args* args) {
+  const LogLevel level = args->severity == GPR_LOG_SEVERITY_ERROR
+                             ? LogLevel::kError
+                             : LogLevel::kInfo;
+  absl::string_view file = args->file != nullptr ? args->file : "";
+  const size_t slash = file.rfind('/');
+  if (slash != absl::string_view::npos) file.remove_prefix(slash + 1);
+  Log(level, absl::StrCat("grpc: ", args->message != nullptr ? args->message
+                                                            : "",
+                          " (", file, ":", args->line, ")"));
+}
+
+}  // namespace
+
+void RouteGrpcLogs() { gpr_set_log_function(GrpcLogLine); }
+
 absl::Status RunServer(const ServerConfig& config,
                        const std::string& port_file) {
+  RouteGrpcLogs();
   // Block the shutdown signals in every thread (gRPC's threads inherit the
   // mask) and take them synchronously below: no async signal handler runs.
   sigset_t signals;
@@ -368,7 +427,11 @@ absl::Status RunServer(const ServerConfig& config,
           "itp-server listening on ", host, ":", (*server)->port(),
           tls ? (config.tls_client_ca_file.empty() ? " (TLS)" : " (mutual TLS)")
               : " (plaintext)",
-          ", database ", config.db_path));
+          ", database ", config.db_path,
+          (*server)->health_port() == 0
+              ? ""
+              : absl::StrCat("; health checks (plaintext) on port ",
+                             (*server)->health_port())));
   if (!port_file.empty()) {
     std::string tmp = port_file + ".tmp";
     {

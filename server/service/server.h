@@ -56,6 +56,10 @@ struct ServerConfig {
   // A connection with no call for this long is closed (GOAWAY); the client
   // reconnects when it calls again. Zero: never.
   absl::Duration max_connection_idle = absl::Minutes(5);
+  // host:port of a second, plaintext listener that serves grpc.health.v1
+  // only (the same statuses as the main one), for probes that cannot speak
+  // TLS, such as the kubelet's native gRPC probes. Empty: none.
+  std::string health_listen_address;
   // Seeds realistic demonstration plans (skipping those already present).
   bool demo = false;
   // Where the first start of an empty database writes the initial ADMIN key
@@ -92,6 +96,9 @@ class ItpServer {
   // The port actually bound.
   virtual int port() const = 0;
 
+  // The port of the health listener; 0 without one.
+  virtual int health_port() const = 0;
+
   // Marks the services NOT_SERVING, ends open streams with UNAVAILABLE,
   // serves unary calls for the drain period, then stops accepting calls and
   // waits up to `grace` for calls in flight before cancelling them.
@@ -116,6 +123,10 @@ class ItpServer {
   };
   virtual Load load() const = 0;
 };
+
+// Sends gRPC core's log lines through the server's logger (server/common/
+// log.h), in its format. RunServer calls it; process-wide.
+void RouteGrpcLogs();
 
 // Starts the server and serves until SIGINT or SIGTERM, then shuts down
 // gracefully; a second signal skips what is left of the drain period. Writes

@@ -1,6 +1,7 @@
 #include "server/service/serving_core.h"
 
 #include <algorithm>
+#include <optional>
 #include <vector>
 
 #include "absl/strings/match.h"
@@ -24,10 +25,6 @@ std::string PeerHost(const std::string& peer) {
   size_t first = peer.find(':');
   if (colon == std::string::npos || colon == first) return peer;
   return peer.substr(0, colon);
-}
-
-std::string Prefixed(absl::string_view prefix, const std::string& text) {
-  return text.empty() ? text : absl::StrCat(prefix, text);
 }
 
 absl::Status ShuttingDown() {
@@ -107,24 +104,53 @@ absl::Status ServingCore::Refusal(WorkerPool::Admission why,
       "SERVER_AT_CAPACITY", kRetryAfterMs);
 }
 
+namespace {
+
+// The string field `name` of `message`, if it has one.
+std::string StringField(const google::protobuf::Message& message,
+                        const char* name) {
+  const google::protobuf::FieldDescriptor* field =
+      message.GetDescriptor()->FindFieldByName(name);
+  if (field == nullptr || field->is_repeated() ||
+      field->type() != google::protobuf::FieldDescriptor::TYPE_STRING) {
+    return "";
+  }
+  return message.GetReflection()->GetString(message, field);
+}
+
+}  // namespace
+
 void ServingCore::LogCall(const CallInfo& info, const absl::Status& status,
-                          bool ran) const {
-  Log(status.ok() ? LogLevel::kInfo : LogLevel::kWarning,
-      absl::StrFormat(
-          "rpc %s code=%s latency_ms=%.3f peer=%s key=%s%s", info.method,
-          std::string(domain::CanonicalCodeName(status.raw_code())),
-          absl::ToDoubleMilliseconds(absl::Now() - info.start), info.peer,
-          info.known && info.known->ok() ? (*info.known)->key_id : "-",
-          ran ? ""
-              : absl::StrCat(" refused",
-                             Prefixed(" ", domain::ErrorReasonOf(status)))));
+                          bool ran, const google::protobuf::Message* request,
+                          const auth::Principal* principal) const {
+  if (principal == nullptr && info.known && info.known->ok()) {
+    principal = &**info.known;
+  }
+  CallLogRecord call;
+  call.method = info.method;
+  call.code = std::string(domain::CanonicalCodeName(status.raw_code()));
+  call.latency_ms = absl::ToDoubleMilliseconds(absl::Now() - info.start);
+  call.peer = info.peer;
+  if (principal != nullptr) {
+    call.key_id = principal->key_id;
+    call.role = itp::v1::Role_Name(principal->role);
+  }
+  // Only the JSON log has these fields: the text line keeps its cost.
+  if (request != nullptr && GetLogFormat() == LogFormat::kJson) {
+    call.request_id = StringField(*request, "request_id");
+    call.resource = StringField(*request, "name");
+    if (call.resource.empty()) call.resource = StringField(*request, "parent");
+  }
+  call.refused = !ran;
+  if (!ran) call.reason = std::string(domain::ErrorReasonOf(status));
+  itp::LogCall(status.ok() ? LogLevel::kInfo : LogLevel::kWarning, call);
 }
 
 void ServingCore::StartUnary(UnaryCall* call) {
   // Not run: refused at admission, pushed out of the queue, or held at
   // shutdown. Nothing was done for the call.
   auto refuse = [this, call](const absl::Status& status) {
-    LogCall(call->info(), status, /*ran=*/false);
+    LogCall(call->info(), status, /*ran=*/false, call->request());
     if (absl::IsResourceExhausted(status)) {
       // What gRPC clients with a retry policy wait for (RetryInfo says the
       // same to the rest).
@@ -153,14 +179,18 @@ void ServingCore::StartUnary(UnaryCall* call) {
       call->info().admission_key,
       [this, call, done] {
         absl::Status status;
+        std::optional<app::Caller> caller;
         // A call its client gave up on is not worth a worker's time.
         if (call->context()->IsCancelled()) {
           status = absl::CancelledError("The client cancelled the call.");
         } else {
           if (limits_.before_operation) limits_.before_operation();
-          status = call->Run(Authenticate(call->info()));
+          caller = Authenticate(call->info());
+          status = call->Run(*caller);
         }
-        LogCall(call->info(), status, /*ran=*/true);
+        LogCall(call->info(), status, /*ran=*/true, call->request(),
+                caller && caller->principal.ok() ? &*caller->principal
+                                                 : nullptr);
         call->End(ToGrpcStatus(status));
         done();
       },
@@ -272,7 +302,7 @@ void ServingCore::ReleaseHeld() {
     held.swap(held_);
   }
   for (UnaryCall* call : held) {
-    LogCall(call->info(), ShuttingDown(), /*ran=*/false);
+    LogCall(call->info(), ShuttingDown(), /*ran=*/false, call->request());
     call->End(ToGrpcStatus(ShuttingDown()));
   }
 }

@@ -112,6 +112,8 @@ class UnaryCall {
 
   // On a worker: runs the operation, which fills the response.
   virtual absl::Status Run(const app::Caller& caller) = 0;
+  // The request, once it has arrived.
+  virtual const google::protobuf::Message* request() const = 0;
   // Ends the call: the response and `status` when it is OK, else `status`
   // alone. The call may be gone once it returns.
   virtual void End(const grpc::Status& status) = 0;
@@ -195,8 +197,12 @@ class ServingCore {
   absl::Status Refusal(WorkerPool::Admission why, const CallInfo& info) const;
   // The one log line of a call; `ran` is false for a call refused without
   // running (the line then ends with " refused" and the ErrorInfo reason).
-  void LogCall(const CallInfo& info, const absl::Status& status,
-               bool ran) const;
+  // `request` (null before it arrived) gives the JSON log its request_id and
+  // resource (name or parent); `principal`, when the call was authenticated,
+  // its key and role.
+  void LogCall(const CallInfo& info, const absl::Status& status, bool ran,
+               const google::protobuf::Message* request = nullptr,
+               const auth::Principal* principal = nullptr) const;
 
   // Open streams, counted per key.
   absl::Status AddStream(StreamReactorBase* stream, const std::string& key);
@@ -283,6 +289,10 @@ class UnaryReactor final
 
   absl::Status Run(const app::Caller& caller) override {
     return method_.run(caller, request_, &response_);
+  }
+
+  const google::protobuf::Message* request() const override {
+    return &request_;
   }
 
   void End(const grpc::Status& status) override {
@@ -533,7 +543,7 @@ class FeedStream final : public grpc::ServerBidiReactor<Request, Item>,
       if (finished_) return;
       finished_ = true;
     }
-    core_.LogCall(info_, status, /*ran=*/true);
+    core_.LogCall(info_, status, /*ran=*/true, &request_);
     this->Finish(ToGrpcStatus(status));
   }
 

@@ -24,6 +24,7 @@ import io
 import json
 import os
 import re
+import signal
 import socket
 import subprocess
 import sys
@@ -1491,6 +1492,61 @@ class ConnectionTest(CliTestCase):
         self.assertIn("Cannot reach the ITP server at " + address,
                       result.stderr)
         self.assertLess(time.monotonic() - started, 15)
+
+
+class HealthCommandTest(CliTestCase):
+    """`itp health`: no key needed, exit 0 only when SERVING."""
+
+    def test_serving_without_a_key_in_each_format(self):
+        self.start_server()
+        result = self.itp("health", "--address", self.address, connect=False)
+        self.assert_exit(result, EXIT_OK)
+        self.assertEqual(result.stdout,
+                         "%s: the server is SERVING\n" % self.address)
+        result = self.itp("health", "--address", self.address, "--service",
+                          "itp.v1.ProgressService", "-o", "json",
+                          connect=False)
+        self.assert_exit(result, EXIT_OK)
+        self.assertEqual(json.loads(result.stdout), {"status": "SERVING"})
+        result = self.itp("health", "--service", "itp.v1.PlanService",
+                          "-o", "csv")
+        self.assert_exit(result, EXIT_OK)
+        self.assertEqual(result.stdout.splitlines(), [
+            "address,service,status",
+            "%s,itp.v1.PlanService,SERVING" % self.address])
+
+    def test_an_unknown_service_exits_3(self):
+        self.start_server()
+        result = self.itp("health", "--service", "itp.v1.TradeService",
+                          "--address", self.address, connect=False)
+        self.assert_exit(result, EXIT_NOT_FOUND)
+
+    def test_not_serving_during_the_drain_exits_7(self):
+        db_path = os.path.join(self.test_dir, "itp.db")
+        server = itp_e2e.ServerProcess(SERVER_BINARY, db_path, self.test_dir,
+                                       drain_seconds=10)
+        address = "127.0.0.1:%d" % server.wait_until_serving()
+        server.process.send_signal(signal.SIGTERM)
+        deadline = time.monotonic() + 8
+        result = None
+        while time.monotonic() < deadline:
+            result = self.itp("health", "--address", address, connect=False)
+            if result.returncode != EXIT_OK:
+                break
+            time.sleep(0.05)
+        server.process.send_signal(signal.SIGTERM)  # skip the rest
+        self.assertEqual(server.terminate(), 0)
+        self.assert_exit(result, EXIT_UNAVAILABLE)
+        self.assertEqual(result.stdout,
+                         "%s: the server is NOT_SERVING\n" % address)
+
+    def test_no_server_exits_7(self):
+        address = "127.0.0.1:%d" % closed_port()
+        result = self.itp("health", "--address", address, "--deadline", "2",
+                          connect=False)
+        self.assert_exit(result, EXIT_UNAVAILABLE)
+        self.assertIn("Cannot reach the ITP server at " + address,
+                      result.stderr)
 
 
 def main():

@@ -4,8 +4,8 @@
 
 Each test runs the real itp-server binary as a subprocess. The flags the
 server defines are read from server/main.cc (every ABSL_FLAG), so a flag
-added there and missing from --help or the README fails here. Standard
-library only.
+added there and missing from --help or the README fails here. The JSON log
+test uses python3-grpcio with generic calls (no generated stubs).
 
 Run as CTest does:
 
@@ -14,12 +14,17 @@ Run as CTest does:
         --work-dir build/tests/e2e-server-flags
 """
 
+import json
 import os
 import re
+import socket
 import subprocess
 import sys
 import tempfile
+import time
 import unittest
+
+import grpc
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import itp_e2e  # noqa: E402
@@ -153,6 +158,104 @@ class ServerFlagsTest(unittest.TestCase):
             self.assertTrue(os.path.exists(itp_e2e.admin_key_path(work)))
         finally:
             server.stop()
+
+    def test_json_logs_put_every_line_on_stderr_in_one_format(self):
+        work = tempfile.mkdtemp(prefix="json-", dir=RUN_DIR)
+        subprocess.run(
+            ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
+             "-days", "2", "-subj", "/CN=localhost", "-addext",
+             "subjectAltName=DNS:localhost,IP:127.0.0.1",
+             "-keyout", os.path.join(work, "server.key"),
+             "-out", os.path.join(work, "server.crt")],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True,
+            timeout=TIMEOUT_S)
+        db_path = os.path.join(work, "itp.db")
+        server = itp_e2e.ServerProcess(
+            SERVER_BINARY, db_path, work,
+            args=["--log_format=json",
+                  "--tls_cert=" + os.path.join(work, "server.crt"),
+                  "--tls_key=" + os.path.join(work, "server.key")])
+        try:
+            port = server.wait_until_serving()
+            with open(os.path.join(work, "server.crt"), "rb") as cert:
+                credentials = grpc.ssl_channel_credentials(cert.read())
+            admin = itp_e2e.read_admin_key(work)
+            with grpc.secure_channel("localhost:%d" % port,
+                                     credentials) as channel:
+                get_plan = channel.unary_unary(
+                    "/itp.v1.PlanService/GetPlan",
+                    request_serializer=lambda name: b"\x0a" + bytes(
+                        [len(name)]) + name.encode(),
+                    response_deserializer=lambda data: data)
+                submit = channel.unary_unary(
+                    "/itp.v1.PlanService/SubmitPlan",
+                    request_serializer=lambda fields: b"".join(
+                        bytes([tag, len(v)]) + v.encode()
+                        for tag, v in fields),
+                    response_deserializer=lambda data: data)
+                for key in (None, admin):
+                    metadata = (("authorization", "Bearer " + key),) if key \
+                        else None
+                    with self.assertRaises(grpc.RpcError):
+                        get_plan("countries/IND/plans/steel-2070",
+                                 metadata=metadata, timeout=TIMEOUT_S)
+                with self.assertRaises(grpc.RpcError):
+                    submit([(0x0a, "countries/IND/plans/steel-2070"),
+                            (0x1a, "5d0c3a8e-7f21-4b6e-9c44-1a2b3c4d5e6f")],
+                           metadata=(("authorization", "Bearer " + admin),),
+                           timeout=TIMEOUT_S)
+            # A client speaking plaintext to the TLS port: gRPC core logs
+            # the failed handshake itself.
+            with socket.create_connection(("127.0.0.1", port),
+                                          timeout=TIMEOUT_S) as raw:
+                raw.sendall(b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n")
+                raw.recv(1024)
+            deadline = time.monotonic() + TIMEOUT_S
+            while "grpc: " not in server.log() and \
+                    time.monotonic() < deadline:
+                time.sleep(0.05)
+        finally:
+            server.stop()
+        lines = server.log().splitlines()
+        records = []
+        for line in lines:
+            try:
+                records.append(json.loads(line))
+            except ValueError:
+                self.fail("not a JSON line: %r" % line)
+        for record in records:
+            self.assertRegex(record["time"],
+                             r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
+            self.assertIn(record["level"], ("INFO", "WARNING", "ERROR"))
+        calls = [r for r in records if r["message"] == "rpc"]
+        self.assertEqual([(c["method"], c["code"], c["key_id"] != "",
+                           c["role"], c["resource"], c["request_id"])
+                          for c in calls], [
+            ("/itp.v1.PlanService/GetPlan", "UNAUTHENTICATED", False, "",
+             "countries/IND/plans/steel-2070", ""),
+            ("/itp.v1.PlanService/GetPlan", "NOT_FOUND", True, "ADMIN",
+             "countries/IND/plans/steel-2070", ""),
+            ("/itp.v1.PlanService/SubmitPlan", "NOT_FOUND", True, "ADMIN",
+             "countries/IND/plans/steel-2070",
+             "5d0c3a8e-7f21-4b6e-9c44-1a2b3c4d5e6f")])
+        for call in calls:
+            self.assertEqual(call["level"], "WARNING")
+            self.assertFalse(call["refused"])
+            self.assertGreater(call["latency_ms"], 0)
+            self.assertTrue(call["peer"].startswith("ipv4:127.0.0.1:"))
+        grpc_lines = [r for r in records if r["message"].startswith("grpc: ")]
+        self.assertTrue(grpc_lines, "no gRPC core line in:\n" + server.log())
+        self.assertTrue(any("andshake" in r["message"] for r in grpc_lines),
+                        grpc_lines)
+        self.assertTrue(any(r["message"].startswith("itp-server listening on")
+                            for r in records))
+
+    def test_an_unknown_log_format_is_refused(self):
+        result = self.run_server("--log_format=xml")
+        self.assertEqual(result.returncode, 2)
+        self.assertEqual(result.stderr,
+                         "itp-server: --log_format must be text or json, not "
+                         "'xml'\n")
 
     def test_the_readme_reference_lists_every_flag_with_its_default(self):
         readme = readme_flags()

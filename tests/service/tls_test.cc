@@ -8,10 +8,12 @@
 #include <memory>
 #include <sstream>
 #include <string>
+#include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
+#include "grpc/health/v1/health.grpc.pb.h"
 #include "gtest/gtest.h"
 #include "itp/v1/plan_service.grpc.pb.h"
 #include "server/service/server.h"
@@ -181,6 +183,111 @@ TEST(TransportConfigTest, HalfATlsConfigurationIsRefused) {
   config.tls_client_ca_file = dir.File("ca.crt");
   EXPECT_EQ(ItpServer::Start(config).status().code(),
             absl::StatusCode::kInvalidArgument);
+}
+
+// --health_listen: probes that cannot speak TLS (the kubelet's) get
+// grpc.health.v1 in plaintext on a port of its own, and nothing else; the
+// main port stays TLS only.
+class HealthListenerTest : public TlsTest {
+ protected:
+  using HealthResponse = grpc::health::v1::HealthCheckResponse;
+
+  void StartWithHealthListener(absl::Duration drain) {
+    absl::Status started = harness_.Start([drain](ServerConfig& config) {
+      config.tls_cert_file = dir_->File("server.crt");
+      config.tls_key_file = dir_->File("server.key");
+      config.tls_client_ca_file = dir_->File("leadit-ca.crt");
+      config.health_listen_address = "127.0.0.1:0";
+      config.drain = drain;
+    });
+    ASSERT_TRUE(started.ok()) << started;
+    ASSERT_GT(harness_.health_port(), 0);
+    ASSERT_NE(harness_.health_port(), harness_.port());
+    health_channel_ = grpc::CreateChannel(
+        absl::StrCat("127.0.0.1:", harness_.health_port()),
+        grpc::InsecureChannelCredentials());
+  }
+
+  // Health.Check of `service` on the health port, without a key.
+  grpc::Status Check(const std::string& service, HealthResponse* response) {
+    auto stub = grpc::health::v1::Health::NewStub(health_channel_);
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() +
+                         std::chrono::seconds(10));
+    grpc::health::v1::HealthCheckRequest request;
+    request.set_service(service);
+    return stub->Check(&context, request, response);
+  }
+
+  std::shared_ptr<grpc::Channel> health_channel_;
+};
+
+TEST_F(HealthListenerTest, AnswersProbesInPlaintextAndServesNothingElse) {
+  StartWithHealthListener(absl::ZeroDuration());
+  for (const char* service :
+       {"", "itp.v1.PlanService", "itp.v1.AdminService",
+        "itp.v1.BenchmarkService", "itp.v1.ReviewService",
+        "itp.v1.ProgressService", "itp.v1.BenchmarkJobService"}) {
+    HealthResponse response;
+    grpc::Status status = Check(service, &response);
+    ASSERT_TRUE(status.ok()) << service << ": " << status.error_message();
+    EXPECT_EQ(response.status(), HealthResponse::SERVING) << service;
+  }
+  HealthResponse unknown;
+  EXPECT_EQ(Check("itp.v1.NoSuchService", &unknown).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+
+  // The API is not reachable on the health port, even with a valid key.
+  auto plans = itp::v1::PlanService::NewStub(health_channel_);
+  grpc::ClientContext context;
+  ServerHarness::Authorize(&context, harness_.admin_key());
+  itp::v1::ListPlansRequest request;
+  request.set_parent("countries/-");
+  itp::v1::ListPlansResponse response;
+  EXPECT_EQ(plans->ListPlans(&context, request, &response).error_code(),
+            grpc::StatusCode::UNIMPLEMENTED);
+  // And the main port still takes mutual TLS only.
+  EXPECT_EQ(ListPlans("leadit-ca", "").error_code(),
+            grpc::StatusCode::UNAVAILABLE);
+  EXPECT_TRUE(ListPlans("leadit-ca", "ministry").ok());
+}
+
+TEST_F(HealthListenerTest, ReportsNotServingThroughTheDrain) {
+  StartWithHealthListener(absl::Seconds(3));
+  HealthResponse response;
+  ASSERT_TRUE(Check("itp.v1.PlanService", &response).ok());
+  ASSERT_EQ(response.status(), HealthResponse::SERVING);
+  std::thread stop([this] { harness_.Stop(); });
+  EXPECT_TRUE(testing::Eventually([&] {
+    HealthResponse during;
+    return Check("itp.v1.PlanService", &during).ok() &&
+           during.status() == HealthResponse::NOT_SERVING;
+  }));
+  stop.join();
+}
+
+TEST_F(HealthListenerTest, APortInUseIsNamed) {
+  absl::Status first = harness_.Start();
+  ASSERT_TRUE(first.ok()) << first;
+  const int taken = harness_.port();
+  ServerHarness other;
+  absl::Status started = other.Start([taken](ServerConfig& config) {
+    config.health_listen_address = absl::StrCat("127.0.0.1:", taken);
+  });
+  EXPECT_EQ(started.code(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(started.message(),
+            absl::StrCat("Cannot listen on '127.0.0.1:", taken,
+                         "' (--health_listen): the address is malformed or "
+                         "already in use."));
+  // Nor does a second server share the main port (SO_REUSEPORT is off).
+  ServerHarness third;
+  absl::Status same_port = third.Start([taken](ServerConfig& config) {
+    config.listen_address = absl::StrCat("127.0.0.1:", taken);
+  });
+  EXPECT_EQ(same_port.code(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(same_port.message(),
+            absl::StrCat("Cannot listen on '127.0.0.1:", taken,
+                         "': the address is malformed or already in use."));
 }
 
 }  // namespace

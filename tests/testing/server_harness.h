@@ -85,6 +85,8 @@ class ServerHarness {
   bool running() const { return server_ != nullptr; }
   // The bound port; only while running.
   int port() const { return server_->port(); }
+  // The port of --health_listen (0 without one); only while running.
+  int health_port() const { return server_->health_port(); }
   // What the serving core holds (queued and running calls, open streams);
   // only while running.
   service::ItpServer::Load load() const { return server_->load(); }
