@@ -19,10 +19,13 @@
 #include "grpc/support/log.h"
 #include "grpc/health/v1/health.pb.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
+#include "grpcpp/generic/async_generic_service.h"
 #include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server.h"
 #include "grpcpp/resource_quota.h"
+#include "grpcpp/impl/server_builder_option.h"
+#include "grpcpp/impl/server_builder_plugin.h"
 #include "grpcpp/server_builder.h"
 #include "server/app/application.h"
 #include "server/common/accept_guard.h"
@@ -107,6 +110,18 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> Credentials(
   return grpc::SslServerCredentials(options);
 }
 
+// Drops the builder's plugins: reflection (registered process-wide) stays
+// off the health-only listener.
+class NoPlugins : public grpc::ServerBuilderOption {
+ public:
+  void UpdateArguments(grpc::ChannelArguments*) override {}
+  void UpdatePlugins(
+      std::vector<std::unique_ptr<grpc::ServerBuilderPlugin>>* plugins)
+      override {
+    plugins->clear();
+  }
+};
+
 class ServerImpl : public ItpServer {
  public:
   ServerImpl(std::unique_ptr<app::Application> app, const ServerConfig& config)
@@ -176,8 +191,19 @@ class ServerImpl : public ItpServer {
       health_builder.AddListeningPort(config.health_listen_address,
                                       grpc::InsecureServerCredentials(),
                                       &health_port_);
+      health_builder.SetOption(std::make_unique<NoPlugins>());
+      // Answers every other method UNIMPLEMENTED; it also gives the server
+      // the callback queue that the default health service is served on.
+      health_builder.RegisterCallbackGenericService(&health_unimplemented_);
       health_builder.SetMaxReceiveMessageSize(4096);
       health_builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
+      // Anyone may connect, without a key: few streams, short-lived idle
+      // connections, little memory.
+      health_builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS, 4);
+      health_builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_IDLE_MS,
+                                        30000);
+      health_quota_.Resize(4 << 20);
+      health_builder.SetResourceQuota(health_quota_);
       health_server_ = health_builder.BuildAndStart();
       if (health_server_ == nullptr || health_port_ == 0) {
         server_->Shutdown();
@@ -283,6 +309,8 @@ class ServerImpl : public ItpServer {
   int port_ = 0;
   // The plaintext grpc.health.v1-only listener (--health_listen), if any.
   std::unique_ptr<grpc::Server> health_server_;
+  grpc::ResourceQuota health_quota_{"itp-health"};
+  grpc::CallbackGenericService health_unimplemented_;
   int health_port_ = 0;
   absl::Mutex mu_;
   bool shut_down_ ABSL_GUARDED_BY(mu_) = false;

@@ -335,6 +335,7 @@ class FeedStream final : public grpc::ServerBidiReactor<Request, Item>,
       return End(
           core_.Unread(context_, info_, Request::descriptor()->full_name()));
     }
+    request_read_.store(true);
     Start();
   }
 
@@ -543,7 +544,10 @@ class FeedStream final : public grpc::ServerBidiReactor<Request, Item>,
       if (finished_) return;
       finished_ = true;
     }
-    core_.LogCall(info_, status, /*ran=*/true, &request_);
+    // Before the read completed (body timeout) gRPC may still be writing
+    // the request: it is not looked at.
+    core_.LogCall(info_, status, /*ran=*/true,
+                  request_read_.load() ? &request_ : nullptr);
     this->Finish(ToGrpcStatus(status));
   }
 
@@ -552,6 +556,7 @@ class FeedStream final : public grpc::ServerBidiReactor<Request, Item>,
   const CallInfo info_;
   const StreamMethod<Request, Item>& method_;
   Request request_;
+  std::atomic<bool> request_read_{false};
   std::unique_ptr<app::Feed<Item>> feed_;
   // Set by Open before any other thread looks at them.
   std::string key_;

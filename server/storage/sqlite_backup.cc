@@ -7,9 +7,12 @@
 
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <functional>
 #include <memory>
+#include <string>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
@@ -22,6 +25,25 @@ struct CloseDb {
   void operator()(sqlite3* db) const { sqlite3_close_v2(db); }
 };
 using Db = std::unique_ptr<sqlite3, CloseDb>;
+
+constexpr absl::Duration kBusyLimit = absl::Minutes(1);
+
+// Removes a temporary database file and what SQLite may have left beside
+// it, when the copy is done or has failed.
+class TempFiles {
+ public:
+  explicit TempFiles(std::string path) : path_(std::move(path)) {}
+  ~TempFiles() {
+    for (const char* suffix : {"", "-journal", "-wal", "-shm"}) {
+      unlink((path_ + suffix).c_str());
+    }
+  }
+  TempFiles(const TempFiles&) = delete;
+  TempFiles& operator=(const TempFiles&) = delete;
+
+ private:
+  const std::string path_;
+};
 
 bool Exists(const std::string& path) {
   struct stat info;
@@ -78,15 +100,16 @@ std::string DirectoryOf(const std::string& path) {
   return slash == 0 ? "/" : path.substr(0, slash);
 }
 
-// Copies `from` into the new file `to` (through `to`.tmp), checks the copy
-// and renames it into place. `check` looks at the source before the copy.
+// Copies `from` into the new file `to` (through a temporary file beside
+// it), checks the copy and links it into place. `check` looks at the source
+// before the copy.
 absl::StatusOr<SqliteCopyReport> Copy(
     const std::string& from, const std::string& to, absl::string_view what,
     const std::function<absl::Status(sqlite3*)>& check) {
   if (!Exists(from)) {
     return absl::NotFoundError(absl::StrCat("No ", what, " at ", from, "."));
   }
-  for (const std::string& path : {to, to + "-wal"}) {
+  for (const std::string& path : {to, to + "-wal", to + "-journal"}) {
     if (Exists(path)) {
       return absl::AlreadyExistsError(absl::StrCat(
           path, " exists; the ", what == "database" ? "backup" : "restore",
@@ -99,33 +122,40 @@ absl::StatusOr<SqliteCopyReport> Copy(
     absl::Status checked = check(source->get());
     if (!checked.ok()) return checked;
   }
-  const std::string tmp = to + ".tmp";
-  std::remove(tmp.c_str());
-  auto target = Open(tmp, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+  // A temporary file of this run's own (O_EXCL), so that two runs never
+  // share one; an empty file is an empty database to SQLite.
+  std::string tmp = to + ".tmp-XXXXXX";
+  const int fd = mkstemp(tmp.data());
+  if (fd < 0) {
+    return absl::UnavailableError(absl::StrCat("Cannot create a file beside ",
+                                               to, ": ", strerror(errno)));
+  }
+  close(fd);
+  TempFiles cleanup(tmp);
+  auto target = Open(tmp, SQLITE_OPEN_READWRITE);
   if (!target.ok()) return target.status();
   sqlite3_backup* backup =
       sqlite3_backup_init(target->get(), "main", source->get(), "main");
   if (backup == nullptr) {
-    absl::Status error = SqliteError(target->get(), "Cannot start the copy");
-    std::remove(tmp.c_str());
-    return error;
+    return SqliteError(target->get(), "Cannot start the copy");
   }
   // All pages in one step: one read transaction, so one consistent snapshot
-  // (stepping in pieces would restart whenever the server writes).
+  // (stepping in pieces would restart whenever the server writes). Busy
+  // only while another process holds an exclusive lock: retried for a
+  // minute.
+  const absl::Time give_up = absl::Now() + kBusyLimit;
   int rc;
-  while ((rc = sqlite3_backup_step(backup, -1)) == SQLITE_BUSY ||
-         rc == SQLITE_LOCKED) {
+  while (((rc = sqlite3_backup_step(backup, -1)) == SQLITE_BUSY ||
+          rc == SQLITE_LOCKED) &&
+         absl::Now() < give_up) {
     absl::SleepFor(absl::Milliseconds(50));
   }
   SqliteCopyReport report;
   report.pages = sqlite3_backup_pagecount(backup);
   sqlite3_backup_finish(backup);
   if (rc != SQLITE_DONE) {
-    absl::Status error = absl::UnavailableError(
+    return absl::UnavailableError(
         absl::StrCat("Copying ", from, " failed: ", sqlite3_errstr(rc)));
-    target->reset();
-    std::remove(tmp.c_str());
-    return error;
   }
   source->reset();
   absl::StatusOr<std::string> integrity =
@@ -142,13 +172,9 @@ absl::StatusOr<SqliteCopyReport> Copy(
   target->reset();
   for (const auto* result :
        {&integrity, &version, &page_size, &plans, &journal}) {
-    if (!result->ok()) {
-      std::remove(tmp.c_str());
-      return result->status();
-    }
+    if (!result->ok()) return result->status();
   }
   if (*integrity != "ok") {
-    std::remove(tmp.c_str());
     return absl::FailedPreconditionError(absl::StrCat(
         "The copy of ", from, " fails PRAGMA integrity_check: ", *integrity));
   }
@@ -156,13 +182,16 @@ absl::StatusOr<SqliteCopyReport> Copy(
   report.bytes = report.pages * std::atoll(page_size->c_str());
   report.plans = std::atoll(plans->c_str());
   absl::Status synced = FsyncPath(tmp, O_RDONLY);
-  if (synced.ok() && std::rename(tmp.c_str(), to.c_str()) != 0) {
-    synced = absl::UnavailableError(
-        absl::StrCat("Cannot rename ", tmp, " to ", to, ": ", strerror(errno)));
-  }
-  if (!synced.ok()) {
-    std::remove(tmp.c_str());
-    return synced;
+  if (!synced.ok()) return synced;
+  // link() rather than rename(): it fails if `to` appeared meanwhile, so
+  // nothing is ever replaced.
+  if (link(tmp.c_str(), to.c_str()) != 0) {
+    if (errno == EEXIST) {
+      return absl::AlreadyExistsError(
+          absl::StrCat(to, " appeared while the copy was made; it is kept."));
+    }
+    return absl::UnavailableError(
+        absl::StrCat("Cannot create ", to, ": ", strerror(errno)));
   }
   absl::Status directory = FsyncPath(DirectoryOf(to), O_RDONLY | O_DIRECTORY);
   if (!directory.ok()) return directory;

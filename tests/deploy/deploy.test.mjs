@@ -43,7 +43,7 @@ test("the shipped manifests have no problems", () => {
     "Service/itp-server-pods",
     "StatefulSet/itp-server",
   ]);
-  assert.deepEqual(secretsReferenced(docs), ["itp-benchmark-runner", "itp-server-tls"]);
+  assert.deepEqual(secretsReferenced(docs), ["itp-benchmark-runner", "itp-server-ca", "itp-server-tls"]);
   const server = docs.find((d) => d.object.kind === "StatefulSet").object;
   assert.equal(server.spec.replicas, 1);
   assert.equal(server.spec.volumeClaimTemplates[0].spec.accessModes[0], "ReadWriteOnce");
@@ -188,7 +188,9 @@ test("the compose file runs the server and the nightly job on named volumes", ()
 
 test("the Dockerfile has a health check and the context leaves out builds, databases and keys", () => {
   const dockerfile = fs.readFileSync(path.join(source, "deploy", "Dockerfile"), "utf8");
-  assert.match(dockerfile, /^HEALTHCHECK .*\n\s+CMD \["\/usr\/local\/bin\/itp", "health", "--address=127\.0\.0\.1:50051"\]$/m);
+  assert.match(dockerfile, /^HEALTHCHECK .*\n\s+CMD \["\/usr\/local\/bin\/itp", "health", "--address=127\.0\.0\.1:8081"\]$/m);
+  // The health check's port is one the server listens on.
+  assert.match(dockerfile, /^ENTRYPOINT \[[^\]]*"--health_listen=127\.0\.0\.1:8081"/m);
   assert.match(dockerfile, /^USER itp$/m);
   const ignored = fs.readFileSync(path.join(source, ".dockerignore"), "utf8").split("\n");
   for (const entry of ["build", "build-*", "**/*.db", "**/*.db-wal", "**/*.key", ".git"]) {

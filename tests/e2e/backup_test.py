@@ -74,7 +74,8 @@ class Writer(threading.Thread):
         self.key = key
         self.number = number
         self.stop = threading.Event()
-        self.acknowledged = []  # (monotonic time, plan name)
+        # (monotonic time sent, time acknowledged, plan name)
+        self.acknowledged = []
         self.errors = []
 
     def run(self):
@@ -84,11 +85,12 @@ class Writer(threading.Thread):
                                         plan_service_pb2.CreatePlanRequest())
             request.plan_id = "steel-roadmap-w%d-%04d" % (self.number, i)
             request.request_id = str(uuid.uuid4())
+            sent = time.monotonic()
             try:
                 plan = self.stub.CreatePlan(request,
                                             metadata=_metadata(self.key),
                                             timeout=RPC_TIMEOUT_S)
-                self.acknowledged.append((time.monotonic(), plan.name))
+                self.acknowledged.append((sent, time.monotonic(), plan.name))
             except grpc.RpcError as error:
                 self.errors.append("%s %s" % (error.code(), error.details()))
             i += 1
@@ -156,12 +158,15 @@ class BackupTest(unittest.TestCase):
         server.stop()
 
         self.assertEqual(backup.returncode, 0, backup.stderr)
-        before = {name for w in writers for t, name in w.acknowledged
-                  if t < started}
-        during = {name for w in writers for t, name in w.acknowledged
-                  if started <= t < finished}
-        after = {name for w in writers for t, name in w.acknowledged
-                 if t >= finished}
+        # Acknowledged before the backup started: must be in it. Sent after
+        # it finished: cannot be. Others (in flight or acknowledged while it
+        # ran) may or may not.
+        before = {name for w in writers for _, acked, name in w.acknowledged
+                  if acked < started}
+        during = {name for w in writers for sent, acked, name
+                  in w.acknowledged if acked >= started and sent < finished}
+        after = {name for w in writers for sent, _, name in w.acknowledged
+                 if sent >= finished}
         self.assertGreaterEqual(len(before), BEFORE_BACKUP)
         self.assertEqual([e for w in writers for e in w.errors], [])
         match = re.fullmatch(
@@ -214,8 +219,9 @@ class BackupTest(unittest.TestCase):
         with sqlite3.connect(restored_db) as database:
             self.assertEqual(database.execute(
                 "PRAGMA integrity_check").fetchone()[0], "ok")
-        print("\n  %d plans acknowledged before the backup, %d while it ran "
-              "(%.0f ms), %d after; the backup holds %d plans"
+        print("\n  %d plans acknowledged before the backup, %d acknowledged "
+              "while it ran (%.0f ms) or in flight, %d sent after; the backup "
+              "holds %d plans"
               % (len(before), len(during), (finished - started) * 1000,
                  len(after), plans_in_backup))
 

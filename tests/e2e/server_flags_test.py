@@ -250,6 +250,52 @@ class ServerFlagsTest(unittest.TestCase):
         self.assertTrue(any(r["message"].startswith("itp-server listening on")
                             for r in records))
 
+    def test_the_health_port_serves_health_and_nothing_else(self):
+        work = tempfile.mkdtemp(prefix="health-", dir=RUN_DIR)
+        server = itp_e2e.ServerProcess(
+            SERVER_BINARY, os.path.join(work, "itp.db"), work,
+            args=["--health_listen=127.0.0.1:0"])
+        try:
+            port = server.wait_until_serving()
+            match = re.search(r"health checks \(plaintext\) on port (\d+)",
+                              server.log())
+            self.assertIsNotNone(match, server.log())
+            health_port = int(match.group(1))
+            identity = dict(request_serializer=lambda data: data,
+                            response_deserializer=lambda data: data)
+            # ServerReflectionInfo with list_services (field 7) = "".
+            reflection_request = b"\x3a\x00"
+            with grpc.insecure_channel("127.0.0.1:%d" % health_port) as ch:
+                check = ch.unary_unary("/grpc.health.v1.Health/Check",
+                                       **identity)
+                # HealthCheckResponse{status: SERVING (1)}.
+                self.assertEqual(check(b"", timeout=TIMEOUT_S), b"\x08\x01")
+                reflect = ch.stream_stream(
+                    "/grpc.reflection.v1alpha.ServerReflection/"
+                    "ServerReflectionInfo", **identity)
+                with self.assertRaises(grpc.RpcError) as refused:
+                    list(reflect(iter([reflection_request]),
+                                 timeout=TIMEOUT_S))
+                self.assertEqual(refused.exception.code(),
+                                 grpc.StatusCode.UNIMPLEMENTED)
+                get_plan = ch.unary_unary("/itp.v1.PlanService/GetPlan",
+                                          **identity)
+                with self.assertRaises(grpc.RpcError) as refused:
+                    get_plan(b"", timeout=TIMEOUT_S)
+                self.assertEqual(refused.exception.code(),
+                                 grpc.StatusCode.UNIMPLEMENTED)
+            # Reflection is there on the main port.
+            with grpc.insecure_channel("127.0.0.1:%d" % port) as ch:
+                reflect = ch.stream_stream(
+                    "/grpc.reflection.v1alpha.ServerReflection/"
+                    "ServerReflectionInfo", **identity)
+                replies = list(reflect(iter([reflection_request]),
+                                       timeout=TIMEOUT_S))
+                self.assertEqual(len(replies), 1)
+                self.assertIn(b"itp.v1.PlanService", replies[0])
+        finally:
+            server.stop()
+
     def test_an_unknown_log_format_is_refused(self):
         result = self.run_server("--log_format=xml")
         self.assertEqual(result.returncode, 2)

@@ -4,8 +4,10 @@
 
 #include "server/storage/sqlite_backup.h"
 
+#include <dirent.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <atomic>
 #include <string>
 #include <thread>
@@ -63,6 +65,20 @@ class SqliteBackupTest : public ::testing::Test {
     return plan.name();
   }
 
+  // The names in the test's directory, sorted.
+  std::vector<std::string> Listing() const {
+    std::vector<std::string> names;
+    DIR* dir = opendir(dir_.path().c_str());
+    if (dir == nullptr) return names;
+    while (dirent* entry = readdir(dir)) {
+      const std::string name = entry->d_name;
+      if (name != "." && name != "..") names.push_back(name);
+    }
+    closedir(dir);
+    std::sort(names.begin(), names.end());
+    return names;
+  }
+
   TempDir dir_;
   const std::string db_path_ = dir_.File("itp.db");
   SqliteStores stores_;
@@ -83,8 +99,12 @@ TEST_F(SqliteBackupTest, TheCopyHoldsEveryPlanAndPassesTheIntegrityCheck) {
   EXPECT_EQ(copy.Count("plans"), 40);
   EXPECT_EQ(copy.QueryText("SELECT name FROM plans ORDER BY id LIMIT 1"),
             "countries/IND/plans/steel-0");
-  EXPECT_FALSE(Exists(backup + ".tmp"));
-  EXPECT_FALSE(Exists(backup + "-wal"));
+  // Nothing but the database and its backup is left in the directory.
+  EXPECT_EQ(Listing(), (std::vector<std::string>{"itp-backup.db", "itp.db",
+                                                 "itp.db-shm", "itp.db-wal"}));
+  struct stat info;
+  ASSERT_EQ(stat(backup.c_str(), &info), 0);
+  EXPECT_EQ(info.st_mode & 0777, 0600u);
 }
 
 TEST_F(SqliteBackupTest, ABackupUnderWritesHoldsEverythingAcknowledgedBefore) {
@@ -107,9 +127,11 @@ TEST_F(SqliteBackupTest, ABackupUnderWritesHoldsEverythingAcknowledgedBefore) {
   writer.join();
   ASSERT_TRUE(report.ok()) << report.status();
   // Plans are created in order: the copy holds a prefix of them, at least
-  // every one acknowledged before the backup started.
+  // every one acknowledged before the backup started, and at most one more
+  // than those acknowledged when it returned (committed, not yet
+  // acknowledged).
   EXPECT_GE(report->plans, before);
-  EXPECT_LE(report->plans, after);
+  EXPECT_LE(report->plans, after + 1);
   RawDatabase copy(backup);
   EXPECT_EQ(copy.QueryText("PRAGMA integrity_check"), "ok");
   for (int i = 0; i < before; ++i) {
@@ -155,6 +177,14 @@ TEST_F(SqliteBackupTest, NeitherOverwritesAFile) {
                          " exists; the backup writes a new file only "
                          "(move the old one away first)."));
   EXPECT_EQ(RawDatabase(backup).Count("plans"), 1);
+  const std::string journal = dir_.File("restored.db-journal");
+  RawDatabase(journal).Exec("CREATE TABLE leftover (x INTEGER)");
+  auto over_journal = RestoreSqliteDatabase(backup, dir_.File("restored.db"));
+  EXPECT_EQ(over_journal.status().code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_EQ(over_journal.status().message(),
+            absl::StrCat(journal,
+                         " exists; the restore writes a new file "
+                         "only (move the old one away first)."));
 
   auto over_live = RestoreSqliteDatabase(backup, db_path_);
   EXPECT_EQ(over_live.status().code(), absl::StatusCode::kAlreadyExists);
@@ -202,7 +232,9 @@ TEST_F(SqliteBackupTest, RestoreRefusesANewerSchemaAndOtherDatabases) {
   EXPECT_EQ(foreign.status().message(),
             absl::StrCat(other, " is not an ITP database backup."));
   EXPECT_FALSE(Exists(dir_.File("restored.db")));
-  EXPECT_FALSE(Exists(dir_.File("restored.db.tmp")));
+  EXPECT_EQ(Listing(),
+            (std::vector<std::string>{"emissions.db", "itp-backup.db", "itp.db",
+                                      "itp.db-shm", "itp.db-wal"}));
 }
 
 }  // namespace
