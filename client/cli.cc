@@ -168,9 +168,6 @@ int Cli::Run(int argc, char** argv) {
     std::cerr << "Error: " << options.status().message() << "\n";
     return kExitUsage;
   }
-  // A command that needs no key sends none, even when one is configured
-  // (`itp health` against a plaintext health port).
-  if (!selected_needs_api_key_) options->api_key.clear();
   absl::StatusOr<std::unique_ptr<Connection>> connection =
       Connection::Open(*options);
   if (!connection.ok()) {

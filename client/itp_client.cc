@@ -231,12 +231,11 @@ absl::StatusOr<ConnectionOptions> ResolveConnectionOptions(
   options.address = std::string(absl::StripSuffix(target, "/"));
   options.use_tls = https || !options.tls_ca_file.empty();
 
+  // A command that needs no key neither reads one nor sends one.
+  if (!api_key_required) return options;
   absl::StatusOr<std::string> key = ResolveApiKey(sources);
-  if (key.ok()) {
-    options.api_key = *std::move(key);
-  } else if (api_key_required) {
-    return key.status();
-  }
+  if (!key.ok()) return key.status();
+  options.api_key = *std::move(key);
   return options;
 }
 

@@ -98,8 +98,8 @@ struct ConnectionOptions {
 // An address starting with https:// (or a CA file) selects TLS.
 // Returns INVALID_ARGUMENT when no source gives an API key, a key file is
 // empty or unreadable, or the deadline is not positive.
-// With `api_key_required` false (commands such as `itp health`), a missing
-// or unreadable key leaves `api_key` empty instead.
+// With `api_key_required` false (commands such as `itp health`), no key is
+// read and `api_key` stays empty, so that none is sent.
 absl::StatusOr<ConnectionOptions> ResolveConnectionOptions(
     const std::vector<ConnectionSettings>& sources,
     bool api_key_required = true);

@@ -110,6 +110,12 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> Credentials(
   return grpc::SslServerCredentials(options);
 }
 
+absl::Status ListenError(const std::string& address, absl::string_view flag) {
+  return absl::UnavailableError(
+      absl::StrCat("Cannot listen on '", address, "'", flag,
+                   ": the address is malformed or already in use."));
+}
+
 // Drops the builder's plugins: reflection (registered process-wide) stays
 // off the health-only listener.
 class NoPlugins : public grpc::ServerBuilderOption {
@@ -181,12 +187,10 @@ class ServerImpl : public ItpServer {
     }
     server_ = builder.BuildAndStart();
     if (server_ == nullptr || port_ == 0) {
-      return absl::UnavailableError(
-          absl::StrCat("Cannot listen on '", config.listen_address,
-                       "': the address is malformed or already in use."));
+      return ListenError(config.listen_address, "");
     }
     if (!config.health_listen_address.empty()) {
-      // Only the default health service: nothing else is reachable here.
+      // The default health service and nothing else.
       grpc::ServerBuilder health_builder;
       health_builder.AddListeningPort(config.health_listen_address,
                                       grpc::InsecureServerCredentials(),
@@ -209,10 +213,8 @@ class ServerImpl : public ItpServer {
         server_->Shutdown();
         server_->Wait();
         server_.reset();
-        return absl::UnavailableError(absl::StrCat(
-            "Cannot listen on '", config.health_listen_address,
-            "' (--health_listen): the address is malformed or already in "
-            "use."));
+        return ListenError(config.health_listen_address,
+                           " (--health_listen)");
       }
     }
     SetServing(true);

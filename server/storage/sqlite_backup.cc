@@ -10,21 +10,18 @@
 #include <cstdlib>
 #include <cstring>
 #include <functional>
-#include <memory>
 #include <string>
 #include <utility>
 
+#include "SQLiteCpp/Backup.h"
+#include "SQLiteCpp/Database.h"
+#include "SQLiteCpp/Exception.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "server/storage/sqlite.h"
 
 namespace itp::storage {
 namespace {
-
-struct CloseDb {
-  void operator()(sqlite3* db) const { sqlite3_close_v2(db); }
-};
-using Db = std::unique_ptr<sqlite3, CloseDb>;
 
 constexpr absl::Duration kBusyLimit = absl::Minutes(1);
 
@@ -50,38 +47,6 @@ bool Exists(const std::string& path) {
   return stat(path.c_str(), &info) == 0;
 }
 
-absl::Status SqliteError(sqlite3* db, absl::string_view what) {
-  return absl::UnavailableError(absl::StrCat(
-      what, ": ", db != nullptr ? sqlite3_errmsg(db) : "out of memory"));
-}
-
-absl::StatusOr<Db> Open(const std::string& path, int flags) {
-  sqlite3* raw = nullptr;
-  const int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
-  Db db(raw);
-  if (rc != SQLITE_OK)
-    return SqliteError(raw, absl::StrCat("Cannot open ", path));
-  // The server's writers hold the write lock for one transaction at a time.
-  sqlite3_busy_timeout(raw, 10000);
-  return db;
-}
-
-// The first column of the first row of `sql`, as text ("" for no row).
-absl::StatusOr<std::string> QueryText(sqlite3* db, const char* sql) {
-  sqlite3_stmt* raw = nullptr;
-  if (sqlite3_prepare_v2(db, sql, -1, &raw, nullptr) != SQLITE_OK) {
-    return SqliteError(db, sql);
-  }
-  std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> stmt(raw,
-                                                             sqlite3_finalize);
-  const int rc = sqlite3_step(raw);
-  if (rc == SQLITE_DONE) return std::string();
-  if (rc != SQLITE_ROW) return SqliteError(db, sql);
-  const unsigned char* text = sqlite3_column_text(raw, 0);
-  return text == nullptr ? std::string()
-                         : std::string(reinterpret_cast<const char*>(text));
-}
-
 absl::Status FsyncPath(const std::string& path, int flags) {
   const int fd = open(path.c_str(), flags | O_CLOEXEC);
   if (fd < 0) {
@@ -100,27 +65,32 @@ std::string DirectoryOf(const std::string& path) {
   return slash == 0 ? "/" : path.substr(0, slash);
 }
 
+// What the copy is called in messages: the source ("database", "backup")
+// and the operation ("backup", "restore").
+struct CopyKind {
+  const char* source;
+  const char* operation;
+};
+constexpr CopyKind kBackup = {"database", "backup"};
+constexpr CopyKind kRestore = {"backup", "restore"};
+
 // Copies `from` into the new file `to` (through a temporary file beside
 // it), checks the copy and links it into place. `check` looks at the source
 // before the copy.
 absl::StatusOr<SqliteCopyReport> Copy(
-    const std::string& from, const std::string& to, absl::string_view what,
-    const std::function<absl::Status(sqlite3*)>& check) {
+    const std::string& from, const std::string& to, const CopyKind& kind,
+    const std::function<absl::Status(SQLite::Database&)>& check) {
   if (!Exists(from)) {
-    return absl::NotFoundError(absl::StrCat("No ", what, " at ", from, "."));
+    return absl::NotFoundError(
+        absl::StrCat("No ", kind.source, " at ", from, "."));
   }
   for (const std::string& path : {to, to + "-wal", to + "-journal"}) {
     if (Exists(path)) {
-      return absl::AlreadyExistsError(absl::StrCat(
-          path, " exists; the ", what == "database" ? "backup" : "restore",
-          " writes a new file only (move the old one away first)."));
+      return absl::AlreadyExistsError(
+          absl::StrCat(path, " exists; the ", kind.operation,
+                       " writes a new file only (move the old one away "
+                       "first)."));
     }
-  }
-  auto source = Open(from, SQLITE_OPEN_READONLY);
-  if (!source.ok()) return source.status();
-  if (check) {
-    absl::Status checked = check(source->get());
-    if (!checked.ok()) return checked;
   }
   // A temporary file of this run's own (O_EXCL), so that two runs never
   // share one; an empty file is an empty database to SQLite.
@@ -132,55 +102,50 @@ absl::StatusOr<SqliteCopyReport> Copy(
   }
   close(fd);
   TempFiles cleanup(tmp);
-  auto target = Open(tmp, SQLITE_OPEN_READWRITE);
-  if (!target.ok()) return target.status();
-  sqlite3_backup* backup =
-      sqlite3_backup_init(target->get(), "main", source->get(), "main");
-  if (backup == nullptr) {
-    return SqliteError(target->get(), "Cannot start the copy");
-  }
-  // All pages in one step: one read transaction, so one consistent snapshot
-  // (stepping in pieces would restart whenever the server writes). Busy
-  // only while another process holds an exclusive lock: retried for a
-  // minute.
-  const absl::Time give_up = absl::Now() + kBusyLimit;
-  int rc;
-  while (((rc = sqlite3_backup_step(backup, -1)) == SQLITE_BUSY ||
-          rc == SQLITE_LOCKED) &&
-         absl::Now() < give_up) {
-    absl::SleepFor(absl::Milliseconds(50));
-  }
   SqliteCopyReport report;
-  report.pages = sqlite3_backup_pagecount(backup);
-  sqlite3_backup_finish(backup);
-  if (rc != SQLITE_DONE) {
+  try {
+    // The server's writers hold the write lock one transaction at a time.
+    SQLite::Database source(from, SQLite::OPEN_READONLY, 10000);
+    if (check) {
+      absl::Status checked = check(source);
+      if (!checked.ok()) return checked;
+    }
+    SQLite::Database target(tmp, SQLite::OPEN_READWRITE, 10000);
+    {
+      SQLite::Backup backup(target, source);
+      // All pages in one step: one read transaction, so one consistent
+      // snapshot (stepping in pieces would restart whenever the server
+      // writes). Busy only while another process holds an exclusive lock:
+      // retried for a minute.
+      const absl::Time give_up = absl::Now() + kBusyLimit;
+      int rc;
+      while (((rc = backup.executeStep(-1)) == SQLITE_BUSY ||
+              rc == SQLITE_LOCKED) &&
+             absl::Now() < give_up) {
+        absl::SleepFor(absl::Milliseconds(50));
+      }
+      if (rc != SQLITE_DONE) {
+        return absl::UnavailableError(
+            absl::StrCat("Copying ", from, " failed: ", sqlite3_errstr(rc)));
+      }
+      report.pages = backup.getTotalPageCount();
+    }
+    const std::string integrity =
+        target.execAndGet("PRAGMA integrity_check").getString();
+    if (integrity != "ok") {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "The copy of ", from, " fails PRAGMA integrity_check: ", integrity));
+    }
+    report.schema_version = target.execAndGet("PRAGMA user_version").getInt();
+    report.bytes =
+        report.pages * target.execAndGet("PRAGMA page_size").getInt64();
+    report.plans = target.execAndGet("SELECT count(*) FROM plans").getInt64();
+    // The copy is a file of its own: no -wal beside it.
+    target.execAndGet("PRAGMA journal_mode=DELETE");
+  } catch (const SQLite::Exception& e) {
     return absl::UnavailableError(
-        absl::StrCat("Copying ", from, " failed: ", sqlite3_errstr(rc)));
+        absl::StrCat("Copying ", from, " failed: ", e.what()));
   }
-  source->reset();
-  absl::StatusOr<std::string> integrity =
-      QueryText(target->get(), "PRAGMA integrity_check");
-  absl::StatusOr<std::string> version =
-      QueryText(target->get(), "PRAGMA user_version");
-  absl::StatusOr<std::string> page_size =
-      QueryText(target->get(), "PRAGMA page_size");
-  absl::StatusOr<std::string> plans =
-      QueryText(target->get(), "SELECT count(*) FROM plans");
-  // The copy is a file of its own: no -wal beside it.
-  absl::StatusOr<std::string> journal =
-      QueryText(target->get(), "PRAGMA journal_mode=DELETE");
-  target->reset();
-  for (const auto* result :
-       {&integrity, &version, &page_size, &plans, &journal}) {
-    if (!result->ok()) return result->status();
-  }
-  if (*integrity != "ok") {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "The copy of ", from, " fails PRAGMA integrity_check: ", *integrity));
-  }
-  report.schema_version = std::atoi(version->c_str());
-  report.bytes = report.pages * std::atoll(page_size->c_str());
-  report.plans = std::atoll(plans->c_str());
   absl::Status synced = FsyncPath(tmp, O_RDONLY);
   if (!synced.ok()) return synced;
   // link() rather than rename(): it fails if `to` appeared meanwhile, so
@@ -199,20 +164,25 @@ absl::StatusOr<SqliteCopyReport> Copy(
 }
 
 // The backup must be an ITP database this build can open.
-absl::Status CheckRestorable(const std::string& path, sqlite3* db) {
-  absl::StatusOr<std::string> tables =
-      QueryText(db,
-                "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND "
-                "name IN ('plans', 'api_keys', 'audit_events')");
-  if (!tables.ok() || *tables != "3") {
+absl::Status CheckRestorable(const std::string& path, SQLite::Database& db) {
+  int tables = 0;
+  int version = 0;
+  try {
+    tables = db.execAndGet(
+                   "SELECT count(*) FROM sqlite_schema WHERE type = 'table' "
+                   "AND name IN ('plans', 'api_keys', 'audit_events')")
+                 .getInt();
+    version = db.execAndGet("PRAGMA user_version").getInt();
+  } catch (const SQLite::Exception&) {
+    tables = 0;  // not an SQLite file at all
+  }
+  if (tables != 3) {
     return absl::FailedPreconditionError(
         absl::StrCat(path, " is not an ITP database backup."));
   }
-  absl::StatusOr<std::string> version = QueryText(db, "PRAGMA user_version");
-  if (!version.ok()) return version.status();
-  if (std::atoi(version->c_str()) > SqliteSchemaVersion()) {
+  if (version > SqliteSchemaVersion()) {
     return absl::FailedPreconditionError(
-        absl::StrCat(path, " has database schema version ", *version,
+        absl::StrCat(path, " has database schema version ", version,
                      ", newer than this itp-server's ", SqliteSchemaVersion(),
                      ": restore it with that server or a newer one."));
   }
@@ -223,13 +193,14 @@ absl::Status CheckRestorable(const std::string& path, sqlite3* db) {
 
 absl::StatusOr<SqliteCopyReport> BackupSqliteDatabase(
     const std::string& db_path, const std::string& backup_path) {
-  return Copy(db_path, backup_path, "database", nullptr);
+  return Copy(db_path, backup_path, kBackup, nullptr);
 }
 
 absl::StatusOr<SqliteCopyReport> RestoreSqliteDatabase(
     const std::string& backup_path, const std::string& db_path) {
-  return Copy(backup_path, db_path, "backup",
-              [&](sqlite3* db) { return CheckRestorable(backup_path, db); });
+  return Copy(backup_path, db_path, kRestore, [&](SQLite::Database& db) {
+    return CheckRestorable(backup_path, db);
+  });
 }
 
 }  // namespace itp::storage
