@@ -33,6 +33,13 @@ ABSL_FLAG(std::string, health_listen, "",
           "Also serve grpc.health.v1 (and nothing else) in plaintext on this "
           "host:port, for probes that cannot speak TLS, such as Kubernetes' "
           "native gRPC probes. Off by default.");
+ABSL_FLAG(std::string, metrics_listen, "",
+          "Serve Prometheus metrics over HTTP at /metrics on this host:port, "
+          "or on 127.0.0.1 with a port alone (e.g. 9464). Off by default.");
+ABSL_FLAG(int, metrics_refresh_seconds, 15,
+          "How long the metrics that count stored rows (plans by state and "
+          "country, job runs by state) are reused before the database is "
+          "counted again.");
 ABSL_FLAG(std::string, db, "itp.db",
           "SQLite database file; created and migrated when needed.");
 ABSL_FLAG(std::string, backup_to, "",
@@ -284,6 +291,11 @@ int main(int argc, char** argv) {
   itp::service::ServerConfig config;
   config.listen_address = absl::GetFlag(FLAGS_listen);
   config.health_listen_address = absl::GetFlag(FLAGS_health_listen);
+  config.metrics_listen_address = absl::GetFlag(FLAGS_metrics_listen);
+  config.metrics_refresh =
+      absl::Seconds(absl::GetFlag(FLAGS_metrics_refresh_seconds));
+  config.build = {ITP_VERSION, ITP_BUILD_COMMIT, ITP_BUILD_TYPE,
+                  ITP_BUILD_COMPILER, itp::storage::SqliteLibraryVersion()};
   config.db_path = absl::GetFlag(FLAGS_db);
   config.limits.workers = absl::GetFlag(FLAGS_workers);
   config.limits.max_queued_calls = absl::GetFlag(FLAGS_max_queued_calls);

@@ -95,6 +95,7 @@ absl::StatusOr<std::unique_ptr<Application>> Application::Open(
   sqlite.path = options.db_path;
   sqlite.pool_size = options.db_pool_size;
   sqlite.now_unix_micros = now;
+  sqlite.metrics = options.metrics;
   auto stores = storage::OpenSqliteStores(sqlite);
   if (!stores.ok()) return stores.status();
   absl::Status s = BootstrapAdminKey(*stores->keys, AdminKeyPath(options));
@@ -116,6 +117,7 @@ absl::StatusOr<std::unique_ptr<Application>> Application::Open(
       *std::move(stores), now, options, *std::move(token_secret)));
   s = app->runner_.Start();
   if (!s.ok()) return s;
+  app->RegisterGauges(options);
   app->keyless_.Start();
   app->retention_.Start();
   return app;
@@ -137,7 +139,8 @@ Application::Application(storage::SqliteStores stores,
               {options.job_workers, [this] { events_.Notify(); }, now_,
                [this](const std::string& plan) {
                  return progress_assessor_.Assess(plan);
-               }}),
+               },
+               options.metrics}),
       retention_(*stores_.retention, now_, options.retention),
       context_{*stores_.plans,
                *stores_.reviews,
@@ -159,6 +162,51 @@ Application::Application(storage::SqliteStores stores,
       benchmarks_(context_),
       jobs_(context_),
       admin_(context_) {}
+
+void Application::RegisterGauges(const ApplicationOptions& options) {
+  if (options.metrics == nullptr) return;
+  // A failed read (a locked database) leaves the family empty for one
+  // scrape rather than failing the scrape.
+  plans_gauge_ = options.metrics->AddScrapeGauge(
+      "itp_plans",
+      "Plans in the database, by state and country (ISO 3166-1 alpha-3).",
+      [plans = stores_.plans.get()] {
+        std::vector<Metrics::Sample> samples;
+        auto counts = plans->CountPlans();
+        if (!counts.ok()) return samples;
+        for (const storage::PlanCount& count : *counts) {
+          samples.push_back({{{"state", itp::v1::Plan::State_Name(count.state)},
+                              {"country", count.country}},
+                             static_cast<double>(count.plans)});
+        }
+        return samples;
+      },
+      options.metrics_refresh);
+  runs_gauge_ = options.metrics->AddScrapeGauge(
+      "itp_job_runs", "Benchmark job runs in the database, by state.",
+      [jobs = stores_.jobs.get()] {
+        std::vector<Metrics::Sample> samples;
+        auto counts = jobs->CountRuns();
+        if (!counts.ok()) return samples;
+        // Every state, zeros included, so that a query of one state has a
+        // series before the first run reaches it.
+        using Run = itp::v1::BenchmarkJobRun;
+        for (int state = Run::State_MIN; state <= Run::State_MAX; ++state) {
+          if (!Run::State_IsValid(state) || state == Run::STATE_UNSPECIFIED) {
+            continue;
+          }
+          int64_t runs = 0;
+          for (const auto& [counted, n] : *counts) {
+            if (counted == state) runs = n;
+          }
+          samples.push_back(
+              {{{"state", Run::State_Name(static_cast<Run::State>(state))}},
+               static_cast<double>(runs)});
+        }
+        return samples;
+      },
+      options.metrics_refresh);
+}
 
 Application::~Application() {
   retention_.Stop();

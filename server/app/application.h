@@ -18,6 +18,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "server/app/admin_operations.h"
 #include "server/app/benchmark_operations.h"
 #include "server/app/benchmark_step.h"
@@ -32,6 +33,7 @@
 #include "server/app/retention.h"
 #include "server/app/review_operations.h"
 #include "server/auth/authenticator.h"
+#include "server/common/metrics.h"
 #include "server/storage/sqlite.h"
 
 namespace itp::app {
@@ -57,6 +59,12 @@ struct ApplicationOptions {
   RetentionOptions retention;
   // The clock (Unix microseconds); absl::Now when empty.
   std::function<int64_t()> now_unix_micros;
+  // Where the database, the job runner and the gauges of stored state
+  // (plans by state and country, job runs by state) are recorded; must
+  // outlive the application. Metrics::Discard() when null.
+  Metrics* metrics = nullptr;
+  // How long a reading of those gauges is reused (--metrics_refresh_seconds).
+  absl::Duration metrics_refresh = absl::Seconds(15);
 };
 
 // Thread-safe.
@@ -99,6 +107,8 @@ class Application {
  private:
   Application(storage::SqliteStores stores, std::function<int64_t()> now,
               const ApplicationOptions& options, std::string token_secret);
+  // The gauges of stored state, on options.metrics.
+  void RegisterGauges(const ApplicationOptions& options);
 
   storage::SqliteStores stores_;
   std::function<int64_t()> now_;
@@ -118,6 +128,9 @@ class Application {
   BenchmarkOperations benchmarks_;
   JobOperations jobs_;
   AdminOperations admin_;
+  // Last, so that scrapes stop reading the stores before they go.
+  Metrics::GaugeRegistration plans_gauge_;
+  Metrics::GaugeRegistration runs_gauge_;
 };
 
 }  // namespace itp::app

@@ -86,6 +86,13 @@ void JobRunner::Work() {
 }
 
 void JobRunner::Execute(const std::string& run_name, bool resumed) {
+  const absl::Time started = absl::Now();
+  Metrics& metrics =
+      options_.metrics != nullptr ? *options_.metrics : Metrics::Discard();
+  auto finished = [&](BenchmarkJobRun::State state) {
+    metrics.JobRunFinished(BenchmarkJobRun::State_Name(state),
+                           absl::Now() - started);
+  };
   auto fail = [&](const absl::Status& status) {
     Log(LogLevel::kError,
         absl::StrCat(run_name, " failed: ", status.ToString()));
@@ -93,6 +100,7 @@ void JobRunner::Execute(const std::string& run_name, bool resumed) {
         .SetRunState(run_name, BenchmarkJobRun::FAILED, status.message(),
                      nullptr, false)
         .IgnoreError();
+    finished(BenchmarkJobRun::FAILED);
     Progress();
   };
   auto run = jobs_.SetRunState(run_name, BenchmarkJobRun::RUNNING, "", nullptr,
@@ -113,7 +121,9 @@ void JobRunner::Execute(const std::string& run_name, bool resumed) {
     }
     auto current = jobs_.GetRun(run_name);
     if (!current.ok()) return fail(current.status());
-    if (current->state() != BenchmarkJobRun::RUNNING) return;  // cancelled
+    if (current->state() != BenchmarkJobRun::RUNNING) {  // cancelled
+      return finished(current->state());
+    }
     absl::Status recorded =
         jobs_.RecordResult(run_name, BenchmarkOne(*job, run_name, item));
     if (!recorded.ok()) return fail(recorded);
@@ -137,6 +147,7 @@ void JobRunner::Execute(const std::string& run_name, bool resumed) {
   auto done = jobs_.SetRunState(run_name, BenchmarkJobRun::SUCCEEDED, "",
                                 &changes, false);
   if (!done.ok()) return fail(done.status());
+  finished(done->state());
   Log(LogLevel::kInfo,
       absl::StrCat(run_name, " ", BenchmarkJobRun::State_Name(done->state()),
                    ": ", done->succeeded_plans(), " plans benchmarked, ",

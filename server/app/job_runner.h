@@ -27,6 +27,7 @@
 #include "itp/v1/benchmark_job.pb.h"
 #include "itp/v1/progress.pb.h"
 #include "server/app/benchmark_step.h"
+#include "server/common/metrics.h"
 #include "server/storage/benchmark_store.h"
 #include "server/storage/job_store.h"
 #include "server/storage/plan_store.h"
@@ -45,6 +46,8 @@ struct JobRunnerOptions {
   // summary; none recorded when empty.
   std::function<absl::StatusOr<itp::v1::PlanProgress>(const std::string&)>
       assess_progress;
+  // Where finished runs are counted and timed; Metrics::Discard() when null.
+  Metrics* metrics = nullptr;
 };
 
 // Thread-safe. The stores must outlive the runner.

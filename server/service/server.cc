@@ -10,23 +10,26 @@
 #include <thread>
 #include <vector>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "grpc/grpc.h"
-#include "grpc/support/log.h"
 #include "grpc/health/v1/health.pb.h"
+#include "grpc/support/log.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/generic/async_generic_service.h"
 #include "grpcpp/health_check_service_interface.h"
-#include "grpcpp/security/server_credentials.h"
-#include "grpcpp/server.h"
-#include "grpcpp/resource_quota.h"
 #include "grpcpp/impl/server_builder_option.h"
 #include "grpcpp/impl/server_builder_plugin.h"
+#include "grpcpp/resource_quota.h"
+#include "grpcpp/security/server_credentials.h"
+#include "grpcpp/server.h"
 #include "grpcpp/server_builder.h"
+#include "prometheus/exposer.h"
 #include "server/app/application.h"
 #include "server/common/accept_guard.h"
 #include "server/common/file_limit.h"
@@ -48,11 +51,15 @@ namespace {
 // must learn that the connection is closing before it learns that its call
 // was refused, or it would send its next call into the closing connection.
 constexpr absl::Duration kGoawayFlush = absl::Milliseconds(100);
+// The metrics listener: threads serving scrapes, and how long one HTTP
+// request may take to arrive (a stalled client holds a thread no longer).
+constexpr int kMetricsThreads = 2;
+constexpr int kMetricsRequestTimeoutMs = 10000;
 
 constexpr const char* kServiceNames[] = {
-    "itp.v1.PlanService", "itp.v1.AdminService", "itp.v1.BenchmarkService",
-    "itp.v1.ReviewService", "itp.v1.ProgressService",
-    "itp.v1.BenchmarkJobService"};
+    "itp.v1.PlanService",      "itp.v1.AdminService",
+    "itp.v1.BenchmarkService", "itp.v1.ReviewService",
+    "itp.v1.ProgressService",  "itp.v1.BenchmarkJobService"};
 
 absl::StatusOr<std::string> ReadFile(const std::string& path,
                                      absl::string_view flag) {
@@ -121,19 +128,53 @@ absl::Status ListenError(const std::string& address, absl::string_view flag) {
 class NoPlugins : public grpc::ServerBuilderOption {
  public:
   void UpdateArguments(grpc::ChannelArguments*) override {}
-  void UpdatePlugins(
-      std::vector<std::unique_ptr<grpc::ServerBuilderPlugin>>* plugins)
-      override {
+  void UpdatePlugins(std::vector<std::unique_ptr<grpc::ServerBuilderPlugin>>*
+                         plugins) override {
     plugins->clear();
   }
 };
 
+// The civetweb listening_ports value of --metrics_listen: host:port, or a
+// port alone meaning loopback (civetweb would take a bare port as every
+// interface). Nothing but an address and a port number, so that no other
+// civetweb syntax (an "s" suffix for TLS, a list) slips in.
+absl::StatusOr<std::string> MetricsAddress(const std::string& flag) {
+  auto bad = [&flag] {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--metrics_listen must be host:port or a port number (e.g. "
+        "127.0.0.1:9464 or 9464), not '",
+        flag, "'."));
+  };
+  std::string host = "127.0.0.1";
+  std::string port = flag;
+  const size_t colon = flag.rfind(':');
+  if (colon != std::string::npos) {
+    host = flag.substr(0, colon);
+    port = flag.substr(colon + 1);
+  }
+  int number = 0;
+  if (host.empty() || port.empty() ||
+      !std::all_of(port.begin(), port.end(), absl::ascii_isdigit) ||
+      !absl::SimpleAtoi(port, &number) || number > 65535) {
+    return bad();
+  }
+  for (char c : host) {
+    if (!absl::ascii_isalnum(c) && c != '.' && c != ':' && c != '[' &&
+        c != ']' && c != '-') {
+      return bad();
+    }
+  }
+  return absl::StrCat(host, ":", number);
+}
+
 class ServerImpl : public ItpServer {
  public:
-  ServerImpl(std::unique_ptr<app::Application> app, const ServerConfig& config)
-      : app_(std::move(app)),
+  ServerImpl(std::shared_ptr<Metrics> metrics,
+             std::unique_ptr<app::Application> app, const ServerConfig& config)
+      : metrics_(std::move(metrics)),
+        app_(std::move(app)),
         drain_(config.drain),
-        core_(*app_, config.limits),
+        core_(*app_, config.limits, *metrics_),
         plan_service_(*app_, core_),
         admin_service_(*app_, core_),
         benchmark_service_(*app_, core_),
@@ -180,10 +221,15 @@ class ServerImpl : public ItpServer {
     builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS,
                                config.max_streams_per_connection);
     if (config.max_connection_idle > absl::ZeroDuration()) {
-      builder.AddChannelArgument(
-          GRPC_ARG_MAX_CONNECTION_IDLE_MS,
-          static_cast<int>(
-              absl::ToInt64Milliseconds(config.max_connection_idle)));
+      builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_IDLE_MS,
+                                 static_cast<int>(absl::ToInt64Milliseconds(
+                                     config.max_connection_idle)));
+    }
+    // Before the gRPC server starts, so that a metrics address that cannot
+    // be bound fails the start at once (no drain of a server never seen).
+    if (!config.metrics_listen_address.empty()) {
+      absl::Status metrics = ServeMetrics(config);
+      if (!metrics.ok()) return metrics;
     }
     server_ = builder.BuildAndStart();
     if (server_ == nullptr || port_ == 0) {
@@ -204,8 +250,7 @@ class ServerImpl : public ItpServer {
       // Anyone may connect, without a key: few streams, short-lived idle
       // connections, little memory.
       health_builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS, 4);
-      health_builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_IDLE_MS,
-                                        30000);
+      health_builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_IDLE_MS, 30000);
       health_quota_.Resize(4 << 20);
       health_builder.SetResourceQuota(health_quota_);
       health_server_ = health_builder.BuildAndStart();
@@ -213,8 +258,7 @@ class ServerImpl : public ItpServer {
         server_->Shutdown();
         server_->Wait();
         server_.reset();
-        return ListenError(config.health_listen_address,
-                           " (--health_listen)");
+        return ListenError(config.health_listen_address, " (--health_listen)");
       }
     }
     SetServing(true);
@@ -224,6 +268,8 @@ class ServerImpl : public ItpServer {
   int port() const override { return port_; }
 
   int health_port() const override { return health_port_; }
+
+  int metrics_port() const override { return metrics_port_; }
 
   void SkipDrain() override {
     if (!drain_cut_.HasBeenNotified()) drain_cut_.Notify();
@@ -286,6 +332,52 @@ class ServerImpl : public ItpServer {
   }
 
  private:
+  // The serving core's gauges, read when scraped, and the HTTP listener.
+  absl::Status ServeMetrics(const ServerConfig& config) {
+    auto address = MetricsAddress(config.metrics_listen_address);
+    if (!address.ok()) return address.status();
+    const ServingLimits limits = config.limits;
+    core_gauges_.push_back(metrics_->AddScrapeGauge(
+        "itp_worker_queue_depth", "RPCs waiting for a worker.",
+        [this] { return One(core_.pool_stats().queued); }));
+    core_gauges_.push_back(metrics_->AddScrapeGauge(
+        "itp_worker_running", "RPCs and stream reads running on a worker.",
+        [this] { return One(core_.pool_stats().running); }));
+    core_gauges_.push_back(metrics_->AddScrapeGauge(
+        "itp_worker_threads", "Worker threads (--workers).",
+        [limits] { return One(limits.workers); }));
+    core_gauges_.push_back(metrics_->AddScrapeGauge(
+        "itp_worker_queue_capacity",
+        "RPCs that may wait for a worker (--max_queued_calls).",
+        [limits] { return One(limits.max_queued_calls); }));
+    core_gauges_.push_back(metrics_->AddScrapeGauge(
+        "itp_server_open_streams",
+        "Server streams open (WatchPlanEvents, StreamBenchmarkJobResults).",
+        [this] { return One(core_.open_streams()); }));
+    core_gauges_.push_back(metrics_->AddScrapeGauge(
+        "itp_server_max_streams", "Server streams allowed (--max_streams).",
+        [limits] { return One(limits.max_streams); }));
+    try {
+      // A few threads and a request timeout: a scraper, not the public,
+      // is expected here.
+      metrics_exposer_ =
+          std::make_unique<prometheus::Exposer>(std::vector<std::string>{
+              "listening_ports", *address, "num_threads",
+              std::to_string(kMetricsThreads), "request_timeout_ms",
+              std::to_string(kMetricsRequestTimeoutMs)});
+    } catch (const std::exception&) {
+      return ListenError(config.metrics_listen_address, " (--metrics_listen)");
+    }
+    metrics_exposer_->RegisterCollectable(metrics_);
+    std::vector<int> ports = metrics_exposer_->GetListeningPorts();
+    metrics_port_ = ports.empty() ? 0 : ports.front();
+    return absl::OkStatus();
+  }
+
+  static std::vector<Metrics::Sample> One(double value) {
+    return {Metrics::Sample{{}, value}};
+  }
+
   void SetServing(bool serving) {
     for (grpc::Server* server : {server_.get(), health_server_.get()}) {
       if (server == nullptr) continue;
@@ -297,6 +389,8 @@ class ServerImpl : public ItpServer {
     }
   }
 
+  // Outlives everything that records into it.
+  std::shared_ptr<Metrics> metrics_;
   std::unique_ptr<app::Application> app_;
   const absl::Duration drain_;
   ServingCore core_;
@@ -319,6 +413,10 @@ class ServerImpl : public ItpServer {
   absl::Notification drain_cut_;
   // Serialises Wait, which ends with server_ reset.
   absl::Mutex wait_mu_;
+  // Last, so that scrapes end before what they read goes.
+  std::vector<Metrics::GaugeRegistration> core_gauges_;
+  std::unique_ptr<prometheus::Exposer> metrics_exposer_;
+  int metrics_port_ = 0;
 };
 
 }  // namespace
@@ -347,7 +445,8 @@ absl::Status GuardDescriptors(int reserved) {
     return absl::InvalidArgumentError(absl::StrCat(
         "reserved_file_descriptors (", reserved,
         ") must be at least 32 and leave at least 32 of the open-file limit "
-        "of ", limit, " for connections."));
+        "of ",
+        limit, " for connections."));
   }
   EnableAcceptGuard(static_cast<int>(limit) - reserved);
   return absl::OkStatus();
@@ -406,9 +505,21 @@ absl::StatusOr<std::unique_ptr<ItpServer>> ItpServer::Start(
   options.demo = config.demo;
   options.admin_key_file = config.admin_key_file;
   options.now_unix_micros = config.now_unix_micros;
+  if (!config.metrics_listen_address.empty()) {
+    auto address = MetricsAddress(config.metrics_listen_address);
+    if (!address.ok()) return address.status();
+  }
+  if (config.metrics_refresh < absl::ZeroDuration()) {
+    return absl::InvalidArgumentError(
+        "metrics_refresh_seconds must not be negative.");
+  }
+  auto metrics = std::make_shared<Metrics>(config.build);
+  options.metrics = metrics.get();
+  options.metrics_refresh = config.metrics_refresh;
   auto app = app::Application::Open(options);
   if (!app.ok()) return app.status();
-  auto server = std::make_unique<ServerImpl>(*std::move(app), config);
+  auto server =
+      std::make_unique<ServerImpl>(std::move(metrics), *std::move(app), config);
   absl::Status built = server->Build(config);
   if (!built.ok()) return built;
   return std::unique_ptr<ItpServer>(std::move(server));
@@ -425,9 +536,9 @@ void GrpcLogLine(gpr_log_func_args* args) {
   absl::string_view file = args->file != nullptr ? args->file : "";
   const size_t slash = file.rfind('/');
   if (slash != absl::string_view::npos) file.remove_prefix(slash + 1);
-  Log(level, absl::StrCat("grpc: ", args->message != nullptr ? args->message
-                                                            : "",
-                          " (", file, ":", args->line, ")"));
+  Log(level,
+      absl::StrCat("grpc: ", args->message != nullptr ? args->message : "",
+                   " (", file, ":", args->line, ")"));
 }
 
 }  // namespace
@@ -461,7 +572,11 @@ absl::Status RunServer(const ServerConfig& config,
           (*server)->health_port() == 0
               ? ""
               : absl::StrCat("; health checks (plaintext) on port ",
-                             (*server)->health_port())));
+                             (*server)->health_port()),
+          (*server)->metrics_port() == 0
+              ? ""
+              : absl::StrCat("; metrics (Prometheus, HTTP) on port ",
+                             (*server)->metrics_port())));
   if (!port_file.empty()) {
     std::string tmp = port_file + ".tmp";
     {

@@ -22,6 +22,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "server/app/retention.h"
+#include "server/common/metrics.h"
 #include "server/service/serving_core.h"
 
 namespace itp::service {
@@ -60,6 +61,14 @@ struct ServerConfig {
   // only (the same statuses as the main one), for probes that cannot speak
   // TLS, such as the kubelet's native gRPC probes. Empty: none.
   std::string health_listen_address;
+  // host:port (or a port alone, meaning 127.0.0.1) of an HTTP listener
+  // serving Prometheus metrics at /metrics. Empty: none.
+  std::string metrics_listen_address;
+  // How long a reading of the gauges that count stored rows (plans by state
+  // and country, job runs by state) is reused.
+  absl::Duration metrics_refresh = absl::Seconds(15);
+  // What itp_build_info says (main() fills it in).
+  BuildInfo build;
   // Seeds realistic demonstration plans (skipping those already present).
   bool demo = false;
   // Where the first start of an empty database writes the initial ADMIN key
@@ -98,6 +107,9 @@ class ItpServer {
 
   // The port of the health listener; 0 without one.
   virtual int health_port() const = 0;
+
+  // The port of the metrics listener; 0 without one.
+  virtual int metrics_port() const = 0;
 
   // Marks the services NOT_SERVING, ends open streams with UNAVAILABLE,
   // serves unary calls for the drain period, then stops accepting calls and

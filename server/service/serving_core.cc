@@ -35,9 +35,11 @@ absl::Status ShuttingDown() {
 
 }  // namespace
 
-ServingCore::ServingCore(app::Application& app, const ServingLimits& limits)
+ServingCore::ServingCore(app::Application& app, const ServingLimits& limits,
+                         Metrics& metrics)
     : app_(app),
       limits_(limits),
+      metrics_(metrics),
       pool_(
           {limits.workers, limits.max_queued_calls, limits.max_calls_per_key}),
       body_timer_(limits.request_body_timeout) {}
@@ -45,10 +47,13 @@ ServingCore::ServingCore(app::Application& app, const ServingLimits& limits)
 ServingCore::~ServingCore() { Stop(); }
 
 CallInfo ServingCore::Begin(grpc::CallbackServerContext* context,
-                            const char* method) {
+                            const char* method, Metrics::MethodType type) {
   CallInfo info;
   info.method = method;
   info.start = absl::Now();
+  info.metrics = &metrics_.ForMethod(method, type);
+  info.metrics->Started();
+  metrics_.CallBegun();
   const auto& metadata = context->client_metadata();
   auto it = metadata.find("authorization");
   std::optional<absl::string_view> authorization;
@@ -126,15 +131,23 @@ void ServingCore::LogCall(const CallInfo& info, const absl::Status& status,
   if (principal == nullptr && info.known && info.known->ok()) {
     principal = &**info.known;
   }
+  const absl::Duration elapsed = absl::Now() - info.start;
+  const absl::string_view code = domain::CanonicalCodeName(status.raw_code());
   CallLogRecord call;
   call.method = info.method;
-  call.code = std::string(domain::CanonicalCodeName(status.raw_code()));
-  call.latency_ms = absl::ToDoubleMilliseconds(absl::Now() - info.start);
+  call.code = std::string(code);
+  call.latency_ms = absl::ToDoubleMilliseconds(elapsed);
   call.peer = info.peer;
   if (principal != nullptr) {
     call.key_id = principal->key_id;
     call.role = itp::v1::Role_Name(principal->role);
   }
+  if (info.metrics != nullptr) {
+    info.metrics->Handled(status.raw_code(), code, elapsed);
+  }
+  metrics_.CallOfRole(principal != nullptr ? absl::string_view(call.role)
+                                           : absl::string_view("NONE"));
+  metrics_.CallEnded();
   // Only the JSON log has these fields: the text line keeps its cost.
   if (request != nullptr && GetLogFormat() == LogFormat::kJson) {
     call.request_id = StringField(*request, "request_id");
@@ -177,7 +190,8 @@ void ServingCore::StartUnary(UnaryCall* call) {
   };
   auto admitted = pool_.Submit(
       call->info().admission_key,
-      [this, call, done] {
+      [this, call, done, queued = absl::Now()] {
+        metrics_.PoolWait(absl::Now() - queued);
         absl::Status status;
         std::optional<app::Caller> caller;
         // A call its client gave up on is not worth a worker's time.
@@ -188,9 +202,9 @@ void ServingCore::StartUnary(UnaryCall* call) {
           caller = Authenticate(call->info());
           status = call->Run(*caller);
         }
-        LogCall(call->info(), status, /*ran=*/true, call->request(),
-                caller && caller->principal.ok() ? &*caller->principal
-                                                 : nullptr);
+        LogCall(
+            call->info(), status, /*ran=*/true, call->request(),
+            caller && caller->principal.ok() ? &*caller->principal : nullptr);
         call->End(ToGrpcStatus(status));
         done();
       },
@@ -216,6 +230,7 @@ absl::Status ServingCore::Unread(grpc::CallbackServerContext* context,
 }
 
 absl::Status ServingCore::BodyTimedOut(const CallInfo& info) const {
+  metrics_.RequestBodyTimedOut();
   return domain::ErrorWithInfo(
       absl::StatusCode::kDeadlineExceeded,
       absl::StrCat(

@@ -40,6 +40,7 @@
 #include "server/app/caller.h"
 #include "server/app/feed.h"
 #include "server/common/arrival_timer.h"
+#include "server/common/metrics.h"
 #include "server/common/worker_pool.h"
 #include "server/service/grpc_status.h"
 
@@ -78,6 +79,8 @@ struct CallInfo {
   // key is not (yet) verified.
   std::string admission_key;
   std::string peer;
+  // The method's metrics.
+  Metrics::Method* metrics = nullptr;
 };
 
 // A unary method as bound to its operation: the name the log uses
@@ -132,7 +135,10 @@ class StreamReactorBase;
 // Thread-safe. `app` must outlive it.
 class ServingCore {
  public:
-  ServingCore(app::Application& app, const ServingLimits& limits);
+  // Calls, their latency, roles and pool waits are recorded in `metrics`,
+  // which must outlive the core.
+  ServingCore(app::Application& app, const ServingLimits& limits,
+              Metrics& metrics);
   ~ServingCore();
 
   // A new call of a bound unary or server-streaming method; gRPC owns the
@@ -190,16 +196,17 @@ class ServingCore {
   // The status of a call whose request body took too long; logs it.
   absl::Status BodyTimedOut(const CallInfo& info) const;
 
-  CallInfo Begin(grpc::CallbackServerContext* context, const char* method);
+  CallInfo Begin(grpc::CallbackServerContext* context, const char* method,
+                 Metrics::MethodType type);
   // The caller of a call admitted with `info`; may read the key store.
   app::Caller Authenticate(const CallInfo& info);
   // Why a call was not admitted, for the client.
   absl::Status Refusal(WorkerPool::Admission why, const CallInfo& info) const;
-  // The one log line of a call; `ran` is false for a call refused without
-  // running (the line then ends with " refused" and the ErrorInfo reason).
-  // `request` (null before it arrived) gives the JSON log its request_id and
-  // resource (name or parent); `principal`, when the call was authenticated,
-  // its key and role.
+  // The one log line of a call, and its metrics; `ran` is false for a call
+  // refused without running (the line then ends with " refused" and the
+  // ErrorInfo reason). `request` (null before it arrived) gives the JSON log
+  // its request_id and resource (name or parent); `principal`, when the call
+  // was authenticated, its key and role.
   void LogCall(const CallInfo& info, const absl::Status& status, bool ran,
                const google::protobuf::Message* request = nullptr,
                const auth::Principal* principal = nullptr) const;
@@ -210,6 +217,7 @@ class ServingCore {
 
   app::Application& app_;
   const ServingLimits limits_;
+  Metrics& metrics_;
   WorkerPool pool_;
   // Calls waiting for their request body.
   ArrivalTimer body_timer_;
@@ -259,7 +267,8 @@ class UnaryReactor final
  public:
   UnaryReactor(ServingCore& core, grpc::CallbackServerContext* context,
                const UnaryMethod<Request>& method)
-      : UnaryCall(context, core.Begin(context, method.name.c_str())),
+      : UnaryCall(context,
+                  core.Begin(context, method.name.c_str(), Metrics::kUnary)),
         core_(core),
         method_(method) {
     // On the timer first: the read can complete as soon as gRPC binds the
@@ -323,7 +332,7 @@ class FeedStream final : public grpc::ServerBidiReactor<Request, Item>,
              const StreamMethod<Request, Item>& method)
       : core_(core),
         context_(context),
-        info_(core.Begin(context, method.name.c_str())),
+        info_(core.Begin(context, method.name.c_str(), Metrics::kServerStream)),
         method_(method) {
     core_.body_timer_.Start(this);
     this->StartRead(&request_);
@@ -392,7 +401,8 @@ class FeedStream final : public grpc::ServerBidiReactor<Request, Item>,
     Ref();
     auto admitted = core_.pool_.Submit(
         info_.admission_key,
-        [this] {
+        [this, queued = absl::Now()] {
+          core_.metrics_.PoolWait(absl::Now() - queued);
           Open();
           Unref();
         },

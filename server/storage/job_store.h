@@ -101,6 +101,12 @@ class JobStore {
   // The latest SUCCEEDED run of the job before `run_name`, if any.
   virtual absl::StatusOr<std::optional<itp::v1::BenchmarkJobRun>>
   PreviousSucceededRun(absl::string_view run_name) = 0;
+
+  // How many runs are in each state, ordered by state; states without runs
+  // are absent.
+  virtual absl::StatusOr<
+      std::vector<std::pair<itp::v1::BenchmarkJobRun::State, int64_t>>>
+  CountRuns() = 0;
 };
 
 }  // namespace itp::storage

@@ -63,6 +63,13 @@ using PlanMutation =
 // Checks a plan before it is deleted; an error aborts the deletion.
 using PlanCheck = std::function<absl::Status(const itp::v1::Plan& plan)>;
 
+// How many plans are in one state in one country.
+struct PlanCount {
+  itp::v1::Plan::State state = itp::v1::Plan::STATE_UNSPECIFIED;
+  std::string country;
+  int64_t plans = 0;
+};
+
 class PlanStore {
  public:
   virtual ~PlanStore() = default;
@@ -107,6 +114,11 @@ class PlanStore {
   virtual absl::StatusOr<RevisionPage> ListPlanRevisions(
       absl::string_view plan_name, int page_size,
       std::optional<int64_t> before) = 0;
+
+  // The plans by state and country (for the server's metrics; no access
+  // control), ordered by state, then country; a group without plans is
+  // absent.
+  virtual absl::StatusOr<std::vector<PlanCount>> CountPlans() = 0;
 };
 
 }  // namespace itp::storage

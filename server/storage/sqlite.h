@@ -15,6 +15,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "server/common/metrics.h"
 #include "server/storage/benchmark_store.h"
 #include "server/storage/job_store.h"
 #include "server/storage/key_store.h"
@@ -35,6 +36,9 @@ struct SqliteOptions {
   int busy_timeout_ms = 5000;
   // The clock behind every stored time; absl::Now when empty.
   std::function<int64_t()> now_unix_micros;
+  // Where busy retries and write transaction times are recorded; must
+  // outlive the stores. None (Metrics::Discard()) when null.
+  Metrics* metrics = nullptr;
 };
 
 // The stores over one database; they share its connection pool and stay

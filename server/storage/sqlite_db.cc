@@ -21,13 +21,44 @@ ScopedStatement::~ScopedStatement() {
   }
 }
 
-Connection::Connection(const std::string& path, int busy_timeout_ms)
+Connection::Connection(const std::string& path, int busy_timeout_ms,
+                       Metrics& metrics)
     : db_(path,
-          SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_NOMUTEX,
-          busy_timeout_ms) {
+          SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_NOMUTEX),
+      busy_timeout_ms_(busy_timeout_ms),
+      metrics_(metrics) {
+  // Replaces SQLite's busy timeout, with the same waits, to count retries.
+  sqlite3_busy_handler(db_.getHandle(), &Connection::OnBusy, this);
   db_.exec("PRAGMA journal_mode=WAL");
   db_.exec("PRAGMA synchronous=FULL");
   db_.exec("PRAGMA foreign_keys=ON");
+}
+
+int Connection::OnBusy(void* connection, int count) {
+  // SQLite's own schedule (sqliteDefaultBusyCallback): short waits first,
+  // then 100 ms at a time, until the timeout.
+  static constexpr int kDelays[] = {1,  2,  5,  10, 15, 20,
+                                    25, 25, 25, 50, 50, 100};
+  static constexpr int kTotals[] = {0,  1,  3,   8,   18,  33,
+                                    53, 78, 103, 128, 178, 228};
+  constexpr int kSteps = sizeof(kDelays) / sizeof(kDelays[0]);
+  auto* c = static_cast<Connection*>(connection);
+  int delay;
+  int waited;
+  if (count < kSteps) {
+    delay = kDelays[count];
+    waited = kTotals[count];
+  } else {
+    delay = kDelays[kSteps - 1];
+    waited = kTotals[kSteps - 1] + delay * (count - (kSteps - 1));
+  }
+  if (waited + delay > c->busy_timeout_ms_) {
+    delay = c->busy_timeout_ms_ - waited;
+    if (delay <= 0) return 0;
+  }
+  c->metrics_.DbBusyRetry();
+  absl::SleepFor(absl::Milliseconds(delay));
+  return 1;
 }
 
 ScopedStatement Connection::Prepare(const std::string& sql) {
@@ -115,9 +146,18 @@ void Bind(SQLite::Statement& s, const std::vector<BindValue>& binds) {
   }
 }
 
-absl::Status FromSqlite(const SQLite::Exception& e) {
+bool IsBusy(const SQLite::Exception& e) {
   int code = e.getErrorCode() & 0xff;
-  if (code == SQLITE_BUSY || code == SQLITE_LOCKED) {
+  return code == SQLITE_BUSY || code == SQLITE_LOCKED;
+}
+
+absl::Status SqliteDb::Failed(const SQLite::Exception& e) {
+  if (IsBusy(e)) metrics_.DbBusyError();
+  return FromSqlite(e);
+}
+
+absl::Status FromSqlite(const SQLite::Exception& e) {
+  if (IsBusy(e)) {
     return absl::UnavailableError(
         "The database is busy; retry the call in a moment.");
   }
@@ -136,11 +176,13 @@ absl::StatusOr<std::shared_ptr<SqliteDb>> SqliteDb::Open(
   }
   std::function<int64_t()> now = options.now_unix_micros;
   if (!now) now = [] { return absl::ToUnixMicros(absl::Now()); };
-  std::shared_ptr<SqliteDb> db(new SqliteDb(std::move(now)));
+  Metrics& metrics =
+      options.metrics != nullptr ? *options.metrics : Metrics::Discard();
+  std::shared_ptr<SqliteDb> db(new SqliteDb(std::move(now), metrics));
   try {
     for (int i = 0; i < options.pool_size; ++i) {
-      auto c =
-          std::make_unique<Connection>(options.path, options.busy_timeout_ms);
+      auto c = std::make_unique<Connection>(options.path,
+                                            options.busy_timeout_ms, metrics);
       if (i == 0) {
         absl::Status migrated = Migrate(*c);
         if (!migrated.ok()) return migrated;
@@ -284,8 +326,8 @@ void SqliteDb::InsertAuditRow(Connection& c, const WriteContext& ctx,
   s->bind(5, domain::Truncate(resource, kMaxAuditResourceBytes));
   s->bind(6, domain::Truncate(ctx.request_id, kMaxAuditFieldBytes));
   s->bind(7, static_cast<int>(outcome.code()));
-  s->bind(8, domain::Truncate(outcome.message(),
-                              domain::kMaxStatusMessageBytes));
+  s->bind(8,
+          domain::Truncate(outcome.message(), domain::kMaxStatusMessageBytes));
   s->bind(9, domain::Truncate(ctx.peer, kMaxAuditFieldBytes));
   s->bind(10, count);
   s->bind(11, static_cast<int>(kind));
@@ -320,4 +362,3 @@ int64_t ReportIdOf(absl::string_view name) {
 }
 
 }  // namespace itp::storage::internal
-

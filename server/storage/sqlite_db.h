@@ -23,10 +23,13 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "google/protobuf/message_lite.h"
 #include "itp/v1/benchmark.pb.h"
 #include "itp/v1/plan.pb.h"
 #include "itp/v1/review.pb.h"
+#include "server/common/metrics.h"
 #include "server/domain/plan_query.h"
 #include "server/storage/sqlite.h"
 #include "server/storage/write_context.h"
@@ -81,7 +84,10 @@ class ScopedStatement {
 // One connection and its prepared statements. Used by one thread at a time.
 class Connection {
  public:
-  Connection(const std::string& path, int busy_timeout_ms);
+  // A connection that, finding the database locked by another connection or
+  // process, retries for up to `busy_timeout_ms` (as SQLite's busy timeout
+  // does), counting each retry in `metrics`.
+  Connection(const std::string& path, int busy_timeout_ms, Metrics& metrics);
 
   SQLite::Database& db() { return db_; }
 
@@ -89,8 +95,13 @@ class Connection {
   ScopedStatement Prepare(const std::string& sql);
 
  private:
+  // SQLite's busy handler: sleeps and returns 1 to retry, 0 to give up.
+  static int OnBusy(void* connection, int count);
+
   static constexpr size_t kMaxCachedStatements = 128;
   SQLite::Database db_;
+  const int busy_timeout_ms_;
+  Metrics& metrics_;
   std::unordered_map<std::string, std::unique_ptr<SQLite::Statement>> cache_;
   // Statements handed out and not yet returned.
   int borrowed_ = 0;
@@ -139,6 +150,9 @@ void BindMessage(ScopedStatement& s, int index,
 // otherwise.
 absl::Status FromSqlite(const SQLite::Exception& e);
 
+// Whether `e` says the database was busy or locked.
+bool IsBusy(const SQLite::Exception& e);
+
 // Brings the database on `c` to the current schema version in one
 // transaction (sqlite_schema.cc); FAILED_PRECONDITION for a database from a
 // newer server.
@@ -160,7 +174,7 @@ class SqliteDb {
     try {
       return fn(*lease.connection);
     } catch (const SQLite::Exception& e) {
-      return FromSqlite(e);
+      return Failed(e);
     }
   }
 
@@ -172,17 +186,23 @@ class SqliteDb {
   // covers other processes (backups, the sqlite3 shell).
   template <typename T, typename Fn>
   absl::StatusOr<T> Write(Fn&& fn) {
+    const absl::Time asked = absl::Now();
     absl::MutexLock writer(&write_mu_);
-    Lease lease(*this);
-    try {
-      SQLite::Transaction txn(lease.connection->db(),
-                              SQLite::TransactionBehavior::IMMEDIATE);
-      absl::StatusOr<T> result = fn(*lease.connection);
-      if (result.ok()) txn.commit();
-      return result;
-    } catch (const SQLite::Exception& e) {
-      return FromSqlite(e);
+    const absl::Time began = absl::Now();
+    absl::StatusOr<T> result = absl::UnknownError("");
+    {
+      Lease lease(*this);
+      try {
+        SQLite::Transaction txn(lease.connection->db(),
+                                SQLite::TransactionBehavior::IMMEDIATE);
+        result = fn(*lease.connection);
+        if (result.ok()) txn.commit();
+      } catch (const SQLite::Exception& e) {
+        result = Failed(e);
+      }
     }
+    metrics_.DbWriteTransaction(began - asked, absl::Now() - began);
+    return result;
   }
 
   // In a write transaction: the response stored for `ctx.request_id` of
@@ -251,9 +271,14 @@ class SqliteDb {
     std::unique_ptr<Connection> connection;
   };
 
-  explicit SqliteDb(std::function<int64_t()> now) : now_(std::move(now)) {}
+  SqliteDb(std::function<int64_t()> now, Metrics& metrics)
+      : now_(std::move(now)), metrics_(metrics) {}
+
+  // FromSqlite(e), counting busy errors.
+  absl::Status Failed(const SQLite::Exception& e);
 
   std::function<int64_t()> now_;
+  Metrics& metrics_;
   // Held for the whole of each write transaction.
   absl::Mutex write_mu_;
   absl::Mutex mu_;

@@ -55,6 +55,23 @@ absl::Status RunNotFound(absl::string_view name) {
 
 class SqliteJobStore : public JobStore {
  public:
+  absl::StatusOr<std::vector<std::pair<BenchmarkJobRun::State, int64_t>>>
+  CountRuns() override {
+    using Counts = std::vector<std::pair<BenchmarkJobRun::State, int64_t>>;
+    return db_->Read<Counts>([&](Connection& c) -> absl::StatusOr<Counts> {
+      ScopedStatement s = c.Prepare(
+          "SELECT state, COUNT(*) FROM benchmark_job_runs GROUP BY state "
+          "ORDER BY state");
+      Counts counts;
+      while (s->executeStep()) {
+        counts.emplace_back(
+            static_cast<BenchmarkJobRun::State>(s->getColumn(0).getInt()),
+            s->getColumn(1).getInt64());
+      }
+      return counts;
+    });
+  }
+
   explicit SqliteJobStore(std::shared_ptr<SqliteDb> db) : db_(std::move(db)) {}
 
   absl::StatusOr<BenchmarkJob> CreateJob(const WriteContext& ctx,

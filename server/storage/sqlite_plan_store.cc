@@ -163,6 +163,26 @@ namespace {
 
 class SqlitePlanStore : public PlanStore {
  public:
+  absl::StatusOr<std::vector<PlanCount>> CountPlans() override {
+    return db_->Read<std::vector<PlanCount>>(
+        [&](Connection& c) -> absl::StatusOr<std::vector<PlanCount>> {
+          // Over the state index; country is read from each plan's row.
+          ScopedStatement s = c.Prepare(
+              "SELECT state, country, COUNT(*) FROM plans "
+              "GROUP BY state, country ORDER BY state, country");
+          std::vector<PlanCount> counts;
+          while (s->executeStep()) {
+            PlanCount count;
+            count.state =
+                static_cast<itp::v1::Plan::State>(s->getColumn(0).getInt());
+            count.country = s->getColumn(1).getString();
+            count.plans = s->getColumn(2).getInt64();
+            counts.push_back(std::move(count));
+          }
+          return counts;
+        });
+  }
+
   explicit SqlitePlanStore(std::shared_ptr<SqliteDb> db) : db_(std::move(db)) {}
 
   absl::StatusOr<Plan> CreatePlan(const WriteContext& ctx,

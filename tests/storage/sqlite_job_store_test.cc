@@ -360,6 +360,32 @@ TEST_F(SqliteJobStoreTest, CreateRunOfMissingJobIsNotFound) {
   ExpectError(run.status(), absl::StatusCode::kNotFound, "JOB_NOT_FOUND");
 }
 
+TEST_F(SqliteJobStoreTest, CountRunsCountsEachState) {
+  using Counts = std::vector<std::pair<BenchmarkJobRun::State, int64_t>>;
+  absl::StatusOr<Counts> none = jobs().CountRuns();
+  ASSERT_TRUE(none.ok()) << none.status();
+  EXPECT_THAT(*none, IsEmpty());
+
+  MustCreateJob(NightlyJob());
+  MustCreateJob(SteelJob());
+  for (int i = 0; i < 3; ++i) {
+    BenchmarkJobRun run = MustCreateRun(kNightly, FourPlans());
+    MustSetState(run.name(), BenchmarkJobRun::RUNNING);
+    MustSetState(run.name(), BenchmarkJobRun::SUCCEEDED);
+  }
+  BenchmarkJobRun failed = MustCreateRun(kSteel, FourPlans());
+  MustSetState(failed.name(), BenchmarkJobRun::RUNNING);
+  MustSetState(failed.name(), BenchmarkJobRun::FAILED, "pathway missing");
+  MustCreateRun(kSteel, FourPlans());    // PENDING
+  MustCreateRun(kNightly, FourPlans());  // PENDING
+
+  absl::StatusOr<Counts> counts = jobs().CountRuns();
+  ASSERT_TRUE(counts.ok()) << counts.status();
+  EXPECT_EQ(*counts, (Counts{{BenchmarkJobRun::PENDING, 2},
+                             {BenchmarkJobRun::SUCCEEDED, 3},
+                             {BenchmarkJobRun::FAILED, 1}}));
+}
+
 TEST_F(SqliteJobStoreTest, CreateRunWithNoPlansIsAllowed) {
   MustCreateJob(NightlyJob());
   BenchmarkJobRun run = MustCreateRun(kNightly, {});

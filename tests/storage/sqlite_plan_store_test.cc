@@ -54,8 +54,8 @@ using ::google::protobuf::util::TimeUtil;
 using ::itp::domain::PlanAction;
 using ::itp::testing::IndiaSteelPlan;
 using ::itp::testing::IndonesiaCementPlan;
-using ::itp::testing::SteelPlan;
 using ::itp::testing::RawDatabase;
+using ::itp::testing::SteelPlan;
 using ::itp::testing::TempDir;
 using ::itp::v1::Plan;
 using ::itp::v1::PlanRevision;
@@ -312,6 +312,32 @@ TEST_F(SqlitePlanStoreTest, CreatePlanStoresDraftWithClockTimesAndEtag) {
   *expected.mutable_update_time() = expected.create_time();
   expected.set_etag(created->etag());
   EXPECT_THAT(*created, EqualsProto(expected));
+}
+
+TEST_F(SqlitePlanStoreTest, CountPlansGroupsByStateAndCountry) {
+  absl::StatusOr<std::vector<PlanCount>> none = store_->CountPlans();
+  ASSERT_TRUE(none.ok()) << none.status();
+  EXPECT_THAT(*none, IsEmpty());
+
+  Create(kIndiaSteel, itp::testing::SteelPlan("IND", 2.54));
+  Create("countries/IND/plans/cement-2070",
+         itp::testing::SteelPlan("IND", 0.63));
+  Create(kIndonesiaCement, itp::testing::SteelPlan("IDN", 0.62));
+  Create(kSwedenSteel, itp::testing::SteelPlan("SWE", 1.4));
+  Create(kBrazilSteel, itp::testing::SteelPlan("BRA", 1.8));
+  Submit(kIndiaSteel);
+  Submit(kSwedenSteel);
+  Submit(kBrazilSteel);
+
+  absl::StatusOr<std::vector<PlanCount>> counts = store_->CountPlans();
+  ASSERT_TRUE(counts.ok()) << counts.status();
+  std::vector<std::string> rows;
+  for (const PlanCount& count : *counts) {
+    rows.push_back(absl::StrCat(Plan::State_Name(count.state), " ",
+                                count.country, " ", count.plans));
+  }
+  EXPECT_THAT(rows, ElementsAre("DRAFT IDN 1", "DRAFT IND 1", "SUBMITTED BRA 1",
+                                "SUBMITTED IND 1", "SUBMITTED SWE 1"));
 }
 
 TEST_F(SqlitePlanStoreTest, GetPlanReturnsThePlanAsCreated) {
