@@ -166,9 +166,12 @@ int UpdatePlan(Session& session, const UpdateOptions& options) {
     if (!status.ok()) return session.Fail(status);
   }
   request.mutable_plan()->set_etag(etag);
+  // Without --mask the file replaces the whole content ("*"): the server
+  // reads an empty mask as "the fields the file populates" (AIP-134).
   for (const std::string& path : options.mask) {
     request.mutable_update_mask()->add_paths(path);
   }
+  if (options.mask.empty()) request.mutable_update_mask()->add_paths("*");
   auto context = session.connection().NewCallContext();
   Plan updated;
   grpc::Status status =
@@ -355,9 +358,11 @@ void AddPlanCommands(Cli& cli) {
       ->required();
   command
       ->add_option("--mask", update->mask,
-                   "Top-level fields to replace, comma-separated (default "
-                   "all): display_name, summary, submitting_body, sectors, "
-                   "targets, projects, policies, finance, governance")
+                   "Fields to replace, comma-separated (default all: the "
+                   "file replaces the content): display_name, summary, "
+                   "submitting_body, sectors, targets, projects, policies, "
+                   "finance, governance, or one inside finance or governance "
+                   "such as governance.lead_institution")
       ->delimiter(',');
   command->add_option("--etag", update->etag,
                       "Fail with a conflict unless the plan still has this "

@@ -112,9 +112,12 @@ int UpdateReport(Session& session, const UpdateOptions& options) {
   if (!options.etag.empty()) {
     request.mutable_progress_report()->set_etag(options.etag);
   }
+  // Without --mask the file replaces the whole content ("*"), as the help
+  // says; an empty mask would keep the fields the file leaves out.
   for (const std::string& path : options.mask) {
     request.mutable_update_mask()->add_paths(path);
   }
+  if (options.mask.empty()) request.mutable_update_mask()->add_paths("*");
   auto context = session.connection().NewCallContext();
   ProgressReport updated;
   grpc::Status status = session.connection().progress().UpdateProgressReport(
@@ -267,7 +270,8 @@ void AddProgressCommands(Cli& cli) {
       ->required();
   command
       ->add_option("--mask", update->mask,
-                   "Fields to replace, comma-separated (default all): "
+                   "Fields to replace, comma-separated (default all: the "
+                   "file replaces the content): "
                    "sectors, project_updates, policy_updates, narrative, "
                    "sources")
       ->delimiter(',');

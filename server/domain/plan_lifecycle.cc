@@ -1,16 +1,19 @@
 #include "server/domain/plan_lifecycle.h"
 
 #include <string>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/time_util.h"
 #include "server/domain/errors.h"
 #include "server/domain/plan_validation.h"
+#include "server/domain/update_mask.h"
 
 namespace itp::domain {
 namespace {
 
-// A plan has nine updatable fields; repeating them is allowed, within reason.
+// A plan has nine updatable fields and ten nested ones; repeating them is
+// allowed, within reason.
 constexpr int kMaxUpdatePaths = 50;
 
 using itp::v1::Plan;
@@ -20,36 +23,6 @@ constexpr absl::string_view kContentFields[] = {
     "projects",     "policies", "finance",         "governance"};
 
 std::string StateName(PlanState s) { return Plan::State_Name(s); }
-
-void CopyField(Plan& to, const Plan& from, absl::string_view field) {
-  if (field == "display_name") {
-    to.set_display_name(from.display_name());
-  } else if (field == "summary") {
-    to.set_summary(from.summary());
-  } else if (field == "submitting_body") {
-    to.set_submitting_body(from.submitting_body());
-  } else if (field == "sectors") {
-    *to.mutable_sectors() = from.sectors();
-  } else if (field == "targets") {
-    *to.mutable_targets() = from.targets();
-  } else if (field == "projects") {
-    *to.mutable_projects() = from.projects();
-  } else if (field == "policies") {
-    *to.mutable_policies() = from.policies();
-  } else if (field == "finance") {
-    if (from.has_finance()) {
-      *to.mutable_finance() = from.finance();
-    } else {
-      to.clear_finance();
-    }
-  } else if (field == "governance") {
-    if (from.has_governance()) {
-      *to.mutable_governance() = from.governance();
-    } else {
-      to.clear_governance();
-    }
-  }
-}
 
 }  // namespace
 
@@ -152,24 +125,9 @@ bool IsUpdatableField(absl::string_view path) {
 
 absl::Status ApplyUpdate(Plan& current, const Plan& patch,
                          const google::protobuf::FieldMask& mask) {
-  FieldViolations violations;
-  if (mask.paths_size() > kMaxUpdatePaths) {
-    return InvalidField("update_mask.paths",
-                        absl::StrCat("has ", mask.paths_size(),
-                                     " paths; at most ", kMaxUpdatePaths,
-                                     " are allowed."));
-  }
-  for (int i = 0; i < mask.paths_size(); ++i) {
-    const std::string& path = mask.paths(i);
-    if (path == "*" || IsUpdatableField(path)) continue;
-    violations.Add(
-        absl::StrCat("update_mask.paths[", i, "]"),
-        absl::StrCat("'", path,
-                     "' is not a field that can be updated; use one of "
-                     "display_name, summary, submitting_body, sectors, "
-                     "targets, projects, policies, finance, governance."));
-  }
-  if (!violations.empty()) return violations.ToStatus();
+  absl::StatusOr<std::vector<std::string>> paths = ResolveUpdateMask(
+      patch, mask, UpdatableFields{kContentFields, kMaxUpdatePaths});
+  if (!paths.ok()) return paths.status();
   absl::Status etag = CheckEtag(current, patch.etag());
   if (!etag.ok()) return etag;
   if (!ContentEditable(current.state())) {
@@ -181,15 +139,7 @@ absl::Status ApplyUpdate(Plan& current, const Plan& patch,
                      "can be edited."),
         "INVALID_PLAN_STATE", current.name());
   }
-  bool all = mask.paths_size() == 0;
-  for (const std::string& path : mask.paths()) all = all || path == "*";
-  if (all) {
-    for (absl::string_view f : kContentFields) CopyField(current, patch, f);
-  } else {
-    for (const std::string& path : mask.paths()) {
-      CopyField(current, patch, path);
-    }
-  }
+  ApplyUpdatePaths(patch, *paths, current);
   return absl::OkStatus();
 }
 

@@ -61,11 +61,13 @@ void ClearOutputOnlyFields(itp::v1::Plan& plan);
 // The content fields UpdatePlan may replace.
 bool IsUpdatableField(absl::string_view path);
 
-// Replaces the fields of `current` named by `mask` (all content fields when the
-// mask is empty or "*") with those of `patch`. INVALID_ARGUMENT naming
-// update_mask.paths[i] for an unknown or output-only path; FAILED_PRECONDITION
-// when `current` is not editable; ABORTED on a stale etag in `patch`. Does not
-// validate the resulting content.
+// Replaces the fields of `current` that `mask` names with those of `patch`,
+// as AIP-134 has it (server/domain/update_mask.h): `*` replaces every content
+// field, an empty mask the fields populated in `patch`, and a path may name a
+// field inside finance or governance (`governance.lead_institution`).
+// INVALID_ARGUMENT naming update_mask.paths[i] for an unknown or output-only
+// path; FAILED_PRECONDITION when `current` is not editable; ABORTED on a stale
+// etag in `patch`. Does not validate the resulting content.
 absl::Status ApplyUpdate(itp::v1::Plan& current, const itp::v1::Plan& patch,
                          const google::protobuf::FieldMask& mask);
 

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "server/domain/field_validator.h"
 #include "server/domain/plan_validation.h"
+#include "server/domain/update_mask.h"
 
 namespace itp::domain {
 namespace {
@@ -235,52 +236,14 @@ void CopyReportContent(const ProgressReport& from, ProgressReport* to) {
 absl::Status ApplyReportUpdate(ProgressReport& current,
                                const ProgressReport& patch,
                                const google::protobuf::FieldMask& mask) {
-  constexpr absl::string_view kFields[] = {
+  static constexpr absl::string_view kFields[] = {
       "sectors", "project_updates", "policy_updates", "narrative", "sources"};
-  constexpr int kMaxPaths = 20;
-  if (mask.paths_size() > kMaxPaths) {
-    return InvalidField(
-        "update_mask.paths",
-        absl::StrCat("has ", mask.paths_size(), " paths; at most ", kMaxPaths,
-                     " are allowed."));
-  }
-  FieldViolations violations;
-  bool all = mask.paths_size() == 0;
-  for (int i = 0; i < mask.paths_size(); ++i) {
-    const std::string& path = mask.paths(i);
-    if (path == "*") {
-      all = true;
-      continue;
-    }
-    if (std::find(std::begin(kFields), std::end(kFields), path) ==
-        std::end(kFields)) {
-      violations.Add(absl::StrCat("update_mask.paths[", i, "]"),
-                     absl::StrCat("'", path,
-                                  "' is not a field that can be updated; use "
-                                  "one of sectors, project_updates, "
-                                  "policy_updates, narrative, sources."));
-    }
-  }
-  if (!violations.empty()) return violations.ToStatus();
+  absl::StatusOr<std::vector<std::string>> paths =
+      ResolveUpdateMask(patch, mask, UpdatableFields{kFields, 20});
+  if (!paths.ok()) return paths.status();
   absl::Status etag = CheckReportEtag(current, patch.etag());
   if (!etag.ok()) return etag;
-  if (all) {
-    CopyReportContent(patch, &current);
-    return absl::OkStatus();
-  }
-  for (const std::string& path : mask.paths()) {
-    if (path == "sectors") {
-      *current.mutable_sectors() = patch.sectors();
-    } else if (path == "project_updates") {
-      *current.mutable_project_updates() = patch.project_updates();
-    } else if (path == "policy_updates") {
-      *current.mutable_policy_updates() = patch.policy_updates();
-    } else if (path == "narrative") {
-      current.set_narrative(patch.narrative());
-    } else if (path == "sources") {
-      *current.mutable_sources() = patch.sources();
-    }
-  }
+  ApplyUpdatePaths(patch, *paths, current);
   return absl::OkStatus();
 }
 

@@ -55,14 +55,15 @@ absl::Status CheckReportEtag(const itp::v1::ProgressReport& current,
                              absl::string_view etag);
 
 // Copies the content fields of `patch` named by `mask` (sectors,
-// project_updates, policy_updates, narrative, sources; empty or `*` for all)
-// into `current`, after CheckReportEtag(current, patch.etag()).
-// INVALID_ARGUMENT naming `update_mask.paths[i]` for another path.
+// project_updates, policy_updates, narrative, sources; `*` for all of them,
+// empty for those populated in `patch`, as AIP-134 has it) into `current`,
+// after CheckReportEtag(current, patch.etag()). INVALID_ARGUMENT naming
+// `update_mask.paths[i]` for another path.
 absl::Status ApplyReportUpdate(itp::v1::ProgressReport& current,
                                const itp::v1::ProgressReport& patch,
                                const google::protobuf::FieldMask& mask);
 
-// The content fields of `from` (as ApplyReportUpdate with an empty mask).
+// The content fields of `from` (as ApplyReportUpdate with `*`).
 void CopyReportContent(const itp::v1::ProgressReport& from,
                        itp::v1::ProgressReport* to);
 

@@ -359,19 +359,116 @@ TEST(PlanLifecycleTest, UpdateOfAMessageFieldAbsentFromThePatchClearsIt) {
   EXPECT_TRUE(plan.has_governance());
 }
 
-TEST(PlanLifecycleTest, UpdateWithEmptyMaskReplacesAllContentFields) {
+// AIP-134: an empty mask names the fields the patch populates; the others
+// keep their stored values (they used to be wiped).
+TEST(PlanLifecycleTest, UpdateWithEmptyMaskReplacesOnlyPopulatedFields) {
   Plan plan = StoredIndiaPlan(Plan::DRAFT);
   plan.mutable_finance()->set_total_need_usd(280e9);
-  Plan patch = IndonesiaCementPlan();
-  patch.mutable_governance()->set_lead_institution("Ministry of Industry");
+  plan.mutable_governance()->set_lead_institution("Ministry of Steel");
+  plan.mutable_governance()->set_mrv_arrangements("Annual CCTS registry");
+  Plan patch;
+  patch.set_display_name("India green steel roadmap 2070");
+  patch.mutable_governance()->set_lead_institution(
+      "Bureau of Energy Efficiency");
   ASSERT_TRUE(ApplyUpdate(plan, patch, FieldMask()).ok());
-  EXPECT_TRUE(SameContent(plan, patch)) << plan.DebugString();
-  EXPECT_FALSE(plan.has_finance());
-  // Output-only fields stay.
+
+  Plan expected = StoredIndiaPlan(Plan::DRAFT);
+  expected.set_display_name("India green steel roadmap 2070");
+  expected.mutable_finance()->set_total_need_usd(280e9);
+  expected.mutable_governance()->set_lead_institution(
+      "Bureau of Energy Efficiency");
+  expected.mutable_governance()->set_mrv_arrangements("Annual CCTS registry");
+  EXPECT_TRUE(MessageDifferencer::Equals(plan, expected)) << plan.DebugString();
+}
+
+TEST(PlanLifecycleTest, UpdateWithEmptyMaskOfAFullPlanReplacesItsContent) {
+  Plan plan = StoredIndiaPlan(Plan::DRAFT);
+  const Plan patch = IndonesiaCementPlan();
+  ASSERT_TRUE(ApplyUpdate(plan, patch, FieldMask()).ok());
+  EXPECT_EQ(plan.display_name(), patch.display_name());
+  ASSERT_EQ(plan.sectors_size(), 1);
+  EXPECT_TRUE(MessageDifferencer::Equals(plan.sectors(0), patch.sectors(0)));
+  EXPECT_EQ(plan.targets_size(), patch.targets_size());
   EXPECT_EQ(plan.name(), kIndiaSteelName);
   EXPECT_EQ(plan.etag(), kCurrentEtag);
   EXPECT_EQ(plan.country(), "IND");
   EXPECT_EQ(plan.state(), Plan::DRAFT);
+}
+
+TEST(PlanLifecycleTest, UpdateWithEmptyMaskAndEmptyPatchChangesNothing) {
+  Plan plan = StoredIndiaPlan(Plan::DRAFT);
+  ASSERT_TRUE(ApplyUpdate(plan, Plan(), FieldMask()).ok());
+  EXPECT_TRUE(MessageDifferencer::Equals(plan, StoredIndiaPlan(Plan::DRAFT)));
+}
+
+TEST(PlanLifecycleTest, UpdateOfANestedPathReplacesOnlyThatField) {
+  Plan plan = StoredIndiaPlan(Plan::DRAFT);
+  plan.mutable_governance()->set_lead_institution("Ministry of Steel");
+  plan.mutable_governance()->set_mrv_arrangements("Annual CCTS registry");
+  Plan patch = IndonesiaCementPlan();
+  patch.mutable_governance()->set_lead_institution(
+      "Bureau of Energy Efficiency");
+  patch.mutable_governance()->set_mrv_arrangements("ignored: not in the mask");
+  ASSERT_TRUE(
+      ApplyUpdate(plan, patch, Mask({"governance.lead_institution"})).ok());
+
+  Plan expected = StoredIndiaPlan(Plan::DRAFT);
+  expected.mutable_governance()->set_lead_institution(
+      "Bureau of Energy Efficiency");
+  expected.mutable_governance()->set_mrv_arrangements("Annual CCTS registry");
+  EXPECT_TRUE(MessageDifferencer::Equals(plan, expected)) << plan.DebugString();
+}
+
+TEST(PlanLifecycleTest, UpdateOfANestedPathUnsetInThePatchClearsIt) {
+  Plan plan = StoredIndiaPlan(Plan::DRAFT);
+  plan.mutable_finance()->set_total_need_usd(280e9);
+  plan.mutable_finance()->set_domestic_usd(120e9);
+  Plan patch;  // no finance at all
+  ASSERT_TRUE(ApplyUpdate(plan, patch, Mask({"finance.total_need_usd"})).ok());
+  ASSERT_TRUE(plan.has_finance());
+  EXPECT_FALSE(plan.finance().has_total_need_usd());
+  EXPECT_EQ(plan.finance().domestic_usd(), 120e9);
+}
+
+TEST(PlanLifecycleTest, UpdateOfANestedPathOnAPlanWithoutTheMessageSetsIt) {
+  Plan plan = StoredIndiaPlan(Plan::DRAFT);
+  Plan patch;
+  patch.mutable_finance()->set_international_usd(0);  // optional: zero is set
+  ASSERT_TRUE(
+      ApplyUpdate(plan, patch, Mask({"finance.international_usd"})).ok());
+  ASSERT_TRUE(plan.finance().has_international_usd());
+  EXPECT_EQ(plan.finance().international_usd(), 0);
+  EXPECT_FALSE(plan.finance().has_total_need_usd());
+  // Clearing a field of a message the plan does not have creates nothing.
+  Plan bare = StoredIndiaPlan(Plan::DRAFT);
+  ASSERT_TRUE(
+      ApplyUpdate(bare, Plan(), Mask({"governance.lead_institution"})).ok());
+  EXPECT_FALSE(bare.has_governance());
+}
+
+TEST(PlanLifecycleTest, UpdateOfAPathInsideAListOrAnUnknownSubfieldIsInvalid) {
+  Plan plan = StoredIndiaPlan(Plan::DRAFT);
+  const Plan before = plan;
+  absl::Status status =
+      ApplyUpdate(plan, IndonesiaCementPlan(),
+                  Mask({"sectors.points", "governance.minister", "summary.text",
+                        "governance."}));
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  google::rpc::BadRequest bad_request = BadRequestOf(status);
+  ASSERT_EQ(bad_request.field_violations_size(), 4);
+  EXPECT_EQ(bad_request.field_violations(0).field(), "update_mask.paths[0]");
+  EXPECT_EQ(bad_request.field_violations(0).description(),
+            "'sectors.points' goes inside 'sectors', which is a list; name "
+            "the whole field to replace it.");
+  EXPECT_EQ(bad_request.field_violations(1).field(), "update_mask.paths[1]");
+  EXPECT_EQ(bad_request.field_violations(1).description(),
+            "'governance.minister' is not a field that can be updated: "
+            "Governance has no field 'minister'.");
+  EXPECT_EQ(bad_request.field_violations(2).description(),
+            "'summary.text' goes inside 'summary', which is not a message; "
+            "name the whole field to replace it.");
+  EXPECT_EQ(bad_request.field_violations(3).field(), "update_mask.paths[3]");
+  EXPECT_TRUE(MessageDifferencer::Equals(plan, before));
 }
 
 TEST(PlanLifecycleTest, UpdateWithWildcardMaskReplacesAllContentFields) {
@@ -408,8 +505,11 @@ TEST(PlanLifecycleTest, UpdateOfStateIsInvalidArgumentNamingTheMaskPath) {
   google::rpc::BadRequest bad_request = BadRequestOf(status);
   ASSERT_EQ(bad_request.field_violations_size(), 1);
   EXPECT_EQ(bad_request.field_violations(0).field(), "update_mask.paths[0]");
-  EXPECT_THAT(bad_request.field_violations(0).description(),
-              HasSubstr("'state' is not a field that can be updated"));
+  EXPECT_EQ(bad_request.field_violations(0).description(),
+            "'state' is not a field that can be updated; use one of "
+            "display_name, summary, submitting_body, sectors, targets, "
+            "projects, policies, finance, governance; fields inside finance "
+            "and governance can be named too, e.g. finance.total_need_usd.");
   EXPECT_TRUE(MessageDifferencer::Equals(plan, before));
 }
 

@@ -119,8 +119,7 @@ TEST(ProgressValidationTest, EveryMistakeIsReportedWithItsPath) {
                   "progress_report.policy_updates[1].policy_name",
                   "progress_report.policy_updates[2].status",
                   "progress_report.policy_updates[2].policy_name",
-                  "progress_report.sources[0]",
-                  "progress_report.sources[1]"));
+                  "progress_report.sources[0]", "progress_report.sources[1]"));
   auto description = [&v](const std::string& field) {
     for (const auto& [f, d] : v) {
       if (f == field) return d;
@@ -208,10 +207,20 @@ TEST(ProgressValidationTest, UpdateReplacesMaskedFieldsAfterTheEtagCheck) {
   EXPECT_EQ(bad.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(bad.message(), HasSubstr("update_mask.paths[1]"));
 
-  google::protobuf::FieldMask all;
+  // AIP-134: an empty mask replaces what the patch populates and keeps the
+  // rest; `*` replaces everything.
+  google::protobuf::FieldMask populated;
   patch.clear_etag();
+  patch.set_narrative("Intensity fell 1.1 % to 2.45 t CO2/t.");
+  ASSERT_TRUE(ApplyReportUpdate(current, patch, populated).ok());
+  EXPECT_EQ(current.narrative(), "Intensity fell 1.1 % to 2.45 t CO2/t.");
+  EXPECT_EQ(current.sectors_size(), 1);  // not in the patch: kept
+
+  google::protobuf::FieldMask all;
+  all.add_paths("*");
   ASSERT_TRUE(ApplyReportUpdate(current, patch, all).ok());
   EXPECT_EQ(current.sectors_size(), 0);  // everything replaced
+  EXPECT_EQ(current.narrative(), "Intensity fell 1.1 % to 2.45 t CO2/t.");
 }
 
 TEST(ProgressReportNameTest, ParsesTheYearOfAPlansReport) {

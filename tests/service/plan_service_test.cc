@@ -225,6 +225,40 @@ TEST_F(PlanServiceTest, UpdateOnlyReplacesMaskedFieldsAndValidatesResult) {
   EXPECT_THAT(ViolatedFields(status), ElementsAre("update_mask.paths[0]"));
 }
 
+// AIP-134 over the wire: a partner that sends only the display name and no
+// mask changes the display name and nothing else (the summary used to be
+// erased), and a nested path changes one governance field.
+TEST_F(PlanServiceTest, UpdateWithEmptyMaskKeepsFieldsNotSent) {
+  Plan india = testing::IndiaSteelPlan();
+  india.mutable_governance()->set_lead_institution("Ministry of Steel");
+  india.mutable_governance()->set_mrv_arrangements("Annual CCTS registry");
+  Plan created = MustCreate("IND", "steel-2070", india);
+  Plan edit;
+  edit.set_name(kIndiaSteel);
+  edit.set_display_name("India green steel roadmap 2025 update");
+  Plan updated;
+  ASSERT_TRUE(Update(edit, {}, &updated).ok());
+  EXPECT_EQ(updated.display_name(), "India green steel roadmap 2025 update");
+  EXPECT_EQ(updated.summary(), created.summary());
+  EXPECT_EQ(updated.submitting_body(), created.submitting_body());
+  EXPECT_EQ(updated.sectors_size(), created.sectors_size());
+  EXPECT_EQ(updated.targets_size(), created.targets_size());
+
+  Plan governance;
+  governance.set_name(kIndiaSteel);
+  governance.mutable_governance()->set_lead_institution(
+      "Bureau of Energy Efficiency");
+  ASSERT_TRUE(
+      Update(governance, {"governance.lead_institution"}, &updated).ok());
+  Plan read;
+  ASSERT_TRUE(Get(kIndiaSteel, &read).ok());
+  EXPECT_EQ(read.governance().lead_institution(),
+            "Bureau of Energy Efficiency");
+  EXPECT_EQ(read.governance().mrv_arrangements(), "Annual CCTS registry");
+  EXPECT_EQ(read.display_name(), "India green steel roadmap 2025 update");
+  EXPECT_EQ(read.summary(), created.summary());
+}
+
 TEST_F(PlanServiceTest, SubmitFreezesARevisionAndUpdateAfterSubmitFails) {
   Plan created = MustCreate("IND", "steel-2070", testing::IndiaSteelPlan());
   Plan submitted;
