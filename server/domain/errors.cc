@@ -63,8 +63,8 @@ absl::Status FieldViolations::ToStatus() const {
                      total - listed == 1 ? "" : "s", " not listed."));
     absl::StrAppend(&message, " (", total - listed, " more not listed)");
   }
-  absl::Status status(absl::StatusCode::kInvalidArgument,
-                      Truncate(message, kMaxStatusMessageBytes));
+  absl::Status status = ErrorWithInfo(absl::StatusCode::kInvalidArgument,
+                                      message, kInvalidFieldsReason);
   status.SetPayload(kBadRequestTypeUrl,
                     absl::Cord(bad_request.SerializeAsString()));
   return status;
@@ -88,6 +88,27 @@ absl::Status ErrorWithInfo(absl::StatusCode code, absl::string_view message,
         Truncate(resource, kMaxFieldPathBytes);
   }
   status.SetPayload(kErrorInfoTypeUrl, absl::Cord(info.SerializeAsString()));
+  return status;
+}
+
+absl::Status WithStandardDetails(absl::Status status) {
+  if (status.ok()) return status;
+  if (!status.GetPayload(kErrorInfoTypeUrl).has_value()) {
+    google::rpc::ErrorInfo info;
+    info.set_reason(
+        std::string(CanonicalCodeName(static_cast<int>(status.code()))));
+    info.set_domain(kErrorDomain);
+    status.SetPayload(kErrorInfoTypeUrl, absl::Cord(info.SerializeAsString()));
+  }
+  if ((status.code() == absl::StatusCode::kUnavailable ||
+       status.code() == absl::StatusCode::kResourceExhausted) &&
+      !status.GetPayload(kRetryInfoTypeUrl).has_value()) {
+    google::rpc::RetryInfo retry;
+    retry.mutable_retry_delay()->set_seconds(kDefaultRetryAfterMs / 1000);
+    retry.mutable_retry_delay()->set_nanos((kDefaultRetryAfterMs % 1000) *
+                                           1000000);
+    status.SetPayload(kRetryInfoTypeUrl, absl::Cord(retry.SerializeAsString()));
+  }
   return status;
 }
 

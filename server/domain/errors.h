@@ -28,6 +28,8 @@ inline constexpr char kRetryInfoTypeUrl[] =
     "type.googleapis.com/google.rpc.RetryInfo";
 // The ErrorInfo domain of this service.
 inline constexpr char kErrorDomain[] = "itp.leadit.org";
+// The ErrorInfo reason of INVALID_ARGUMENT errors that list field violations.
+inline constexpr char kInvalidFieldsReason[] = "INVALID_FIELDS";
 
 // Bounds on what an error carries, so that no request can make the server
 // build (or a client receive) a huge error: gRPC clients refuse trailers
@@ -81,7 +83,8 @@ class FieldViolations {
   size_t omitted_ = 0;
 };
 
-// INVALID_ARGUMENT for a single field, with a BadRequest payload.
+// INVALID_ARGUMENT for a single field, with a BadRequest payload and an
+// ErrorInfo of reason kInvalidFieldsReason.
 absl::Status InvalidField(std::string field, std::string description);
 
 // A status of `code` with `message` and an ErrorInfo payload whose reason is
@@ -96,6 +99,17 @@ absl::Status ErrorWithInfo(absl::StatusCode code, absl::string_view message,
 // google.rpc.RetryInfo asking the client to wait `retry_after_ms`.
 absl::Status Overloaded(absl::string_view message, absl::string_view reason,
                         int retry_after_ms);
+
+// `status` with the details every ITP error carries (AIP-193): an ErrorInfo
+// (domain itp.leadit.org) when it has none, whose reason is the code's
+// canonical name ("NOT_FOUND", "INTERNAL", ...), and a RetryInfo of
+// kDefaultRetryAfterMs on UNAVAILABLE and RESOURCE_EXHAUSTED when it has none.
+// Payloads already there are kept; OK stays OK.
+absl::Status WithStandardDetails(absl::Status status);
+
+// How long a client is asked to wait before retrying an UNAVAILABLE or
+// RESOURCE_EXHAUSTED call that names no delay of its own.
+inline constexpr int kDefaultRetryAfterMs = 1000;
 
 // The canonical name of status code `code` ("OK", "NOT_FOUND", ...), or
 // "UNKNOWN" for a number that is not a canonical code.

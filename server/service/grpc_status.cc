@@ -7,8 +7,9 @@
 
 namespace itp::service {
 
-grpc::Status ToGrpcStatus(const absl::Status& status) {
-  if (status.ok()) return grpc::Status::OK;
+grpc::Status ToGrpcStatus(const absl::Status& error) {
+  if (error.ok()) return grpc::Status::OK;
+  const absl::Status status = domain::WithStandardDetails(error);
   // Every error the project makes is bounded already; this also bounds those
   // of libraries (SQLite, protobuf) before they reach a client.
   const std::string message =

@@ -12,7 +12,9 @@
 
 namespace itp::service {
 
-// Same code and message; every payload becomes a google.protobuf.Any detail.
+// Same code and message; every payload becomes a google.protobuf.Any detail,
+// after domain::WithStandardDetails (an ErrorInfo on every error, a RetryInfo
+// on UNAVAILABLE and RESOURCE_EXHAUSTED).
 grpc::Status ToGrpcStatus(const absl::Status& status);
 
 }  // namespace itp::service

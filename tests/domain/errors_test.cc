@@ -123,7 +123,6 @@ TEST(OverloadedTest, RetryDelaysOfWholeAndOddMilliseconds) {
   }
 }
 
-
 // The bounds on what an error carries (errors.h): a request with a flood of
 // mistakes gets a bounded answer.
 
@@ -209,14 +208,73 @@ TEST(TruncateTest, KeepsShortTextAndCutsLongTextAtACharacter) {
 }
 
 TEST(ErrorWithInfoBoundsTest, MessageAndResourceAreCut) {
-  absl::Status status =
-      ErrorWithInfo(absl::StatusCode::kNotFound,
-                    absl::StrCat("Plan ", std::string(4 << 20, 'x'),
-                                 " does not exist."),
-                    "PLAN_NOT_FOUND", std::string(4 << 20, 'x'));
+  absl::Status status = ErrorWithInfo(
+      absl::StatusCode::kNotFound,
+      absl::StrCat("Plan ", std::string(4 << 20, 'x'), " does not exist."),
+      "PLAN_NOT_FOUND", std::string(4 << 20, 'x'));
   EXPECT_EQ(status.message().size(), kMaxStatusMessageBytes);
   EXPECT_EQ(ErrorInfoOf(status).metadata().at("resource").size(),
             kMaxFieldPathBytes);
+}
+
+}  // namespace
+}  // namespace itp::domain
+
+namespace itp::domain {
+namespace {
+
+TEST(StandardDetailsTest, FieldViolationsCarryAnErrorInfo) {
+  absl::Status status = InvalidField("plan.sectors[0].base_year",
+                                     "year 1850 is outside "
+                                     "1990-2100.");
+  google::rpc::ErrorInfo info = ErrorInfoOf(status);
+  EXPECT_EQ(info.reason(), "INVALID_FIELDS");
+  EXPECT_EQ(info.domain(), "itp.leadit.org");
+  ASSERT_EQ(BadRequestOf(status).field_violations_size(), 1);
+  EXPECT_EQ(BadRequestOf(status).field_violations(0).field(),
+            "plan.sectors[0].base_year");
+}
+
+TEST(StandardDetailsTest, AnErrorWithoutInfoGetsTheCodeNameAsReason) {
+  absl::Status status =
+      WithStandardDetails(absl::InternalError("disk I/O error"));
+  EXPECT_EQ(status.code(), absl::StatusCode::kInternal);
+  EXPECT_EQ(status.message(), "disk I/O error");
+  EXPECT_EQ(ErrorInfoOf(status).reason(), "INTERNAL");
+  EXPECT_EQ(ErrorInfoOf(status).domain(), "itp.leadit.org");
+  EXPECT_FALSE(status.GetPayload(kRetryInfoTypeUrl).has_value());
+}
+
+TEST(StandardDetailsTest, AnExistingErrorInfoIsKept) {
+  absl::Status status = WithStandardDetails(ErrorWithInfo(
+      absl::StatusCode::kNotFound, "Plan countries/IND/plans/x not found.",
+      "PLAN_NOT_FOUND", "countries/IND/plans/x"));
+  EXPECT_EQ(ErrorInfoOf(status).reason(), "PLAN_NOT_FOUND");
+  EXPECT_EQ(ErrorInfoOf(status).metadata().at("resource"),
+            "countries/IND/plans/x");
+}
+
+TEST(StandardDetailsTest, UnavailableAndResourceExhaustedCarryARetryInfo) {
+  for (absl::Status error :
+       {absl::UnavailableError("database is locked"),
+        absl::ResourceExhaustedError("too many streams")}) {
+    absl::Status status = WithStandardDetails(error);
+    auto payload = status.GetPayload(kRetryInfoTypeUrl);
+    ASSERT_TRUE(payload.has_value()) << error;
+    google::rpc::RetryInfo retry;
+    ASSERT_TRUE(retry.ParseFromString(std::string(*payload)));
+    EXPECT_EQ(retry.retry_delay().seconds(), 1) << error;
+    EXPECT_EQ(retry.retry_delay().nanos(), 0) << error;
+  }
+  // An Overloaded status keeps its own delay.
+  absl::Status shed = WithStandardDetails(
+      Overloaded("The server is busy.", "SERVER_OVERLOADED", 250));
+  google::rpc::RetryInfo retry;
+  ASSERT_TRUE(
+      retry.ParseFromString(std::string(*shed.GetPayload(kRetryInfoTypeUrl))));
+  EXPECT_EQ(retry.retry_delay().nanos(), 250000000);
+  EXPECT_EQ(ErrorInfoOf(shed).reason(), "SERVER_OVERLOADED");
+  EXPECT_TRUE(WithStandardDetails(absl::OkStatus()).ok());
 }
 
 }  // namespace

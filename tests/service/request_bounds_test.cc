@@ -140,14 +140,16 @@ TEST_F(RequestBoundsTest, ThousandsOfViolationsAreAHundredThenACount) {
       << status.error_message();
   google::rpc::Status details;
   ASSERT_TRUE(details.ParseFromString(status.error_details()));
-  ASSERT_EQ(details.details_size(), 1);
+  // The BadRequest and an ErrorInfo (INVALID_FIELDS).
+  ASSERT_EQ(details.details_size(), 2);
+  EXPECT_EQ(testing::ErrorReason(status), "INVALID_FIELDS");
   std::vector<std::string> fields = ViolatedFields(status);
   ASSERT_GE(fields.size(), 10u);
   ASSERT_LE(fields.size(), domain::kMaxRecordedViolations + 1);
   EXPECT_EQ(fields.front(), "plan.projects[0].name");
   // The closing entry names no field and counts the rest.
   EXPECT_EQ(fields.back(), "");
-  // google.rpc.Status: the message and the BadRequest.
+  // google.rpc.Status: the message, the BadRequest and the ErrorInfo.
   EXPECT_LT(status.error_details().size(),
             domain::kMaxStatusMessageBytes + domain::kMaxBadRequestBytes + 100);
 }
@@ -268,8 +270,7 @@ TEST_F(RequestBoundsTest, RequestIdsAreTheKeysOwnAndDiscloseNothing) {
   };
   const std::string id = "7c2f9e4a-1b3d-4e5f-8a6b-9c0d1e2f3a4b";
   itp::v1::Plan plan;
-  ASSERT_TRUE(
-      create(brazil, "countries/BRA", "steel-2050", id, &plan).ok());
+  ASSERT_TRUE(create(brazil, "countries/BRA", "steel-2050", id, &plan).ok());
   ASSERT_EQ(plan.name(), "countries/BRA/plans/steel-2050");
 
   grpc::Status mine = create(india_, "countries/IND", "steel-2070", id, &plan);
