@@ -12,6 +12,7 @@ packages=(
   libcli11-dev
   prometheus-cpp-dev prometheus
   python3 python3-grpcio python3-grpc-tools python3-h2
+  python3-pip python3-setuptools python3-wheel
 )
 # --sanitizers: clang and its sanitizer and libFuzzer runtimes as well
 # (scripts/sanitize.sh, scripts/fuzz.sh).

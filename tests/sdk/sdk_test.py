@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""The C++ SDK as a partner developer gets it (ctest sdk.cpp, label sdk).
+"""The SDKs as a partner developer gets them (ctest sdk.cpp and sdk.python,
+label sdk); the C++ one first.
 
 Installs this build with `cmake --install` into a fresh prefix, checks what
 the prefix holds (headers, libraries, itpConfig.cmake, the .proto files and
@@ -119,8 +120,12 @@ class CppSdkTest(unittest.TestCase):
     def test_the_example_builds_from_the_installed_prefix_and_runs(self):
         self.install()
         self.check_prefix()
-        example = self.build_example()
+        self.run_partner_example([self.build_example()])
 
+    def run_partner_example(self, command, env_extra=None):
+        """Runs the example partner program `command` (plus the plan id)
+        against a --demo server with a PARTNER key for Brazil and checks its
+        output and what the server then holds."""
         db_dir = os.path.join(self.dir, "db")
         os.makedirs(db_dir)
         server = itp_e2e.ServerProcess(
@@ -142,8 +147,8 @@ class CppSdkTest(unittest.TestCase):
                                          "--country", "BRA",
                                          "-o", "json"))
             env = dict(os.environ, ITP_ADDRESS="127.0.0.1:%d" % port,
-                       ITP_API_KEY_FILE=partner)
-            result = subprocess.run([example, PLAN_ID], env=env,
+                       ITP_API_KEY_FILE=partner, **(env_extra or {}))
+            result = subprocess.run(command + [PLAN_ID], env=env,
                                     stdout=subprocess.PIPE,
                                     stderr=subprocess.PIPE, text=True,
                                     timeout=RUN_TIMEOUT_S)
@@ -189,17 +194,49 @@ class CppSdkTest(unittest.TestCase):
             server.stop()
 
 
+class PythonSdkTest(CppSdkTest):
+    """client/python installed offline with pip (--no-deps
+    --no-build-isolation, on Debian's python3-grpcio) into a fresh target
+    directory, its example run against the server."""
+
+    def test_the_example_builds_from_the_installed_prefix_and_runs(self):
+        source = os.path.join(self.dir, "python-src")
+        shutil.copytree(ARGS.python_package, source)
+        target = os.path.join(self.dir, "site")
+        env = dict(os.environ, ITP_PROTO_DIR=os.path.join(
+            ARGS.python_package, "..", "..", "proto"))
+        result = run([sys.executable, "-m", "pip", "install", "--no-deps",
+                      "--no-build-isolation", "--no-index", "--target",
+                      target, source], env=env, timeout=BUILD_TIMEOUT_S)
+        self.assertEqual(result.returncode, 0, result.stdout)
+        for path in ("itp/v1/plan_pb2.py", "itp/v1/plan_service_pb2_grpc.py",
+                     "itp_client/__init__.py",
+                     "itp_client/_googleapis/error_details_pb2.py"):
+            self.assertTrue(os.path.isfile(os.path.join(target, path)), path)
+        self.run_partner_example(
+            [sys.executable, os.path.join(source, "examples",
+                                          "partner_example.py")],
+            {"PYTHONPATH": target})
+
+
 def main():
     global ARGS
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--build-dir", required=True)
-    parser.add_argument("--example-dir", required=True)
+    parser.add_argument("--build-dir", default="")
+    parser.add_argument("--example-dir", default="")
+    parser.add_argument("--python-package", default="",
+                        help="client/python: run the Python SDK test")
     parser.add_argument("--server", required=True)
     parser.add_argument("--cli", required=True)
-    parser.add_argument("--cxx-compiler", required=True)
+    parser.add_argument("--cxx-compiler", default="c++")
     parser.add_argument("--sanitize", default="")
     parser.add_argument("--work-dir", required=True)
     ARGS, rest = parser.parse_known_args()
+    if ARGS.python_package:
+        del globals()["CppSdkTest"]  # run only the Python subclass
+        rest = ["PythonSdkTest"] + rest
+    else:
+        del globals()["PythonSdkTest"]
     unittest.main(argv=[sys.argv[0]] + rest, verbosity=2)
 
 
