@@ -38,6 +38,31 @@ Table KeyTable(OutputFormat format,
   return table;
 }
 
+Table AuditTable(
+    OutputFormat format,
+    const google::protobuf::RepeatedPtrField<itp::v1::AuditEvent>& events) {
+  const bool csv = format == OutputFormat::kCsv;
+  Table table({{"NAME", "name"},
+               {"TIME", "time"},
+               {"CODE", "code"},
+               {"METHOD", "method"},
+               {"RESOURCE", "resource"},
+               {"API KEY", "api_key"},
+               {"ROLE", "role"},
+               {"MESSAGE", "message"}});
+  for (const auto& event : events) {
+    table.AddRow({event.name(),
+                  csv ? FormatRfc3339(event.time()) : FormatTime(event.time()),
+                  event.code(), event.method(), event.resource(),
+                  csv ? event.api_key() : OrNoValue(event.api_key()),
+                  event.role() == itp::v1::ROLE_UNSPECIFIED && !csv
+                      ? kNoValue
+                      : RoleName(event.role()),
+                  csv ? event.message() : OrNoValue(event.message())});
+  }
+  return table;
+}
+
 }  // namespace
 
 void PrintCreatedKey(std::ostream& out, OutputFormat format,
@@ -85,6 +110,16 @@ void PrintKeys(std::ostream& out, OutputFormat format,
   KeyTable(format, response.api_keys()).Print(out, format);
 }
 
+void PrintKey(std::ostream& out, OutputFormat format, const ApiKey& key) {
+  if (format == OutputFormat::kJson) {
+    out << ToJson(key);
+    return;
+  }
+  google::protobuf::RepeatedPtrField<ApiKey> keys;
+  *keys.Add() = key;
+  KeyTable(format, keys).Print(out, format);
+}
+
 void PrintRevokedKey(std::ostream& out, OutputFormat format,
                      const ApiKey& key) {
   switch (format) {
@@ -114,24 +149,18 @@ void PrintAuditEvents(std::ostream& out, OutputFormat format,
     out << "No audit events.\n";
     return;
   }
-  const bool csv = format == OutputFormat::kCsv;
-  Table table({{"TIME", "time"},
-               {"CODE", "code"},
-               {"METHOD", "method"},
-               {"RESOURCE", "resource"},
-               {"API KEY", "api_key"},
-               {"ROLE", "role"},
-               {"MESSAGE", "message"}});
-  for (const auto& event : response.audit_events()) {
-    table.AddRow({csv ? FormatRfc3339(event.time()) : FormatTime(event.time()),
-                  event.code(), event.method(), event.resource(),
-                  csv ? event.api_key() : OrNoValue(event.api_key()),
-                  event.role() == itp::v1::ROLE_UNSPECIFIED && !csv
-                      ? kNoValue
-                      : RoleName(event.role()),
-                  csv ? event.message() : OrNoValue(event.message())});
+  AuditTable(format, response.audit_events()).Print(out, format);
+}
+
+void PrintAuditEvent(std::ostream& out, OutputFormat format,
+                     const itp::v1::AuditEvent& event) {
+  if (format == OutputFormat::kJson) {
+    out << ToJson(event);
+    return;
   }
-  table.Print(out, format);
+  google::protobuf::RepeatedPtrField<itp::v1::AuditEvent> events;
+  *events.Add() = event;
+  AuditTable(format, events).Print(out, format);
 }
 
 }  // namespace itp::client

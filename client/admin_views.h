@@ -19,6 +19,10 @@ void PrintCreatedKey(std::ostream& out, OutputFormat format,
 void PrintKeys(std::ostream& out, OutputFormat format,
                const itp::v1::ListApiKeysResponse& response);
 
+// One key (never its secret): its row, or the key itself (JSON).
+void PrintKey(std::ostream& out, OutputFormat format,
+              const itp::v1::ApiKey& key);
+
 // A confirmation (table), or the revoked key.
 void PrintRevokedKey(std::ostream& out, OutputFormat format,
                      const itp::v1::ApiKey& key);
@@ -26,6 +30,10 @@ void PrintRevokedKey(std::ostream& out, OutputFormat format,
 // One row per audit event, newest first.
 void PrintAuditEvents(std::ostream& out, OutputFormat format,
                       const itp::v1::ListAuditEventsResponse& response);
+
+// One audit event: its row, or the event itself (JSON).
+void PrintAuditEvent(std::ostream& out, OutputFormat format,
+                     const itp::v1::AuditEvent& event);
 
 }  // namespace itp::client
 

@@ -67,15 +67,30 @@ int ListKeys(Session& session, const ListKeysOptions& options) {
   return kExitOk;
 }
 
-struct RevokeKeyOptions {
+struct KeyNameOptions {
   std::string name;
 };
 
-int RevokeKey(Session& session, const RevokeKeyOptions& options) {
+// `apiKeys/KEY_ID` for KEY_ID or the name itself.
+std::string KeyName(const std::string& name) {
+  return absl::StartsWith(name, "apiKeys/") ? name : "apiKeys/" + name;
+}
+
+int GetKey(Session& session, const KeyNameOptions& options) {
+  itp::v1::GetApiKeyRequest request;
+  request.set_name(KeyName(options.name));
+  auto context = session.connection().NewCallContext();
+  itp::v1::ApiKey key;
+  grpc::Status status =
+      session.connection().admin().GetApiKey(context.get(), request, &key);
+  if (!status.ok()) return session.Fail(status);
+  PrintKey(session.out(), session.format(), key);
+  return kExitOk;
+}
+
+int RevokeKey(Session& session, const KeyNameOptions& options) {
   itp::v1::RevokeApiKeyRequest request;
-  request.set_name(absl::StartsWith(options.name, "apiKeys/")
-                       ? options.name
-                       : "apiKeys/" + options.name);
+  request.set_name(KeyName(options.name));
   auto context = session.connection().NewCallContext();
   itp::v1::ApiKey key;
   grpc::Status status =
@@ -106,6 +121,24 @@ int ListAudit(Session& session, const AuditOptions& options) {
       &itp::v1::ListAuditEventsResponse::mutable_audit_events, &all);
   if (!status.ok()) return session.Fail(status);
   PrintAuditEvents(session.out(), session.format(), all);
+  return kExitOk;
+}
+
+struct AuditEventOptions {
+  std::string name;
+};
+
+int GetAudit(Session& session, const AuditEventOptions& options) {
+  itp::v1::GetAuditEventRequest request;
+  request.set_name(absl::StartsWith(options.name, "auditEvents/")
+                       ? options.name
+                       : "auditEvents/" + options.name);
+  auto context = session.connection().NewCallContext();
+  itp::v1::AuditEvent event;
+  grpc::Status status =
+      session.connection().admin().GetAuditEvent(context.get(), request, &event);
+  if (!status.ok()) return session.Fail(status);
+  PrintAuditEvent(session.out(), session.format(), event);
   return kExitOk;
 }
 
@@ -145,7 +178,15 @@ void AddAdminCommands(Cli& cli) {
                            [list](Session& s) { return ListKeys(s, *list); });
   command->add_flag("--all", list->all, "Include revoked and expired keys");
 
-  auto revoke = std::make_shared<RevokeKeyOptions>();
+  auto get = std::make_shared<KeyNameOptions>();
+  command = cli.AddCommand(
+      keys, "get", "Show one API key (never its secret), revoked ones too",
+      "  itp keys get apiKeys/KEY_ID\n  itp keys get KEY_ID -o json",
+      [get](Session& s) { return GetKey(s, *get); });
+  command->add_option("NAME", get->name, "apiKeys/KEY_ID or KEY_ID")
+      ->required();
+
+  auto revoke = std::make_shared<KeyNameOptions>();
   command = cli.AddCommand(
       keys, "revoke", "Revoke an API key; it fails from its next call on",
       "  itp keys revoke apiKeys/KEY_ID",
@@ -169,6 +210,13 @@ void AddAdminCommands(Cli& cli) {
       ->add_option("--limit", events->limit,
                    "Show at most this many events (default 50, 0 for all)")
       ->check(CLI::Range(0, 1000000));
+
+  auto event = std::make_shared<AuditEventOptions>();
+  command = cli.AddCommand(
+      audit, "get", "Show one audit event",
+      "  itp audit get auditEvents/1042\n  itp audit get 1042 -o json",
+      [event](Session& s) { return GetAudit(s, *event); });
+  command->add_option("NAME", event->name, "auditEvents/ID or ID")->required();
 }
 
 }  // namespace itp::client

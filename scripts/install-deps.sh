@@ -13,6 +13,18 @@ packages=(
   prometheus-cpp-dev prometheus
   python3 python3-grpcio python3-grpc-tools python3-h2
   python3-pip python3-setuptools python3-wheel
+  # The partner SDKs (client/, ctest -L sdk). Go: Debian's Go packages in
+  # GOPATH mode; protobuf 1.5 named, or apt takes the 1.3 one, which panics
+  # on proto3 optional.
+  golang-go protoc-gen-go protoc-gen-go-grpc golang-google-grpc-dev
+  golang-google-protobuf-dev golang-google-genproto-dev
+  golang-github-golang-protobuf-1-5-dev
+  # Java: Debian's grpc-java and what it does not declare; netty-tcnative for
+  # ALPN (TLS).
+  openjdk-17-jdk-headless protobuf-compiler-grpc-java-plugin libprotobuf-java
+  libgrpc-java libguava-java libperfmark-java libnetty-java
+  libnetty-tcnative-java libnetty-tcnative-jni
+  libgeronimo-annotation-1.3-spec-java
 )
 # --sanitizers: clang and its sanitizer and libFuzzer runtimes as well
 # (scripts/sanitize.sh, scripts/fuzz.sh).

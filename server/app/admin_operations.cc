@@ -16,8 +16,10 @@ namespace {
 using auth::Operation;
 
 constexpr char kCreateApiKey[] = "/itp.v1.AdminService/CreateApiKey";
+constexpr char kGetApiKey[] = "/itp.v1.AdminService/GetApiKey";
 constexpr char kListApiKeys[] = "/itp.v1.AdminService/ListApiKeys";
 constexpr char kRevokeApiKey[] = "/itp.v1.AdminService/RevokeApiKey";
+constexpr char kGetAuditEvent[] = "/itp.v1.AdminService/GetAuditEvent";
 constexpr char kListAuditEvents[] = "/itp.v1.AdminService/ListAuditEvents";
 
 absl::Status AdmitAdmin(Call& call) {
@@ -58,6 +60,18 @@ absl::StatusOr<itp::v1::CreateApiKeyResponse> AdminOperations::CreateApiKey(
   return call.Done(std::move(response));
 }
 
+absl::StatusOr<itp::v1::ApiKey> AdminOperations::GetApiKey(
+    const Caller& caller, const itp::v1::GetApiKeyRequest& request) {
+  Call call(ctx_.call, caller, kGetApiKey, Call::kRead, request.name());
+  absl::Status s = AdmitAdmin(call);
+  if (!s.ok()) return call.Finish(s);
+  auto key_id = domain::ParseApiKeyName(request.name(), "name");
+  if (!key_id.ok()) return call.Finish(key_id.status());
+  auto stored = ctx_.keys.GetKey(*key_id);
+  if (!stored.ok()) return call.Finish(stored.status());
+  return call.Done(std::move(stored->key));
+}
+
 absl::StatusOr<itp::v1::ListApiKeysResponse> AdminOperations::ListApiKeys(
     const Caller& caller, const itp::v1::ListApiKeysRequest& request) {
   Call call(ctx_.call, caller, kListApiKeys, Call::kRead, "apiKeys");
@@ -88,6 +102,16 @@ absl::StatusOr<itp::v1::ApiKey> AdminOperations::RevokeApiKey(
   auto revoked = ctx_.keys.RevokeKey(call.Write(), *key_id);
   if (revoked.ok()) ctx_.authenticator.Forget(*key_id);
   return call.Finish(std::move(revoked));
+}
+
+absl::StatusOr<itp::v1::AuditEvent> AdminOperations::GetAuditEvent(
+    const Caller& caller, const itp::v1::GetAuditEventRequest& request) {
+  Call call(ctx_.call, caller, kGetAuditEvent, Call::kRead, request.name());
+  absl::Status s = AdmitAdmin(call);
+  if (!s.ok()) return call.Finish(s);
+  auto id = domain::ParseAuditEventName(request.name(), "name");
+  if (!id.ok()) return call.Finish(id.status());
+  return call.Finish(ctx_.audit.Get(*id));
 }
 
 absl::StatusOr<itp::v1::ListAuditEventsResponse>

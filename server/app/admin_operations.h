@@ -21,10 +21,14 @@ class AdminOperations {
 
   absl::StatusOr<itp::v1::CreateApiKeyResponse> CreateApiKey(
       const Caller& caller, const itp::v1::CreateApiKeyRequest& request);
+  absl::StatusOr<itp::v1::ApiKey> GetApiKey(
+      const Caller& caller, const itp::v1::GetApiKeyRequest& request);
   absl::StatusOr<itp::v1::ListApiKeysResponse> ListApiKeys(
       const Caller& caller, const itp::v1::ListApiKeysRequest& request);
   absl::StatusOr<itp::v1::ApiKey> RevokeApiKey(
       const Caller& caller, const itp::v1::RevokeApiKeyRequest& request);
+  absl::StatusOr<itp::v1::AuditEvent> GetAuditEvent(
+      const Caller& caller, const itp::v1::GetAuditEventRequest& request);
   absl::StatusOr<itp::v1::ListAuditEventsResponse> ListAuditEvents(
       const Caller& caller, const itp::v1::ListAuditEventsRequest& request);
 

@@ -79,7 +79,7 @@ absl::StatusOr<Pathway> BenchmarkOperations::GetPathway(
 absl::StatusOr<Pathway> BenchmarkOperations::CreatePathway(
     const Caller& caller, const itp::v1::CreatePathwayRequest& request) {
   Call call(ctx_.call, caller, kCreatePathway, Call::kMutation,
-            absl::StrCat("pathways/", request.pathway_id()));
+            absl::StrCat("pathways/", request.pathway_id()), request);
   absl::Status s = call.Authenticate();
   if (s.ok()) s = call.Authorize(Operation::kAdministrate, "");
   if (!s.ok()) return call.Finish(s);
@@ -88,6 +88,7 @@ absl::StatusOr<Pathway> BenchmarkOperations::CreatePathway(
       domain::IdProblem(request.pathway_id(), "pathway_id");
   if (!id_problem.empty()) violations.Add("pathway_id", id_problem);
   benchmark::ValidatePathway(request.pathway(), "pathway", &violations);
+  domain::ValidateRequestId(request.request_id(), "request_id", &violations);
   if (!violations.empty()) return call.Finish(violations.ToStatus());
   Pathway pathway = request.pathway();
   pathway.set_name(absl::StrCat("pathways/", request.pathway_id()));

@@ -33,6 +33,7 @@ constexpr char kListReviews[] = "/itp.v1.ReviewService/ListReviews";
 constexpr char kScoreReview[] = "/itp.v1.ReviewService/ScoreReview";
 constexpr char kCompleteReview[] = "/itp.v1.ReviewService/CompleteReview";
 constexpr char kCreateComment[] = "/itp.v1.ReviewService/CreateComment";
+constexpr char kGetComment[] = "/itp.v1.ReviewService/GetComment";
 constexpr char kListComments[] = "/itp.v1.ReviewService/ListComments";
 constexpr char kResolveComment[] = "/itp.v1.ReviewService/ResolveComment";
 constexpr char kComparePlanRevisions[] =
@@ -209,7 +210,8 @@ absl::StatusOr<itp::v1::ListReviewsResponse> ReviewOperations::ListReviews(
 
 absl::StatusOr<Review> ReviewOperations::ScoreReview(
     const Caller& caller, const itp::v1::ScoreReviewRequest& request) {
-  Call call(ctx_.call, caller, kScoreReview, Call::kMutation, request.name());
+  Call call(ctx_.call, caller, kScoreReview, Call::kMutation, request.name(),
+            request);
   absl::Status s = call.Authenticate();
   if (!s.ok()) return call.Finish(s);
   auto review_name = domain::ParseReviewName(request.name(), "name");
@@ -219,6 +221,7 @@ absl::StatusOr<Review> ReviewOperations::ScoreReview(
   const itp::v1::Rubric rubric = domain::CurrentRubric();
   FieldViolations violations;
   domain::ValidateScores(request.scores(), rubric, "scores", &violations);
+  domain::ValidateRequestId(request.request_id(), "request_id", &violations);
   if (!violations.empty()) return call.Finish(violations.ToStatus());
   return call.Finish(WithReporting(ctx_.reviews.MutateReview(
       call.Write(), request.name(),
@@ -269,7 +272,7 @@ absl::StatusOr<Review> ReviewOperations::CompleteReview(
 absl::StatusOr<Comment> ReviewOperations::CreateComment(
     const Caller& caller, const itp::v1::CreateCommentRequest& request) {
   Call call(ctx_.call, caller, kCreateComment, Call::kMutation,
-            request.parent());
+            request.parent(), request);
   auto review = ReadReview(call, request.parent(), "parent");
   if (!review.ok()) return call.Finish(review.status());
   // Partners reply to completed reviews (ReadReview hides open ones);
@@ -295,6 +298,7 @@ absl::StatusOr<Comment> ReviewOperations::CreateComment(
                      absl::StrCat(problem, " (in ", revision->name(), ")"));
     }
   }
+  domain::ValidateRequestId(request.request_id(), "request_id", &violations);
   if (!violations.empty()) return call.Finish(violations.ToStatus());
   Comment input;
   input.set_anchor(comment.anchor());
@@ -302,6 +306,19 @@ absl::StatusOr<Comment> ReviewOperations::CreateComment(
   input.set_reply_to(comment.reply_to());
   return call.Finish(
       ctx_.reviews.CreateComment(call.Write(), request.parent(), input));
+}
+
+absl::StatusOr<Comment> ReviewOperations::GetComment(
+    const Caller& caller, const itp::v1::GetCommentRequest& request) {
+  Call call(ctx_.call, caller, kGetComment, Call::kRead, request.name());
+  absl::Status s = call.Authenticate();
+  if (!s.ok()) return call.Finish(s);
+  auto comment_name = domain::ParseCommentName(request.name(), "name");
+  if (!comment_name.ok()) return call.Finish(comment_name.status());
+  // Whoever may read the review reads its comments.
+  auto review = ReadReview(call, comment_name->review.ToString(), "name");
+  if (!review.ok()) return call.Finish(review.status());
+  return call.Finish(ctx_.reviews.GetComment(request.name()));
 }
 
 absl::StatusOr<itp::v1::ListCommentsResponse> ReviewOperations::ListComments(

@@ -46,6 +46,8 @@ class ReviewOperations {
       const Caller& caller, const itp::v1::CreateCommentRequest& request);
   absl::StatusOr<itp::v1::ListCommentsResponse> ListComments(
       const Caller& caller, const itp::v1::ListCommentsRequest& request);
+  absl::StatusOr<itp::v1::Comment> GetComment(
+      const Caller& caller, const itp::v1::GetCommentRequest& request);
   absl::StatusOr<itp::v1::Comment> ResolveComment(
       const Caller& caller, const itp::v1::ResolveCommentRequest& request);
   absl::StatusOr<itp::v1::ComparePlanRevisionsResponse> ComparePlanRevisions(

@@ -307,4 +307,17 @@ absl::StatusOr<std::string> ParseApiKeyName(absl::string_view name,
   return std::string(id);
 }
 
+absl::StatusOr<int64_t> ParseAuditEventName(absl::string_view name,
+                                            absl::string_view field) {
+  absl::string_view parent;
+  int64_t id = 0;
+  if (!SplitTrailingId(name, "auditEvents/", &parent, &id) || !parent.empty()) {
+    return InvalidField(std::string(field),
+                        absl::StrCat("'", name,
+                                     "' is not an audit event name such as "
+                                     "auditEvents/1042."));
+  }
+  return id;
+}
+
 }  // namespace itp::domain

@@ -135,6 +135,11 @@ absl::StatusOr<JobRunName> ParseJobRunName(absl::string_view name,
 absl::StatusOr<std::string> ParseApiKeyName(absl::string_view name,
                                             absl::string_view field);
 
+// Parses `auditEvents/{n}`, n a positive whole number, and returns n;
+// INVALID_ARGUMENT naming `field` otherwise.
+absl::StatusOr<int64_t> ParseAuditEventName(absl::string_view name,
+                                            absl::string_view field);
+
 }  // namespace itp::domain
 
 #endif  // ITP_SERVER_DOMAIN_RESOURCE_NAMES_H_

@@ -13,6 +13,7 @@ ReviewServiceImpl::ReviewServiceImpl(app::Application& app, ServingCore& core)
         &app::ReviewOperations::CompleteReview);
   Unary("CreateComment", app.reviews(), &app::ReviewOperations::CreateComment);
   Unary("ListComments", app.reviews(), &app::ReviewOperations::ListComments);
+  Unary("GetComment", app.reviews(), &app::ReviewOperations::GetComment);
   Unary("ResolveComment", app.reviews(),
         &app::ReviewOperations::ResolveComment);
   Unary("ComparePlanRevisions", app.reviews(),

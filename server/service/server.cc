@@ -39,6 +39,7 @@
 #include "server/service/benchmark_service.h"
 #include "server/service/plan_service.h"
 #include "server/service/progress_service.h"
+#include "server/service/reflection_v1.h"
 #include "server/service/review_service.h"
 #include "server/service/serving_core.h"
 
@@ -167,6 +168,20 @@ absl::StatusOr<std::string> MetricsAddress(const std::string& flag) {
   return absl::StrCat(host, ":", number);
 }
 
+// What reflection lists: the API's services, health and reflection itself
+// (both versions), in the order v1alpha lists them.
+std::vector<std::string> ReflectedServiceNames() {
+  return {itp::v1::PlanService::service_full_name(),
+          itp::v1::AdminService::service_full_name(),
+          itp::v1::BenchmarkService::service_full_name(),
+          itp::v1::ReviewService::service_full_name(),
+          itp::v1::ProgressService::service_full_name(),
+          itp::v1::BenchmarkJobService::service_full_name(),
+          grpc::reflection::v1::ServerReflection::service_full_name(),
+          "grpc.health.v1.Health",
+          "grpc.reflection.v1alpha.ServerReflection"};
+}
+
 class ServerImpl : public ItpServer {
  public:
   ServerImpl(std::shared_ptr<Metrics> metrics,
@@ -180,7 +195,8 @@ class ServerImpl : public ItpServer {
         benchmark_service_(*app_, core_),
         review_service_(*app_, core_),
         progress_service_(*app_, core_),
-        job_service_(*app_, core_) {}
+        job_service_(*app_, core_),
+        reflection_v1_(ReflectedServiceNames()) {}
 
   ~ServerImpl() override {
     if (server_ != nullptr) {
@@ -205,6 +221,7 @@ class ServerImpl : public ItpServer {
     builder.RegisterService(&review_service_);
     builder.RegisterService(&progress_service_);
     builder.RegisterService(&job_service_);
+    builder.RegisterService(&reflection_v1_);
     builder.SetMaxReceiveMessageSize(config.max_message_bytes);
     // gRPC sets SO_REUSEPORT by default: a second server on the same port
     // would start and share the connections. Fail instead.
@@ -400,6 +417,7 @@ class ServerImpl : public ItpServer {
   ReviewServiceImpl review_service_;
   ProgressServiceImpl progress_service_;
   BenchmarkJobServiceImpl job_service_;
+  ReflectionV1Service reflection_v1_;
   grpc::ResourceQuota transport_quota_{"itp-transport"};
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;

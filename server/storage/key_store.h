@@ -109,6 +109,10 @@ class AuditLog {
   virtual absl::StatusOr<AuditPage> List(
       const std::optional<domain::FilterExpr>& filter, int page_size,
       const std::optional<domain::PageCursor>& after) = 0;
+
+  // The event `auditEvents/{id}`; NOT_FOUND (reason AUDIT_EVENT_NOT_FOUND)
+  // if there is none (or retention deleted it).
+  virtual absl::StatusOr<itp::v1::AuditEvent> Get(int64_t id) = 0;
 };
 
 }  // namespace itp::storage

@@ -98,6 +98,7 @@ class ReviewStore {
   // Adds `comment` (author and times filled in from ctx and the clock) to the
   // review and records a COMMENT_ADDED event. NOT_FOUND for a missing review
   // or, with reason COMMENT_NOT_FOUND, a reply_to of another review.
+  // Retry-safe on ctx.request_id (the replay returns the first comment).
   virtual absl::StatusOr<itp::v1::Comment> CreateComment(
       const WriteContext& ctx, absl::string_view review_name,
       const itp::v1::Comment& comment) = 0;

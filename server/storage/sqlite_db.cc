@@ -249,7 +249,8 @@ absl::StatusOr<std::optional<std::string>> SqliteDb::Replay(
 
 void SqliteDb::RecordWrite(Connection& c, const WriteContext& ctx,
                            absl::string_view resource,
-                           const google::protobuf::MessageLite& response) {
+                           const google::protobuf::MessageLite& response,
+                           absl::string_view audited) {
   if (!ctx.request_id.empty()) {
     std::string blob = response.SerializeAsString();
     ScopedStatement s = c.Prepare(
@@ -265,7 +266,7 @@ void SqliteDb::RecordWrite(Connection& c, const WriteContext& ctx,
     s->bind(7, static_cast<int64_t>(Now()));
     s->exec();
   }
-  InsertAudit(c, ctx, resource, absl::OkStatus());
+  InsertAudit(c, ctx, audited.empty() ? resource : audited, absl::OkStatus());
 }
 
 void SqliteDb::InsertEvent(Connection& c, const itp::v1::PlanEvent& event,

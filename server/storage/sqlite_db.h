@@ -231,10 +231,14 @@ class SqliteDb {
   }
 
   // In a write transaction, after a successful change: records the response
-  // for retries (when ctx.request_id is set) and the audit event.
+  // for retries (when ctx.request_id is set) under `resource`, the one a
+  // retry's Replay names, and the audit event, of `audited` when given (a
+  // create whose name the server picks replays on the parent and audits the
+  // new resource).
   void RecordWrite(Connection& c, const WriteContext& ctx,
                    absl::string_view resource,
-                   const google::protobuf::MessageLite& response);
+                   const google::protobuf::MessageLite& response,
+                   absl::string_view audited = {});
 
   // Appends a plan event (id and time are the row's) in the caller's
   // transaction.

@@ -247,6 +247,30 @@ void AuditComparisonToSql(const FilterExpr& e, std::string* sql,
   internal::AppendComparison(column, e, sql, binds);
 }
 
+// The columns AuditEventOfRow reads, in its order.
+constexpr char kAuditColumns[] =
+    "id, time, api_key, role, method, resource, request_id, code, message, "
+    "peer, count";
+
+// The event of a row of kAuditColumns.
+AuditEvent AuditEventOfRow(SQLite::Statement& s) {
+  AuditEvent event;
+  event.set_name(absl::StrCat("auditEvents/", s.getColumn(0).getInt64()));
+  *event.mutable_time() =
+      TimeUtil::MicrosecondsToTimestamp(s.getColumn(1).getInt64());
+  event.set_api_key(s.getColumn(2).getString());
+  event.set_role(static_cast<itp::v1::Role>(s.getColumn(3).getInt()));
+  event.set_method(s.getColumn(4).getString());
+  event.set_resource(s.getColumn(5).getString());
+  event.set_request_id(s.getColumn(6).getString());
+  event.set_code(
+      std::string(domain::CanonicalCodeName(s.getColumn(7).getInt())));
+  event.set_message(s.getColumn(8).getString());
+  event.set_peer(s.getColumn(9).getString());
+  event.set_count(s.getColumn(10).getInt64());
+  return event;
+}
+
 class SqliteAuditLog : public AuditLog {
  public:
   explicit SqliteAuditLog(std::shared_ptr<SqliteDb> db) : db_(std::move(db)) {}
@@ -277,9 +301,8 @@ class SqliteAuditLog : public AuditLog {
   absl::StatusOr<AuditPage> List(
       const std::optional<FilterExpr>& filter, int page_size,
       const std::optional<PageCursor>& after) override {
-    std::string sql =
-        "SELECT id, time, api_key, role, method, resource, request_id, code, "
-        "message, peer, count FROM audit_events WHERE 1";
+    std::string sql = absl::StrCat("SELECT ", kAuditColumns,
+                                   " FROM audit_events WHERE 1");
     std::vector<internal::BindValue> binds;
     if (filter) {
       sql.append(" AND ");
@@ -303,23 +326,28 @@ class SqliteAuditLog : public AuditLog {
           break;
         }
         last_id = s->getColumn(0).getInt64();
-        AuditEvent event;
-        event.set_name(absl::StrCat("auditEvents/", last_id));
-        *event.mutable_time() =
-            TimeUtil::MicrosecondsToTimestamp(s->getColumn(1).getInt64());
-        event.set_api_key(s->getColumn(2).getString());
-        event.set_role(static_cast<itp::v1::Role>(s->getColumn(3).getInt()));
-        event.set_method(s->getColumn(4).getString());
-        event.set_resource(s->getColumn(5).getString());
-        event.set_request_id(s->getColumn(6).getString());
-        event.set_code(
-            std::string(domain::CanonicalCodeName(s->getColumn(7).getInt())));
-        event.set_message(s->getColumn(8).getString());
-        event.set_peer(s->getColumn(9).getString());
-        event.set_count(s->getColumn(10).getInt64());
-        page.events.push_back(std::move(event));
+        page.events.push_back(AuditEventOfRow(*s));
       }
       return page;
+    });
+  }
+
+  absl::StatusOr<AuditEvent> Get(int64_t id) override {
+    return db_->Read<AuditEvent>([&](Connection& c)
+                                     -> absl::StatusOr<AuditEvent> {
+      ScopedStatement s = c.Prepare(
+          absl::StrCat("SELECT ", kAuditColumns,
+                       " FROM audit_events WHERE id = ?"));
+      s->bind(1, static_cast<int64_t>(id));
+      if (!s->executeStep()) {
+        const std::string name = absl::StrCat("auditEvents/", id);
+        return ErrorWithInfo(
+            absl::StatusCode::kNotFound,
+            absl::StrCat("Audit event ", name,
+                         " does not exist (or was deleted by retention)."),
+            "AUDIT_EVENT_NOT_FOUND", name);
+      }
+      return AuditEventOfRow(*s);
     });
   }
 

@@ -248,6 +248,9 @@ class SqliteReviewStore : public ReviewStore {
                                         absl::string_view review_name,
                                         const Comment& input) override {
     return db_->Write<Comment>([&](Connection& c) -> absl::StatusOr<Comment> {
+      auto replay = db_->ReplayAs<Comment>(c, ctx, review_name);
+      if (!replay.ok()) return replay.status();
+      if (replay->has_value()) return **replay;
       auto review = LoadReview(c, review_name);
       if (!review.ok()) return review.status();
       if (!input.reply_to().empty()) {
@@ -294,7 +297,7 @@ class SqliteReviewStore : public ReviewStore {
       const std::string country =
           plan_name.substr(10, plan_name.find('/', 10) - 10);
       db_->InsertEvent(c, event, country, review->state() == Review::OPEN);
-      db_->RecordWrite(c, ctx, comment.name(), comment);
+      db_->RecordWrite(c, ctx, review_name, comment, comment.name());
       return comment;
     });
   }

@@ -334,3 +334,105 @@ TEST_F(AdminOperationsTest, OnlyAdminsCreateKeysAndInvalidKeysAreRefused) {
 
 }  // namespace
 }  // namespace itp::app
+
+// ---------------------------------------------------------------------------
+// GetApiKey, GetAuditEvent
+// ---------------------------------------------------------------------------
+
+namespace itp::app {
+namespace {
+
+class AdminGetTest : public AdminOperationsTest {
+ protected:
+  absl::StatusOr<ApiKey> GetKey(const Caller& caller, const std::string& name) {
+    itp::v1::GetApiKeyRequest request;
+    request.set_name(name);
+    return admin().GetApiKey(caller, request);
+  }
+
+  absl::StatusOr<AuditEvent> GetEvent(const Caller& caller,
+                                      const std::string& name) {
+    itp::v1::GetAuditEventRequest request;
+    request.set_name(name);
+    return admin().GetAuditEvent(caller, request);
+  }
+};
+
+TEST_F(AdminGetTest, GetApiKeyReturnsWhatTheListShowsRevokedKeysToo) {
+  auto india = GetKey(harness_.admin().caller, india_.name);
+  ASSERT_TRUE(india.ok()) << india.status();
+  const std::vector<ApiKey> active = Keys(false);
+  const ApiKey* listed = Find(active, india_.name);
+  ASSERT_NE(listed, nullptr);
+  EXPECT_TRUE(MessageDifferencer::Equals(*india, *listed))
+      << india->DebugString();
+  EXPECT_EQ(india->role(), itp::v1::PARTNER);
+  EXPECT_THAT(india->countries(), ElementsAre("IND"));
+  EXPECT_EQ(india->state(), ApiKey::ACTIVE);
+
+  // A revoked key is gone from the default list but still readable.
+  ASSERT_TRUE(Revoke(harness_.admin().caller, brazil_.name).ok());
+  EXPECT_EQ(Find(Keys(false), brazil_.name), nullptr);
+  auto brazil = GetKey(harness_.admin().caller, brazil_.name);
+  ASSERT_TRUE(brazil.ok()) << brazil.status();
+  EXPECT_EQ(brazil->state(), ApiKey::REVOKED);
+  EXPECT_TRUE(brazil->has_revoke_time());
+}
+
+TEST_F(AdminGetTest, GetApiKeyErrorsNameTheKeyOrTheField) {
+  auto missing = GetKey(harness_.admin().caller, "apiKeys/00000000deadbeef");
+  EXPECT_EQ(missing.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(domain::ErrorReasonOf(missing.status()), "API_KEY_NOT_FOUND");
+  EXPECT_THAT(std::string(missing.status().message()),
+              HasSubstr("apiKeys/00000000deadbeef does not exist"));
+
+  auto malformed = GetKey(harness_.admin().caller, "keys/3f9c2a1b7d4e8f60");
+  EXPECT_EQ(malformed.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(ViolatedFields(malformed.status()), ElementsAre("name"));
+
+  // Keys are the admins' alone, and a partner learns nothing of them.
+  auto partner = GetKey(india_.caller, brazil_.name);
+  EXPECT_EQ(partner.status().code(), absl::StatusCode::kPermissionDenied);
+  const Key reviewer_key = harness_.CreateReviewer();
+  auto reviewer = GetKey(reviewer_key.caller, "apiKeys/00000000deadbeef");
+  EXPECT_EQ(reviewer.status().code(), absl::StatusCode::kPermissionDenied);
+}
+
+TEST_F(AdminGetTest, GetAuditEventReturnsTheListedEvent) {
+  harness_.MakePlan("IND", "steel-2070", Plan::DRAFT);
+  auto denied = Get(brazil_.caller, kIndiaSteel);
+  ASSERT_EQ(denied.status().code(), absl::StatusCode::kPermissionDenied);
+  std::vector<AuditEvent> events = Audit("code = PERMISSION_DENIED");
+  ASSERT_EQ(events.size(), 1u);
+  ASSERT_THAT(events[0].name(), StartsWith("auditEvents/"));
+
+  auto event = GetEvent(harness_.admin().caller, events[0].name());
+  ASSERT_TRUE(event.ok()) << event.status();
+  EXPECT_TRUE(MessageDifferencer::Equals(*event, events[0]))
+      << event->DebugString();
+  EXPECT_EQ(event->resource(), kIndiaSteel);
+  EXPECT_EQ(event->api_key(), brazil_.name);
+  EXPECT_EQ(event->code(), "PERMISSION_DENIED");
+}
+
+TEST_F(AdminGetTest, GetAuditEventErrorsNameTheEventOrTheField) {
+  auto missing = GetEvent(harness_.admin().caller, "auditEvents/999999999");
+  EXPECT_EQ(missing.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(domain::ErrorReasonOf(missing.status()), "AUDIT_EVENT_NOT_FOUND");
+  EXPECT_THAT(std::string(missing.status().message()),
+              HasSubstr("auditEvents/999999999 does not exist"));
+  for (const char* name :
+       {"auditEvents/0", "auditEvents/-3", "auditEvents/12x", "auditEvents/",
+        "apiKeys/3f9c2a1b7d4e8f60", "x/auditEvents/12"}) {
+    auto malformed = GetEvent(harness_.admin().caller, name);
+    EXPECT_EQ(malformed.status().code(), absl::StatusCode::kInvalidArgument)
+        << name;
+    EXPECT_THAT(ViolatedFields(malformed.status()), ElementsAre("name"))
+        << name;
+  }
+  auto partner = GetEvent(india_.caller, "auditEvents/1");
+  EXPECT_EQ(partner.status().code(), absl::StatusCode::kPermissionDenied);
+}
+
+}  // namespace
+}  // namespace itp::app

@@ -40,6 +40,9 @@ class RecordingAuditLog : public AuditLog {
       const std::optional<domain::PageCursor>&) override {
     return storage::AuditPage{};
   }
+  absl::StatusOr<itp::v1::AuditEvent> Get(int64_t) override {
+    return absl::NotFoundError("not recorded here");
+  }
 
   std::vector<CountedCalls> rows;
   int single_records = 0;

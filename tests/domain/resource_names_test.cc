@@ -784,5 +784,44 @@ TEST(ParseApiKeyNameTest, RejectsMalformedNamesNamingTheField) {
   }
 }
 
+// ---------------------------------------------------------------------------
+// ParseAuditEventName.
+
+TEST(ParseAuditEventNameTest, ReturnsTheEventId) {
+  absl::StatusOr<int64_t> id = ParseAuditEventName("auditEvents/1042", "name");
+  ASSERT_TRUE(id.ok()) << id.status();
+  EXPECT_EQ(*id, 1042);
+  id = ParseAuditEventName("auditEvents/999999999999999999", "name");
+  ASSERT_TRUE(id.ok()) << id.status();
+  EXPECT_EQ(*id, 999999999999999999);
+}
+
+TEST(ParseAuditEventNameTest, RejectsMalformedNamesNamingTheField) {
+  for (const char* name : {
+           "",
+           "auditEvents/",
+           "auditEvents/0",
+           "auditEvents/01",
+           "auditEvents/-1",
+           "auditEvents/12a",
+           "auditEvents/1000000000000000000",
+           "auditevents/12",
+           "/auditEvents/12",
+           "apiKeys/auditEvents/12",
+           "auditEvents/12/",
+           "1042",
+       }) {
+    SCOPED_TRACE(name);
+    absl::StatusOr<int64_t> id = ParseAuditEventName(name, "name");
+    ASSERT_FALSE(id.ok()) << *id;
+    EXPECT_EQ(id.status().code(), absl::StatusCode::kInvalidArgument);
+    google::rpc::BadRequest bad_request = domain::BadRequestOf(id.status());
+    ASSERT_EQ(bad_request.field_violations_size(), 1);
+    EXPECT_EQ(bad_request.field_violations(0).field(), "name");
+    EXPECT_THAT(bad_request.field_violations(0).description(),
+                HasSubstr(absl::StrCat("'", name, "' is not an audit event")));
+  }
+}
+
 }  // namespace
 }  // namespace itp::domain

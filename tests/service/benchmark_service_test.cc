@@ -528,12 +528,14 @@ class BenchmarkServiceTest : public ::testing::Test {
   }
 
   grpc::Status CreatePathway(const std::string& secret, const std::string& id,
-                             const Pathway& pathway, Pathway* created) {
+                             const Pathway& pathway, Pathway* created,
+                             const std::string& request_id = "") {
     grpc::ClientContext context;
     ServerHarness::Authorize(&context, secret);
     itp::v1::CreatePathwayRequest request;
     request.set_pathway_id(id);
     *request.mutable_pathway() = pathway;
+    request.set_request_id(request_id);
     return harness_.benchmarks().CreatePathway(&context, request, created);
   }
 
@@ -957,6 +959,35 @@ TEST_F(BenchmarkServiceTest, GetPathwayReturnsTheBriefFigures) {
   status = GetPathway(runner_.secret, "tpi-steel-2022-1p5c", &p);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(ViolatedFields(status), ElementsAre("name"));
+}
+
+TEST_F(BenchmarkServiceTest, RetriedCreatePathwayReturnsTheFirstPathway) {
+  const std::string request_id = "e7a3c915-58d2-4f0b-9c46-1b2d7e8f3a60";
+  Pathway first;
+  grpc::Status status =
+      CreatePathway(admin_key_, "ind-steel-national-2024",
+                    IndiaNationalSteelPathway(), &first, request_id);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  Advance(absl::Minutes(5));
+  // The same request again: the first pathway, not ALREADY_EXISTS.
+  Pathway retried;
+  status = CreatePathway(admin_key_, "ind-steel-national-2024",
+                         IndiaNationalSteelPathway(), &retried, request_id);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_THAT(retried, EqualsProto(first));
+  // Without the id, a second create of the same pathway is a conflict.
+  Pathway again;
+  status = CreatePathway(admin_key_, "ind-steel-national-2024",
+                         IndiaNationalSteelPathway(), &again);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::ALREADY_EXISTS);
+  // The id of that request with another pathway id is another request.
+  status = CreatePathway(admin_key_, "ind-steel-national-2025",
+                         IndiaNationalSteelPathway(), &again, request_id);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(ViolatedFields(status), ElementsAre("request_id"));
+  Pathway read;
+  status = GetPathway(admin_key_, "pathways/ind-steel-national-2025", &read);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND);
 }
 
 TEST_F(BenchmarkServiceTest, AdminCreatesNationalPathwayUsedByDefault) {

@@ -252,13 +252,15 @@ class ReviewServiceTest : public ::testing::Test {
 
   grpc::Status ScoreReview(const Key& who, const std::string& name,
                            const std::vector<CriterionScore>& scores,
-                           Review* review, const std::string& etag = "") {
+                           Review* review, const std::string& etag = "",
+                           const std::string& request_id = "") {
     grpc::ClientContext context;
     ServerHarness::Authorize(&context, who);
     itp::v1::ScoreReviewRequest request;
     request.set_name(name);
     for (const auto& s : scores) *request.add_scores() = s;
     request.set_etag(etag);
+    request.set_request_id(request_id);
     return harness_.reviews().ScoreReview(&context, request, review);
   }
 
@@ -289,7 +291,8 @@ class ReviewServiceTest : public ::testing::Test {
   grpc::Status CreateComment(const Key& who, const std::string& review,
                              const std::string& anchor, const std::string& body,
                              Comment* comment,
-                             const std::string& reply_to = "") {
+                             const std::string& reply_to = "",
+                             const std::string& request_id = "") {
     grpc::ClientContext context;
     ServerHarness::Authorize(&context, who);
     itp::v1::CreateCommentRequest request;
@@ -297,7 +300,17 @@ class ReviewServiceTest : public ::testing::Test {
     request.mutable_comment()->set_anchor(anchor);
     request.mutable_comment()->set_body(body);
     request.mutable_comment()->set_reply_to(reply_to);
+    request.set_request_id(request_id);
     return harness_.reviews().CreateComment(&context, request, comment);
+  }
+
+  grpc::Status GetComment(const Key& who, const std::string& name,
+                          Comment* comment) {
+    grpc::ClientContext context;
+    ServerHarness::Authorize(&context, who);
+    itp::v1::GetCommentRequest request;
+    request.set_name(name);
+    return harness_.reviews().GetComment(&context, request, comment);
   }
 
   Comment MustComment(const Key& who, const std::string& review,
@@ -1324,6 +1337,99 @@ TEST_F(ReviewServiceTest, RetriedStartReviewReturnsTheFirstReview) {
   itp::v1::ListReviewsResponse listed;
   ASSERT_TRUE(ListReviews(reviewer_, kIndiaSteel, &listed).ok());
   EXPECT_EQ(listed.reviews_size(), 1);
+}
+
+TEST_F(ReviewServiceTest, RetriedCreateCommentAddsOneComment) {
+  SubmittedIndiaSteel();
+  Review review = MustStartReview(kIndiaSteel);
+  const std::string request_id = "9d2e4f61-3b7a-4c58-a1e0-6f4d2b8c1a93";
+  Comment first;
+  grpc::Status status =
+      CreateComment(reviewer_, review.name(), kIntensity2030,
+                    kBenchmarkComment, &first, "", request_id);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  // The response was lost; the client sends the same request again.
+  Comment retried;
+  status = CreateComment(reviewer_, review.name(), kIntensity2030,
+                         kBenchmarkComment, &retried, "", request_id);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_TRUE(MessageDifferencer::Equals(first, retried))
+      << retried.DebugString();
+  itp::v1::ListCommentsResponse listed;
+  ASSERT_TRUE(ListComments(reviewer_, review.name(), &listed).ok());
+  ASSERT_EQ(listed.comments_size(), 1);
+  EXPECT_EQ(listed.comments(0).name(), first.name());
+  EXPECT_EQ(MustGetReview(review.name()).unresolved_comments(), 1);
+
+  // The same id with another body is another request: refused, not added.
+  Comment other;
+  status = CreateComment(reviewer_, review.name(), kIntensity2030,
+                         "The 2050 figure needs a source.", &other, "",
+                         request_id);
+  EXPECT_EQ(status.error_code(), StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(ViolatedFields(status), ElementsAre("request_id"));
+  // An id that is no UUID is refused before anything is stored.
+  status = CreateComment(reviewer_, review.name(), kIntensity2030,
+                         "The 2050 figure needs a source.", &other, "",
+                         "retry-1");
+  EXPECT_EQ(status.error_code(), StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(ViolatedFields(status), ElementsAre("request_id"));
+  listed.Clear();
+  ASSERT_TRUE(ListComments(reviewer_, review.name(), &listed).ok());
+  EXPECT_EQ(listed.comments_size(), 1);
+}
+
+TEST_F(ReviewServiceTest, RetriedScoreReviewReturnsTheFirstResult) {
+  SubmittedIndiaSteel();
+  Review review = MustStartReview(kIndiaSteel);
+  const std::string request_id = "4b8e1c7a-2f95-4d3e-b6a0-8c1f5e9d2a74";
+  Review first;
+  grpc::Status status = ScoreReview(reviewer_, review.name(),
+                                    FirstRevisionScores(), &first, review.etag(),
+                                    request_id);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_NE(first.etag(), review.etag());
+  // The retry carries the etag the review had before the first call: it is
+  // answered with the first result, not ABORTED for a stale etag.
+  Review retried;
+  status = ScoreReview(reviewer_, review.name(), FirstRevisionScores(),
+                       &retried, review.etag(), request_id);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(retried.etag(), first.etag());
+  EXPECT_EQ(retried.total_score(), first.total_score());
+  EXPECT_EQ(MustGetReview(review.name()).etag(), first.etag());
+  // Without the request id the same stale etag is refused.
+  Review stale;
+  status = ScoreReview(reviewer_, review.name(), FirstRevisionScores(), &stale,
+                       review.etag());
+  EXPECT_EQ(status.error_code(), StatusCode::ABORTED);
+  EXPECT_EQ(ErrorReason(status), "ETAG_MISMATCH");
+}
+
+TEST_F(ReviewServiceTest, GetCommentReadsOneCommentForThoseWhoReadTheReview) {
+  SubmittedIndiaSteel();
+  Review review = MustStartReview(kIndiaSteel);
+  Comment comment =
+      MustComment(reviewer_, review.name(), kIntensity2030, kBenchmarkComment);
+  Comment read;
+  grpc::Status status = GetComment(reviewer_, comment.name(), &read);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_TRUE(MessageDifferencer::Equals(read, comment)) << read.DebugString();
+  EXPECT_EQ(read.anchor(), kIntensity2030);
+  EXPECT_EQ(read.body(), kBenchmarkComment);
+
+  // The review is open: partners do not see it, nor its comments.
+  status = GetComment(india_, comment.name(), &read);
+  EXPECT_EQ(status.error_code(), StatusCode::PERMISSION_DENIED);
+  status = GetComment(brazil_, comment.name(), &read);
+  EXPECT_EQ(status.error_code(), StatusCode::PERMISSION_DENIED);
+
+  status = GetComment(reviewer_, review.name() + "/comments/999", &read);
+  EXPECT_EQ(status.error_code(), StatusCode::NOT_FOUND);
+  EXPECT_EQ(ErrorReason(status), "COMMENT_NOT_FOUND");
+  status = GetComment(reviewer_, review.name() + "/comments/first", &read);
+  EXPECT_EQ(status.error_code(), StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(ViolatedFields(status), ElementsAre("name"));
 }
 
 TEST_F(ReviewServiceTest,

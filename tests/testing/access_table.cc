@@ -61,6 +61,10 @@ std::string RpcName(Rpc r) {
       return "ListApiKeys";
     case Rpc::kRevokeApiKey:
       return "RevokeApiKey";
+    case Rpc::kGetApiKey:
+      return "GetApiKey";
+    case Rpc::kGetAuditEvent:
+      return "GetAuditEvent";
     case Rpc::kListAuditEvents:
       return "ListAuditEvents";
     case Rpc::kListPathways:
@@ -148,8 +152,10 @@ absl::StatusCode Expected(Rpc rpc, Caller c, Plan::State state) {
                  ? absl::StatusCode::kOk
                  : absl::StatusCode::kFailedPrecondition;
     case Rpc::kCreateApiKey:
+    case Rpc::kGetApiKey:
     case Rpc::kListApiKeys:
     case Rpc::kRevokeApiKey:
+    case Rpc::kGetAuditEvent:
     case Rpc::kListAuditEvents:
     case Rpc::kCreatePathway:
       return c == Caller::kAdmin ? absl::StatusCode::kOk
@@ -235,7 +241,8 @@ std::vector<Cell> AllCells() {
     }
   }
   for (Rpc rpc : {Rpc::kCreatePlan, Rpc::kListPlans, Rpc::kCreateApiKey,
-                  Rpc::kListApiKeys, Rpc::kRevokeApiKey, Rpc::kListAuditEvents,
+                  Rpc::kGetApiKey, Rpc::kListApiKeys, Rpc::kRevokeApiKey,
+                  Rpc::kGetAuditEvent, Rpc::kListAuditEvents,
                   Rpc::kListPathways, Rpc::kCreatePathway, Rpc::kComparePlans,
                   Rpc::kGetRubric}) {
     for (Caller caller : kCallers) cells.push_back({rpc, caller, Plan::DRAFT});

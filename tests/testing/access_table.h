@@ -61,8 +61,10 @@ enum class Rpc {
   kGetPlanRevision,
   kListPlanRevisions,
   kCreateApiKey,
+  kGetApiKey,
   kListApiKeys,
   kRevokeApiKey,
+  kGetAuditEvent,
   kListAuditEvents,
   kListPathways,
   kCreatePathway,
@@ -118,8 +120,10 @@ std::vector<Cell> AllCells();
   X(ListPlanRevisionsRequest, ::itp::v1::ListPlanRevisionsResponse, plans,     \
     ListPlanRevisions)                                                         \
   X(CreateApiKeyRequest, ::itp::v1::CreateApiKeyResponse, admin, CreateApiKey) \
+  X(GetApiKeyRequest, ::itp::v1::ApiKey, admin, GetApiKey)                     \
   X(ListApiKeysRequest, ::itp::v1::ListApiKeysResponse, admin, ListApiKeys)    \
   X(RevokeApiKeyRequest, ::itp::v1::ApiKey, admin, RevokeApiKey)               \
+  X(GetAuditEventRequest, ::itp::v1::AuditEvent, admin, GetAuditEvent)         \
   X(ListAuditEventsRequest, ::itp::v1::ListAuditEventsResponse, admin,         \
     ListAuditEvents)                                                           \
   X(ListPathwaysRequest, ::itp::v1::ListPathwaysResponse, benchmarks,          \
@@ -233,6 +237,21 @@ absl::StatusCode RunCell(const Cell& cell, Client& client,
       itp::v1::RevokeApiKeyRequest request;
       request.set_name("apiKeys/00000000deadbeef");
       itp::v1::ApiKey response;
+      absl::StatusCode code = client.Call(request, &response);
+      return code == absl::StatusCode::kNotFound ? absl::StatusCode::kOk : code;
+    }
+    case Rpc::kGetApiKey: {
+      // As for revoking: only an admin learns that the key does not exist.
+      itp::v1::GetApiKeyRequest request;
+      request.set_name("apiKeys/00000000deadbeef");
+      itp::v1::ApiKey response;
+      absl::StatusCode code = client.Call(request, &response);
+      return code == absl::StatusCode::kNotFound ? absl::StatusCode::kOk : code;
+    }
+    case Rpc::kGetAuditEvent: {
+      itp::v1::GetAuditEventRequest request;
+      request.set_name("auditEvents/999999999");
+      itp::v1::AuditEvent response;
       absl::StatusCode code = client.Call(request, &response);
       return code == absl::StatusCode::kNotFound ? absl::StatusCode::kOk : code;
     }
