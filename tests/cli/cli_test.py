@@ -220,8 +220,9 @@ class UsageTest(CliTestCase):
             ["plans", "delete"], ["plans", "revisions"], ["plans", "diff"],
             ["benchmark", "plan"], ["benchmark", "compare"],
             ["benchmark", "pathways"], ["benchmark", "reports"],
-            ["keys", "create"], ["keys", "list"], ["keys", "revoke"],
-            ["audit", "list"], ["rubric"], ["reviews", "start"],
+            ["keys", "create"], ["keys", "list"], ["keys", "get"],
+            ["keys", "revoke"], ["audit", "list"], ["audit", "get"],
+            ["rubric"], ["reviews", "start"],
             ["reviews", "get"], ["reviews", "list"], ["reviews", "comment"],
             ["reviews", "reply"], ["reviews", "comments"],
             ["reviews", "resolve"], ["reviews", "score"],
@@ -622,6 +623,45 @@ class AdminCommandsTest(CliTestCase):
         states = {k["name"]: k["state"]
                   for k in json.loads(listed.stdout)["api_keys"]}
         self.assertEqual(states[partner["name"]], "REVOKED")
+
+        # One key by name or bare id, revoked ones too.
+        result = self.itp("keys", "get", partner["name"], "-o", "json")
+        self.assert_exit(result, EXIT_OK)
+        key = json.loads(result.stdout)
+        self.assertEqual(key["name"], partner["name"])
+        self.assertEqual(key["state"], "REVOKED")
+        self.assertEqual(key["countries"], ["BRA"])
+        result = self.itp("keys", "get", partner["name"][len("apiKeys/"):])
+        self.assert_exit(result, EXIT_OK)
+        self.assertIn(partner["name"], result.stdout)
+        self.assertIn("REVOKED", result.stdout)
+        result = self.itp("keys", "get", "apiKeys/00000000deadbeef")
+        self.assert_exit(result, EXIT_NOT_FOUND)
+        self.assertIn("apiKeys/00000000deadbeef does not exist",
+                      result.stderr)
+
+    def test_audit_get_shows_one_listed_event(self):
+        key_file = self.partner_key_file("BRA")
+        self.assert_exit(self.itp("plans", "get", "IND/steel-2070",
+                                  key_file=key_file), EXIT_PERMISSION)
+        listed = json.loads(self.itp(
+            "audit", "list", "--filter", "code = PERMISSION_DENIED",
+            "-o", "json").stdout)["audit_events"]
+        self.assertEqual(len(listed), 1)
+        name = listed[0]["name"]
+        result = self.itp("audit", "get", name, "-o", "json")
+        self.assert_exit(result, EXIT_OK)
+        self.assertEqual(json.loads(result.stdout), listed[0])
+        result = self.itp("audit", "get", name[len("auditEvents/"):],
+                          "-o", "csv")
+        self.assert_exit(result, EXIT_OK)
+        rows = list(csv.DictReader(io.StringIO(result.stdout, newline="")))
+        self.assertEqual([(r["name"], r["code"], r["resource"]) for r in rows],
+                         [(name, "PERMISSION_DENIED",
+                           "countries/IND/plans/steel-2070")])
+        result = self.itp("audit", "get", "auditEvents/0")
+        self.assert_exit(result, EXIT_VALIDATION)
+        self.assertIn("is not an audit event name", result.stderr)
 
 
 # The field a reviewer comments on: India's 2030 steel intensity.
