@@ -27,6 +27,12 @@ void AddJobCommands(Cli& cli);
 // `itp progress create|update|publish|get|list|status`.
 void AddProgressCommands(Cli& cli);
 
+// `itp projects list|summary` (the investment tracker).
+void AddInvestmentCommands(Cli& cli);
+
+// `itp export` (the open data package).
+void AddExportCommands(Cli& cli);
+
 // `itp health`.
 void AddHealthCommands(Cli& cli);
 

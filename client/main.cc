@@ -10,6 +10,8 @@ int main(int argc, char** argv) {
   itp::client::AddReviewCommands(cli);
   itp::client::AddJobCommands(cli);
   itp::client::AddProgressCommands(cli);
+  itp::client::AddInvestmentCommands(cli);
+  itp::client::AddExportCommands(cli);
   itp::client::AddAdminCommands(cli);
   itp::client::AddHealthCommands(cli);
   return cli.Run(argc, argv);

@@ -24,9 +24,11 @@
 #include "server/app/benchmark_step.h"
 #include "server/app/context.h"
 #include "server/app/event_bus.h"
+#include "server/app/investment_operations.h"
 #include "server/app/job_operations.h"
 #include "server/app/job_runner.h"
 #include "server/app/keyless_audit.h"
+#include "server/app/open_data_operations.h"
 #include "server/app/plan_operations.h"
 #include "server/app/progress_assessment.h"
 #include "server/app/progress_operations.h"
@@ -87,6 +89,8 @@ class Application {
   PlanOperations& plans() { return plans_; }
   ReviewOperations& reviews() { return reviews_; }
   ProgressOperations& progress() { return progress_; }
+  InvestmentOperations& investments() { return investments_; }
+  OpenDataOperations& open_data() { return open_data_; }
   BenchmarkOperations& benchmarks() { return benchmarks_; }
   JobOperations& jobs() { return jobs_; }
   AdminOperations& admin() { return admin_; }
@@ -125,6 +129,8 @@ class Application {
   PlanOperations plans_;
   ReviewOperations reviews_;
   ProgressOperations progress_;
+  InvestmentOperations investments_;
+  OpenDataOperations open_data_;
   BenchmarkOperations benchmarks_;
   JobOperations jobs_;
   AdminOperations admin_;

@@ -14,6 +14,7 @@
 #include "server/auth/authenticator.h"
 #include "server/domain/page_token.h"
 #include "server/storage/benchmark_store.h"
+#include "server/storage/investment_store.h"
 #include "server/storage/job_store.h"
 #include "server/storage/key_store.h"
 #include "server/storage/plan_store.h"
@@ -26,6 +27,7 @@ struct AppContext {
   storage::PlanStore& plans;
   storage::ReviewStore& reviews;
   storage::ProgressStore& progress;
+  storage::InvestmentStore& investments;
   storage::BenchmarkStore& benchmarks;
   storage::JobStore& jobs;
   storage::KeyStore& keys;

@@ -1,5 +1,7 @@
 #include "server/app/plan_operations.h"
 
+#include "server/domain/investment.h"
+
 #include <optional>
 #include <string>
 
@@ -77,6 +79,7 @@ absl::StatusOr<Plan> PlanOperations::CreatePlan(
 
   Plan plan = request.plan();
   domain::ClearOutputOnlyFields(plan);
+  domain::AssignProjectIds(nullptr, plan);
   plan.set_name(domain::PlanName{*country, request.plan_id()}.ToString());
   return call.Finish(ctx_.plans.CreatePlan(call.Write(), plan));
 }
@@ -145,9 +148,12 @@ absl::StatusOr<Plan> PlanOperations::UpdatePlan(
   if (!name.ok()) return call.Finish(name.status());
 
   auto mutation = [&request](Plan& plan, int64_t) {
+    const Plan before = plan;
     absl::Status applied =
         domain::ApplyUpdate(plan, request.plan(), request.update_mask());
     if (!applied.ok()) return applied;
+    // Projects keep their ids across the change (matched by name).
+    domain::AssignProjectIds(&before, plan);
     FieldViolations violations;
     domain::ValidatePlanContent(plan, "plan", &violations);
     return violations.ToStatus();

@@ -60,6 +60,9 @@ absl::Status CheckCall(const Principal& p, Operation operation,
     case Operation::kRunJobs:
       if (p.role == itp::v1::BENCHMARK_RUNNER) return absl::OkStatus();
       return Denied(p, "manage or run benchmark jobs");
+    case Operation::kExportOpenData:
+      if (p.role == itp::v1::REVIEWER) return absl::OkStatus();
+      return Denied(p, "export the open data package");
     case Operation::kReview:
       if (p.role == itp::v1::REVIEWER) return absl::OkStatus();
       return Denied(p, "start, score, decide or resolve reviews");

@@ -65,6 +65,8 @@ enum class Operation {
   kReadReviews,
   // BenchmarkJobService: BENCHMARK_RUNNER and ADMIN.
   kRunJobs,
+  // OpenDataService.ExportDataPackage: REVIEWER and ADMIN.
+  kExportOpenData,
 };
 
 // The checks that need no stored data: OK, or PERMISSION_DENIED (reason

@@ -1,5 +1,7 @@
 #include "server/demo/demo_plans.h"
 
+#include "server/domain/investment.h"
+
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/json_util.h"
 #include "server/benchmark/progress.h"
@@ -250,6 +252,7 @@ absl::StatusOr<int> SeedDemoPlans(storage::PlanStore& store,
           absl::StrCat("Demo plan ", name,
                        " is invalid: ", violations.ToStatus().message()));
     }
+    domain::AssignProjectIds(nullptr, demo.plan);
     demo.plan.set_name(name);
     storage::WriteContext ctx;
     ctx.method = "itp-server/demo";

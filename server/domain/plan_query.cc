@@ -9,6 +9,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/time.h"
+#include "itp/v1/investment.pb.h"
 #include "itp/v1/plan.pb.h"
 #include "itp/v1/progress.pb.h"
 #include "server/domain/countries.h"
@@ -47,6 +48,18 @@ constexpr FieldSpec kProgressReportFields[] = {
     {"state", FilterField::kReportState},
 };
 
+constexpr FieldSpec kProjectFields[] = {
+    {"technology", FilterField::kTechnology},
+    {"status", FilterField::kProjectStatus},
+    {"scale", FilterField::kScale},
+    {"sector", FilterField::kSector},
+    {"country", FilterField::kCountry},
+    {"plan_state", FilterField::kState},
+    {"start_year", FilterField::kStartYear},
+    {"conditional", FilterField::kConditional},
+    {"company", FilterField::kCompany},
+};
+
 constexpr FieldSpec kAuditFields[] = {
     {"api_key", FilterField::kApiKey},    {"method", FilterField::kMethod},
     {"resource", FilterField::kResource}, {"code", FilterField::kCode},
@@ -73,13 +86,15 @@ struct Schema {
 
 bool IsOrdered(FilterField f) {
   return f == FilterField::kRevision || f == FilterField::kReportingYear ||
+         f == FilterField::kStartYear ||
          f == FilterField::kCreateTime || f == FilterField::kUpdateTime ||
          f == FilterField::kSubmitTime || f == FilterField::kTime;
 }
 
 bool IsString(FilterField f) {
   return f == FilterField::kCountry || f == FilterField::kApiKey ||
-         f == FilterField::kMethod || f == FilterField::kResource;
+         f == FilterField::kMethod || f == FilterField::kResource ||
+         f == FilterField::kCompany;
 }
 
 absl::string_view FieldName(FilterField f) {
@@ -90,6 +105,9 @@ absl::string_view FieldName(FilterField f) {
     if (spec.field == f) return spec.name;
   }
   for (const FieldSpec& spec : kProgressReportFields) {
+    if (spec.field == f) return spec.name;
+  }
+  for (const FieldSpec& spec : kProjectFields) {
     if (spec.field == f) return spec.name;
   }
   return "";
@@ -313,6 +331,74 @@ class Parser {
         }
         break;
       }
+      case FilterField::kTechnology: {
+        itp::v1::Project::Technology t;
+        if (!itp::v1::Project::Technology_Parse(value.text, &t) ||
+            t == itp::v1::Project::TECHNOLOGY_UNSPECIFIED) {
+          return FilterError(
+              value.pos,
+              absl::StrCat("'", value.text,
+                           "' is not a technology; use NATURAL_GAS_DRI, "
+                           "HYDROGEN_DRI, HYDROGEN_PRODUCTION, "
+                           "ELECTRIC_ARC_FURNACE, CARBON_CAPTURE, "
+                           "CALCINED_CLAY, ELECTRIFICATION, "
+                           "ALTERNATIVE_FUELS, ENERGY_EFFICIENCY or "
+                           "OTHER_TECHNOLOGY."));
+        }
+        e.int_value = t;
+        break;
+      }
+      case FilterField::kProjectStatus: {
+        itp::v1::TrackedProject::Status st;
+        if (!itp::v1::TrackedProject::Status_Parse(value.text, &st) ||
+            st == itp::v1::TrackedProject::STATUS_UNSPECIFIED) {
+          return FilterError(value.pos,
+                             absl::StrCat("'", value.text,
+                                          "' is not a project status; use "
+                                          "ANNOUNCED, UNDER_CONSTRUCTION, "
+                                          "OPERATING, DELAYED or "
+                                          "CANCELLED."));
+        }
+        e.int_value = st;
+        break;
+      }
+      case FilterField::kScale: {
+        itp::v1::Project::Scale sc;
+        if (!itp::v1::Project::Scale_Parse(value.text, &sc) ||
+            sc == itp::v1::Project::SCALE_UNSPECIFIED) {
+          return FilterError(value.pos,
+                             absl::StrCat("'", value.text,
+                                          "' is not a scale; use RESEARCH, "
+                                          "PILOT, DEMONSTRATION or "
+                                          "FULL_SCALE."));
+        }
+        e.int_value = sc;
+        break;
+      }
+      case FilterField::kStartYear:
+        if (!absl::SimpleAtoi(value.text, &e.int_value) || e.int_value < 0 ||
+            e.int_value > 2100) {
+          return FilterError(value.pos,
+                             absl::StrCat("'", value.text,
+                                          "' is not a year up to 2100."));
+        }
+        break;
+      case FilterField::kConditional:
+        if (value.text != "true" && value.text != "false") {
+          return FilterError(
+              value.pos,
+              absl::StrCat("'", value.text, "' is not true or false."));
+        }
+        e.int_value = value.text == "true" ? 1 : 0;
+        break;
+      case FilterField::kCompany:
+        if (value.text.empty() || value.text.size() > 200) {
+          return FilterError(value.pos,
+                             "'company' needs a value of 1 to 200 "
+                             "characters.");
+        }
+        e.string_value = value.text;
+        break;
       case FilterField::kReportingYear:
         if (!absl::SimpleAtoi(value.text, &e.int_value) || e.int_value < 1990 ||
             e.int_value > 2100) {
@@ -462,6 +548,12 @@ absl::StatusOr<std::optional<FilterExpr>> ParseProgressReportFilter(
     absl::string_view filter) {
   return ParseFilter(filter, Schema{std::begin(kProgressReportFields),
                                     std::end(kProgressReportFields)});
+}
+
+absl::StatusOr<std::optional<FilterExpr>> ParseProjectFilter(
+    absl::string_view filter) {
+  return ParseFilter(filter, Schema{std::begin(kProjectFields),
+                                    std::end(kProjectFields)});
 }
 
 absl::StatusOr<PlanOrder> ParsePlanOrder(absl::string_view order_by) {

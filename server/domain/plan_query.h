@@ -63,6 +63,13 @@ enum class FilterField {
   kResource,
   kCode,
   kTime,
+  // Tracked projects (ParseProjectFilter); `plan_state` there is kState.
+  kTechnology,
+  kProjectStatus,
+  kScale,
+  kStartYear,
+  kConditional,
+  kCompany,
 };
 
 enum class CompareOp { kEq, kNe, kLt, kLe, kGt, kGe };
@@ -105,6 +112,20 @@ absl::StatusOr<std::optional<FilterExpr>> ParseAuditFilter(
 //   reporting_year      all ops  year
 //   state               = | !=   DRAFT, PUBLISHED, SUPERSEDED
 absl::StatusOr<std::optional<FilterExpr>> ParseProgressReportFilter(
+    absl::string_view filter);
+
+// Parses a ListProjects / SummarizeInvestments filter: the same grammar over
+// the fields
+//   technology   = | !=   Project.Technology name, e.g. HYDROGEN_DRI
+//   status       = | !=   TrackedProject.Status name, e.g. OPERATING
+//   scale        = | !=   Project.Scale name, e.g. FULL_SCALE
+//   sector       = | !=   the project's sector (TrackedProject.sector)
+//   country      = | !=   ISO 3166-1 alpha-3 code
+//   plan_state   = | !=   the plan's state
+//   start_year   all ops  planned start year (0 when not stated)
+//   conditional  = | !=   true or false
+//   company      = | !=   exact company name
+absl::StatusOr<std::optional<FilterExpr>> ParseProjectFilter(
     absl::string_view filter);
 
 // `a AND b`, where an absent filter matches everything.

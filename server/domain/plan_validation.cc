@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstdint>
 #include <optional>
+#include <map>
 #include <set>
 #include <string>
 #include <utility>
@@ -12,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "server/domain/field_validator.h"
+#include "server/domain/resource_names.h"
 
 namespace itp::domain {
 namespace {
@@ -109,6 +111,12 @@ class Validator : public FieldValidator {
     Text(p.Field("site"), pr.site(), kMaxShortTextChars, false);
     Text(p.Field("finance_source"), pr.finance_source(), kMaxShortTextChars,
          false);
+    Text(p.Field("technology_detail"), pr.technology_detail(),
+         kMaxShortTextChars, false);
+    if (!pr.project_id().empty()) {
+      std::string problem = IdProblem(pr.project_id(), "project_id");
+      if (!problem.empty()) Add(p.Field("project_id"), problem);
+    }
     EnumKnown(p.Field("sector"), pr.sector(), itp::v1::Sector_IsValid);
     EnumKnown(p.Field("technology"), pr.technology(),
               Project::Technology_IsValid);
@@ -211,8 +219,18 @@ void ValidatePlanContent(const Plan& plan, absl::string_view prefix,
   }
   const bool projects_ok =
       v.MaxItems(root.Field("projects"), plan.projects_size(), kMaxProjects);
+  std::map<std::string, int> project_ids;
   for (int i = 0; projects_ok && i < plan.projects_size(); ++i) {
-    v.ProjectEntry(root.Index("projects", i), plan.projects(i));
+    Path p = root.Index("projects", i);
+    v.ProjectEntry(p, plan.projects(i));
+    const std::string& id = plan.projects(i).project_id();
+    if (id.empty()) continue;
+    auto [it, inserted] = project_ids.emplace(id, i);
+    if (!inserted) {
+      v.Add(p.Field("project_id"),
+            absl::StrCat("'", id, "' is already the id of projects[",
+                         it->second, "]; ids are unique within a plan."));
+    }
   }
   const bool policies_ok =
       v.MaxItems(root.Field("policies"), plan.policies_size(), kMaxPolicies);

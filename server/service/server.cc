@@ -38,6 +38,7 @@
 #include "server/service/benchmark_job_service.h"
 #include "server/service/benchmark_service.h"
 #include "server/service/plan_service.h"
+#include "server/service/investment_service.h"
 #include "server/service/progress_service.h"
 #include "server/service/reflection_v1.h"
 #include "server/service/review_service.h"
@@ -176,6 +177,8 @@ std::vector<std::string> ReflectedServiceNames() {
           itp::v1::BenchmarkService::service_full_name(),
           itp::v1::ReviewService::service_full_name(),
           itp::v1::ProgressService::service_full_name(),
+          itp::v1::InvestmentService::service_full_name(),
+          itp::v1::OpenDataService::service_full_name(),
           itp::v1::BenchmarkJobService::service_full_name(),
           grpc::reflection::v1::ServerReflection::service_full_name(),
           "grpc.health.v1.Health",
@@ -195,6 +198,8 @@ class ServerImpl : public ItpServer {
         benchmark_service_(*app_, core_),
         review_service_(*app_, core_),
         progress_service_(*app_, core_),
+        investment_service_(*app_, core_),
+        open_data_service_(*app_, core_),
         job_service_(*app_, core_),
         reflection_v1_(ReflectedServiceNames()) {}
 
@@ -220,6 +225,8 @@ class ServerImpl : public ItpServer {
     builder.RegisterService(&benchmark_service_);
     builder.RegisterService(&review_service_);
     builder.RegisterService(&progress_service_);
+    builder.RegisterService(&investment_service_);
+    builder.RegisterService(&open_data_service_);
     builder.RegisterService(&job_service_);
     builder.RegisterService(&reflection_v1_);
     builder.SetMaxReceiveMessageSize(config.max_message_bytes);
@@ -416,6 +423,8 @@ class ServerImpl : public ItpServer {
   BenchmarkServiceImpl benchmark_service_;
   ReviewServiceImpl review_service_;
   ProgressServiceImpl progress_service_;
+  InvestmentServiceImpl investment_service_;
+  OpenDataServiceImpl open_data_service_;
   BenchmarkJobServiceImpl job_service_;
   ReflectionV1Service reflection_v1_;
   grpc::ResourceQuota transport_quota_{"itp-transport"};

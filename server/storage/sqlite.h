@@ -17,6 +17,7 @@
 #include "absl/status/statusor.h"
 #include "server/common/metrics.h"
 #include "server/storage/benchmark_store.h"
+#include "server/storage/investment_store.h"
 #include "server/storage/job_store.h"
 #include "server/storage/key_store.h"
 #include "server/storage/plan_store.h"
@@ -52,6 +53,7 @@ struct SqliteStores {
   std::unique_ptr<ProgressStore> progress;
   std::unique_ptr<JobStore> jobs;
   std::unique_ptr<RetentionStore> retention;
+  std::unique_ptr<InvestmentStore> investments;
 };
 
 // Opens (creating if needed) and migrates the SQLite database at

@@ -299,6 +299,12 @@ absl::StatusOr<itp::v1::Plan> ApplyPlanMutation(SqliteDb& db, Connection& c,
                                                 const PlanMutation& mutate,
                                                 absl::string_view cause_review);
 
+// Rewrites the investment tracker's rows of plan `plan_id` from its latest
+// submitted revision and its latest published progress report
+// (sqlite_investment_store.cc); no rows for a plan never submitted. Run in
+// the transaction of every change to either.
+void RefreshProjectIndex(Connection& c, int64_t plan_id);
+
 // The stores over `db` (defined with each implementation).
 std::unique_ptr<PlanStore> NewSqlitePlanStore(std::shared_ptr<SqliteDb> db);
 std::unique_ptr<KeyStore> NewSqliteKeyStore(std::shared_ptr<SqliteDb> db);
@@ -309,6 +315,8 @@ std::unique_ptr<ReviewStore> NewSqliteReviewStore(std::shared_ptr<SqliteDb> db);
 std::unique_ptr<ProgressStore> NewSqliteProgressStore(
     std::shared_ptr<SqliteDb> db);
 std::unique_ptr<JobStore> NewSqliteJobStore(std::shared_ptr<SqliteDb> db);
+std::unique_ptr<InvestmentStore> NewSqliteInvestmentStore(
+    std::shared_ptr<SqliteDb> db);
 std::unique_ptr<RetentionStore> NewSqliteRetentionStore(
     std::shared_ptr<SqliteDb> db);
 

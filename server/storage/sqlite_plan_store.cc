@@ -153,6 +153,8 @@ absl::StatusOr<Plan> ApplyPlanMutation(SqliteDb& db, Connection& c,
     s->bind(3, static_cast<int64_t>(now));
     s->bind(4, blob.data(), static_cast<int>(blob.size()));
     s->exec();
+    // The tracker follows the latest submitted revision.
+    internal::RefreshProjectIndex(c, id);
   }
   return plan;
 }
@@ -454,6 +456,7 @@ absl::StatusOr<SqliteStores> OpenSqliteStores(const SqliteOptions& options) {
   stores.progress = internal::NewSqliteProgressStore(*db);
   stores.jobs = internal::NewSqliteJobStore(*db);
   stores.retention = internal::NewSqliteRetentionStore(*db);
+  stores.investments = internal::NewSqliteInvestmentStore(*db);
   return stores;
 }
 

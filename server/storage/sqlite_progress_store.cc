@@ -318,6 +318,8 @@ class SqliteProgressStore : public ProgressStore {
             s->bind(2, static_cast<int64_t>(draft->plan_id));
             s->exec();
           }
+          // The tracker takes project status from the latest report.
+          internal::RefreshProjectIndex(c, draft->plan_id);
           PlanEvent event;
           event.set_type(PlanEvent::PROGRESS_PUBLISHED);
           event.set_plan(draft->plan_name);

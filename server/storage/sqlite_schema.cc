@@ -2,12 +2,15 @@
 // the data steps that SQL alone cannot do. Opening a database migrates it.
 #include <sqlite3.h>
 
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "itp/v1/benchmark.pb.h"
 #include "itp/v1/benchmark_job.pb.h"
+#include "server/domain/investment.h"
 #include "server/storage/sqlite.h"
 #include "server/storage/sqlite_db.h"
 
@@ -261,6 +264,37 @@ CREATE INDEX progress_report_sectors_by_sector
 ALTER TABLE plans ADD COLUMN progress_status INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX plans_by_progress_status ON plans(progress_status, name);
 )sql",
+    // 11: the investment tracker: one row per project of each plan's latest
+    // submitted revision (RefreshProjectIndex), with the columns that
+    // ListProjects filters and sorts on and SummarizeInvestments groups and
+    // sums; `content` is the TrackedProject. Projects get stable ids
+    // (AssignProjectIds), filled into every stored plan and revision.
+    R"sql(
+CREATE TABLE plan_projects (
+  plan_id       INTEGER NOT NULL REFERENCES plans(id) ON DELETE CASCADE,
+  project_id    TEXT    NOT NULL,
+  name          TEXT    NOT NULL UNIQUE,
+  country       TEXT    NOT NULL,
+  sector        INTEGER NOT NULL,
+  technology    INTEGER NOT NULL,
+  scale         INTEGER NOT NULL,
+  status        INTEGER NOT NULL,
+  start_year    INTEGER NOT NULL,
+  conditional   INTEGER NOT NULL,
+  company       TEXT    NOT NULL,
+  capacity_mtpa REAL,
+  capex_usd     REAL,
+  content       BLOB    NOT NULL,
+  PRIMARY KEY (plan_id, project_id)
+) STRICT;
+CREATE INDEX plan_projects_by_technology
+  ON plan_projects(technology, status, name);
+CREATE INDEX plan_projects_by_status ON plan_projects(status, name);
+CREATE INDEX plan_projects_by_country ON plan_projects(country, name);
+CREATE INDEX plan_projects_by_sector ON plan_projects(sector, name);
+CREATE INDEX plan_projects_by_start_year ON plan_projects(start_year, name);
+CREATE INDEX plan_projects_by_scale ON plan_projects(scale, name);
+)sql",
 };
 constexpr int kSchemaVersion = sizeof(kMigrations) / sizeof(kMigrations[0]);
 
@@ -327,13 +361,70 @@ void FillRetentionColumns(Connection& c) {
   }
 }
 
+// Migration 11's data: ids for the projects of every stored plan and
+// revision (each revision's ids carried to the next, the current content
+// after the latest revision), then the tracker's rows of every plan.
+void FillProjectIds(Connection& c) {
+  std::vector<int64_t> plan_ids;
+  {
+    SQLite::Statement s(c.db(), "SELECT id FROM plans ORDER BY id");
+    while (s.executeStep()) plan_ids.push_back(s.getColumn(0).getInt64());
+  }
+  for (int64_t plan_id : plan_ids) {
+    std::vector<std::pair<int, itp::v1::Plan>> revisions;
+    {
+      SQLite::Statement s(c.db(),
+                          "SELECT revision, content FROM plan_revisions "
+                          "WHERE plan_id = ? ORDER BY revision");
+      s.bind(1, static_cast<int64_t>(plan_id));
+      while (s.executeStep()) {
+        auto plan = FromBlob<itp::v1::Plan>(s.getColumn(1));
+        if (plan.ok()) revisions.emplace_back(s.getColumn(0).getInt(), *plan);
+      }
+    }
+    const itp::v1::Plan* previous = nullptr;
+    SQLite::Statement update(c.db(),
+                             "UPDATE plan_revisions SET content = ? WHERE "
+                             "plan_id = ? AND revision = ?");
+    for (auto& [revision, plan] : revisions) {
+      domain::AssignProjectIds(previous, plan);
+      const std::string blob = plan.SerializeAsString();
+      update.bind(1, blob.data(), static_cast<int>(blob.size()));
+      update.bind(2, static_cast<int64_t>(plan_id));
+      update.bind(3, revision);
+      update.exec();
+      update.reset();
+      previous = &plan;
+    }
+    std::optional<itp::v1::Plan> current;
+    {
+      SQLite::Statement s(c.db(), "SELECT content FROM plans WHERE id = ?");
+      s.bind(1, static_cast<int64_t>(plan_id));
+      if (s.executeStep()) {
+        auto plan = FromBlob<itp::v1::Plan>(s.getColumn(0));
+        if (plan.ok()) current = *std::move(plan);
+      }
+    }
+    if (current) {
+      domain::AssignProjectIds(previous, *current);
+      const std::string blob = current->SerializeAsString();
+      SQLite::Statement s(c.db(), "UPDATE plans SET content = ? WHERE id = ?");
+      s.bind(1, blob.data(), static_cast<int>(blob.size()));
+      s.bind(2, static_cast<int64_t>(plan_id));
+      s.exec();
+    }
+    RefreshProjectIndex(c, plan_id);
+  }
+}
+
 // Steps of a migration that SQL cannot do, run in its transaction right
 // after its SQL: {version reached, step}.
 struct MigrationStep {
   int version;
   void (*run)(Connection& c);
 };
-constexpr MigrationStep kMigrationSteps[] = {{9, FillRetentionColumns}};
+constexpr MigrationStep kMigrationSteps[] = {{9, FillRetentionColumns},
+                                             {11, FillProjectIds}};
 
 }  // namespace
 

@@ -84,6 +84,8 @@ std::string OperationName(Operation operation) {
       return "ReadReviews";
     case Operation::kRunJobs:
       return "RunJobs";
+    case Operation::kExportOpenData:
+      return "ExportOpenData";
   }
   return "UnknownOperation";
 }
@@ -189,6 +191,13 @@ constexpr CallCase kCallCases[] = {
     {itp::v1::BENCHMARK_RUNNER,  Operation::kAdministrate,  kOwn,    kDenied},
     {itp::v1::BENCHMARK_RUNNER,  Operation::kAdministrate,  kOther,  kDenied},
     {itp::v1::BENCHMARK_RUNNER,  Operation::kAdministrate,  "",      kDenied},
+
+    // The open data export: reviewers and admins.
+    {itp::v1::ROLE_UNSPECIFIED,  Operation::kExportOpenData, kAny,   kDenied},
+    {itp::v1::PARTNER,           Operation::kExportOpenData, kAny,   kDenied},
+    {itp::v1::REVIEWER,          Operation::kExportOpenData, kAny,   kOk},
+    {itp::v1::BENCHMARK_RUNNER,  Operation::kExportOpenData, kAny,   kDenied},
+    {itp::v1::ADMIN,             Operation::kExportOpenData, kAny,   kOk},
 
     {itp::v1::ADMIN,             Operation::kWritePlan,     kOwn,    kOk},
     {itp::v1::ADMIN,             Operation::kWritePlan,     kOther,  kOk},

@@ -145,7 +145,8 @@ class ReflectionTest(unittest.TestCase):
             "grpc.reflection.v1.ServerReflection",
             "grpc.reflection.v1alpha.ServerReflection",
             "itp.v1.AdminService", "itp.v1.BenchmarkJobService",
-            "itp.v1.BenchmarkService", "itp.v1.PlanService",
+            "itp.v1.BenchmarkService", "itp.v1.InvestmentService",
+            "itp.v1.OpenDataService", "itp.v1.PlanService",
             "itp.v1.ProgressService", "itp.v1.ReviewService"])
 
     def test_a_bad_plans_field_violations_decode_from_reflection_alone(self):

@@ -15,6 +15,7 @@
 #include "itp/v1/admin_service.grpc.pb.h"
 #include "itp/v1/benchmark_job_service.grpc.pb.h"
 #include "itp/v1/benchmark_service.grpc.pb.h"
+#include "itp/v1/investment_service.grpc.pb.h"
 #include "itp/v1/plan_service.grpc.pb.h"
 #include "itp/v1/review_service.grpc.pb.h"
 #include "server/storage/sqlite.h"
@@ -34,6 +35,7 @@ class World {
   World() {
     absl::Status started = harness_.Start();
     EXPECT_TRUE(started.ok()) << started;
+    investments_ = itp::v1::InvestmentService::NewStub(harness_.channel());
     keys_[Caller::kAdmin] = harness_.admin_key();
     keys_[Caller::kBadKey] =
         "itp_0123456789abcdef_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
@@ -94,9 +96,11 @@ class World {
   itp::v1::ReviewService::Stub& reviews() { return harness_.reviews(); }
   itp::v1::ProgressService::Stub& progress() { return harness_.progress(); }
   itp::v1::BenchmarkJobService::Stub& jobs() { return harness_.jobs(); }
+  itp::v1::InvestmentService::Stub& investments() { return *investments_; }
 
  private:
   ServerHarness harness_;
+  std::unique_ptr<itp::v1::InvestmentService::Stub> investments_;
   std::map<Caller, std::string> keys_;
   storage::SqliteStores stores_;
 };

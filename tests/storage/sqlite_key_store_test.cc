@@ -1483,8 +1483,12 @@ TEST_F(SqliteMigrationTest,
                            "api_key = ''"),
               1);
   }
-  // The existing plan and its sector index are kept.
-  EXPECT_THAT(GetPlan(kIndiaSteel), EqualsProto(stored));
+  // The existing plan and its sector index are kept; migration 11 gives its
+  // project an id made from the name.
+  Plan migrated = stored;
+  migrated.mutable_projects(0)->set_project_id(
+      "hydrogen-dri-demonstration-plant");
+  EXPECT_THAT(GetPlan(kIndiaSteel), EqualsProto(migrated));
   PlanListQuery query;
   query.country = domain::kAnyCountry;
   absl::StatusOr<std::optional<domain::FilterExpr>> filter =

@@ -504,6 +504,7 @@ TEST_F(SqliteProgressStoreTest, MigrationTenAddsProgressToAVersionNineFile) {
   {
     RawDatabase raw(path_);
     raw.Exec(
+        "DROP TABLE plan_projects;"
         "DROP TABLE progress_report_sectors;"
         "DROP TABLE progress_reports;"
         "DROP INDEX plans_by_progress_status;"

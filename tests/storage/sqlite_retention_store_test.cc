@@ -776,6 +776,7 @@ TEST_F(SqliteRetentionTest, ABadPolicyIsInvalidArgument) {
 void DowngradeToVersion8(const std::string& path) {
   RawDatabase raw(path);
   raw.Exec(
+      "DROP TABLE plan_projects;"
       "DROP TABLE progress_report_sectors;"
       "DROP TABLE progress_reports;"
       "DROP INDEX plans_by_progress_status;"

@@ -89,6 +89,10 @@ std::string RpcName(Rpc r) {
       return "CreateProgressReport";
     case Rpc::kGetPlanProgress:
       return "GetPlanProgress";
+    case Rpc::kListProjects:
+      return "ListProjects";
+    case Rpc::kSummarizeInvestments:
+      return "SummarizeInvestments";
   }
   return "";
 }
@@ -200,8 +204,11 @@ absl::StatusCode Expected(Rpc rpc, Caller c, Plan::State state) {
                  ? absl::StatusCode::kFailedPrecondition
                  : absl::StatusCode::kOk;
     case Rpc::kGetPlanProgress:
+    case Rpc::kListProjects:
       return MayRead(c, state) ? absl::StatusCode::kOk
                                : absl::StatusCode::kPermissionDenied;
+    case Rpc::kSummarizeInvestments:
+      return absl::StatusCode::kOk;
   }
   return absl::StatusCode::kUnknown;
 }
@@ -234,7 +241,8 @@ std::vector<Cell> AllCells() {
                                       Rpc::kListReviews,
                                       Rpc::kComparePlanRevisions,
                                       Rpc::kCreateProgressReport,
-                                      Rpc::kGetPlanProgress};
+                                      Rpc::kGetPlanProgress,
+                                      Rpc::kListProjects};
   for (Rpc rpc : plan_rpcs) {
     for (Caller caller : kCallers) {
       for (Plan::State state : kStates) cells.push_back({rpc, caller, state});
@@ -244,7 +252,7 @@ std::vector<Cell> AllCells() {
                   Rpc::kGetApiKey, Rpc::kListApiKeys, Rpc::kRevokeApiKey,
                   Rpc::kGetAuditEvent, Rpc::kListAuditEvents,
                   Rpc::kListPathways, Rpc::kCreatePathway, Rpc::kComparePlans,
-                  Rpc::kGetRubric}) {
+                  Rpc::kGetRubric, Rpc::kSummarizeInvestments}) {
     for (Caller caller : kCallers) cells.push_back({rpc, caller, Plan::DRAFT});
   }
   return cells;

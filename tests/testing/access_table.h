@@ -29,6 +29,7 @@
 #include "gtest/gtest.h"
 #include "itp/v1/admin_service.pb.h"
 #include "itp/v1/benchmark_service.pb.h"
+#include "itp/v1/investment_service.pb.h"
 #include "itp/v1/plan.pb.h"
 #include "itp/v1/plan_service.pb.h"
 #include "itp/v1/progress_service.pb.h"
@@ -77,6 +78,8 @@ enum class Rpc {
   kComparePlanRevisions,
   kCreateProgressReport,
   kGetPlanProgress,
+  kListProjects,
+  kSummarizeInvestments,
 };
 
 extern const std::vector<Caller> kCallers;
@@ -142,7 +145,11 @@ std::vector<Cell> AllCells();
     reviews, ComparePlanRevisions)                                             \
   X(CreateProgressReportRequest, ::itp::v1::ProgressReport, progress,          \
     CreateProgressReport)                                                      \
-  X(GetPlanProgressRequest, ::itp::v1::PlanProgress, progress, GetPlanProgress)
+  X(GetPlanProgressRequest, ::itp::v1::PlanProgress, progress, GetPlanProgress) \
+  X(ListProjectsRequest, ::itp::v1::ListProjectsResponse, investments,         \
+    ListProjects)                                                              \
+  X(SummarizeInvestmentsRequest, ::itp::v1::SummarizeInvestmentsResponse,      \
+    investments, SummarizeInvestments)
 
 // A call on a resource that does not exist: NOT_FOUND means the caller got
 // past the access check (which comes first), so it counts as allowed.
@@ -350,6 +357,19 @@ absl::StatusCode RunCell(const Cell& cell, Client& client,
       itp::v1::GetPlanProgressRequest request;
       request.set_name(make_plan(plan_id, cell.state).name());
       itp::v1::PlanProgress response;
+      return client.Call(request, &response);
+    }
+    case Rpc::kListProjects: {
+      itp::v1::ListProjectsRequest request;
+      request.set_parent(make_plan(plan_id, cell.state).name());
+      itp::v1::ListProjectsResponse response;
+      return client.Call(request, &response);
+    }
+    case Rpc::kSummarizeInvestments: {
+      itp::v1::SummarizeInvestmentsRequest request;
+      request.set_parent("countries/-/plans/-");
+      request.add_group_by("technology");
+      itp::v1::SummarizeInvestmentsResponse response;
       return client.Call(request, &response);
     }
   }
