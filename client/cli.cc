@@ -62,7 +62,8 @@ Cli::Cli()
     : app_(
           "itp: the command-line client of the Industry Transition Plan "
           "service (LeadIT).\nPlans, their revisions and benchmarks; reviews; "
-          "benchmark jobs; progress reports; API keys and the audit trail.",
+          "benchmark jobs; progress reports; the investment tracker and the "
+          "open data export; API keys and the audit trail.",
           "itp") {
   app_.fallthrough();
   app_.set_version_flag("--version", "itp " ITP_VERSION);

@@ -21,8 +21,9 @@ bool IsWordChar(char c) {
 absl::Status FilterError(size_t pos, absl::string_view what) {
   return InvalidField("filter",
                       absl::StrCat("at position ", pos + 1, ": ", what,
-                                   " See the ListPlans documentation for "
-                                   "the supported grammar."));
+                                   " The method's `filter` field documents "
+                                   "the supported grammar (an AIP-160 "
+                                   "subset)."));
 }
 
 absl::StatusOr<std::vector<Token>> Tokenize(absl::string_view s) {

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "server/domain/errors.h"
+#include "server/domain/plan_query.h"
 #include "server/domain/resource_names.h"
 
 namespace itp::domain {
@@ -266,34 +267,11 @@ absl::StatusOr<std::vector<InvestmentKey>> ParseGroupBy(
 }
 
 absl::StatusOr<ProjectOrder> ParseProjectOrder(absl::string_view order_by) {
-  std::vector<absl::string_view> words =
-      absl::StrSplit(order_by, ' ', absl::SkipWhitespace());
-  ProjectOrder order;
-  if (words.empty()) return order;
-  bool ok = words.size() <= 2;
-  if (ok && words.size() == 2) {
-    if (words[1] == "desc") {
-      order.descending = true;
-    } else if (words[1] != "asc") {
-      ok = false;
-    }
-  }
-  if (ok) {
-    if (words[0] == "name") {
-      order.field = ProjectOrder::Field::kName;
-    } else if (words[0] == "start_year") {
-      order.field = ProjectOrder::Field::kStartYear;
-    } else {
-      ok = false;
-    }
-  }
-  if (!ok) {
-    return InvalidField(
-        "order_by", absl::StrCat("'", order_by.substr(0, 100),
-                                 "' is not supported; use name or start_year, "
-                                 "optionally followed by ' desc'."));
-  }
-  return order;
+  // In the order of ProjectOrder::Field.
+  auto order = ParseSortOrder(order_by, {"name", "start_year"});
+  if (!order.ok()) return order.status();
+  return ProjectOrder{static_cast<ProjectOrder::Field>(order->field),
+                      order->descending};
 }
 
 }  // namespace itp::domain

@@ -556,10 +556,11 @@ absl::StatusOr<std::optional<FilterExpr>> ParseProjectFilter(
                                     std::end(kProjectFields)});
 }
 
-absl::StatusOr<PlanOrder> ParsePlanOrder(absl::string_view order_by) {
+absl::StatusOr<SortOrder> ParseSortOrder(
+    absl::string_view order_by, const std::vector<absl::string_view>& fields) {
   std::vector<absl::string_view> words =
       absl::StrSplit(order_by, ' ', absl::SkipWhitespace());
-  PlanOrder order;
+  SortOrder order;
   if (words.empty()) return order;
   bool ok = words.size() <= 2;
   if (ok && words.size() == 2) {
@@ -570,27 +571,32 @@ absl::StatusOr<PlanOrder> ParsePlanOrder(absl::string_view order_by) {
     }
   }
   if (ok) {
-    if (words[0] == "name") {
-      order.field = PlanOrder::Field::kName;
-    } else if (words[0] == "create_time") {
-      order.field = PlanOrder::Field::kCreateTime;
-    } else if (words[0] == "update_time") {
-      order.field = PlanOrder::Field::kUpdateTime;
-    } else if (words[0] == "submit_time") {
-      order.field = PlanOrder::Field::kSubmitTime;
-    } else {
-      ok = false;
+    ok = false;
+    for (size_t i = 0; i < fields.size(); ++i) {
+      if (words[0] == fields[i]) {
+        order.field = static_cast<int>(i);
+        ok = true;
+      }
     }
   }
   if (!ok) {
     return InvalidField(
         "order_by",
-        absl::StrCat("'", order_by,
-                     "' is not supported; use one of name, create_time, "
-                     "update_time, submit_time, optionally followed by "
-                     "' desc'."));
+        absl::StrCat("'", order_by.substr(0, 100),
+                     "' is not supported; use one of ",
+                     absl::StrJoin(fields, ", "),
+                     ", optionally followed by ' desc'."));
   }
   return order;
+}
+
+absl::StatusOr<PlanOrder> ParsePlanOrder(absl::string_view order_by) {
+  // In the order of PlanOrder::Field.
+  auto order = ParseSortOrder(
+      order_by, {"name", "create_time", "update_time", "submit_time"});
+  if (!order.ok()) return order.status();
+  return PlanOrder{static_cast<PlanOrder::Field>(order->field),
+                   order->descending};
 }
 
 std::optional<FilterExpr> AndFilters(std::optional<FilterExpr> a,

@@ -144,6 +144,19 @@ struct PlanOrder {
   bool descending = false;
 };
 
+// An order_by clause: the index of its field in the list it was parsed
+// against, and the direction.
+struct SortOrder {
+  int field = 0;
+  bool descending = false;
+};
+
+// Parses "{field}", "{field} asc" or "{field} desc" with {field} one of
+// `fields` (empty gives fields[0] ascending). INVALID_ARGUMENT naming
+// "order_by", listing `fields`, otherwise.
+absl::StatusOr<SortOrder> ParseSortOrder(
+    absl::string_view order_by, const std::vector<absl::string_view>& fields);
+
 // Parses "name", "update_time desc", ... (empty gives name ascending).
 // INVALID_ARGUMENT naming "order_by" otherwise.
 absl::StatusOr<PlanOrder> ParsePlanOrder(absl::string_view order_by);

@@ -10,6 +10,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "server/domain/errors.h"
+#include "server/domain/investment.h"
 #include "server/domain/plan_query.h"
 #include "tests/fuzz/fuzz_check.h"
 
@@ -45,7 +46,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const absl::string_view text(reinterpret_cast<const char*>(data), size);
   CheckFilter(text, itp::domain::ParsePlanFilter);
   CheckFilter(text, itp::domain::ParseAuditFilter);
+  CheckFilter(text, itp::domain::ParseProjectFilter);
   auto order = itp::domain::ParsePlanOrder(text);
   if (!order.ok()) CheckError(order.status(), "order_by");
+  auto project_order = itp::domain::ParseProjectOrder(text);
+  if (!project_order.ok()) CheckError(project_order.status(), "order_by");
   return 0;
 }
