@@ -604,6 +604,9 @@ absl::Status RunServer(const ServerConfig& config,
               ? ""
               : absl::StrCat("; metrics (Prometheus, HTTP) on port ",
                              (*server)->metrics_port())));
+  // The port file is the readiness signal: whoever reads it (an init script,
+  // a test) should find the startup line above already on stderr.
+  FlushLog();
   if (!port_file.empty()) {
     std::string tmp = port_file + ".tmp";
     {
