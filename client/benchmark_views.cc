@@ -129,15 +129,20 @@ void PrintAlignmentAndBudget(std::ostream& out, const SectorBenchmark& sector) {
   columns.push_back({"OVERSHOOT", "", Table::kRight});
   columns.push_back({"ITR °C", "", Table::kRight});
   Table table(columns);
+  bool any_not_meaningful = false;
   for (const PathwayResult& result : sector.pathways()) {
-    std::map<int, double> ratios;
+    std::map<int, std::string> ratios;
     for (const auto& ratio : result.alignment_ratios()) {
-      ratios[ratio.year()] = ratio.ratio();
+      any_not_meaningful |= ratio.not_meaningful();
+      ratios[ratio.year()] =
+          ratio.not_meaningful()
+              ? absl::StrCat("n/m (gap ", FormatSigned(ratio.gap(), 3), ")")
+              : FormatPercent(ratio.ratio());
     }
     std::vector<std::string> row = {result.pathway()};
     for (int year : ratio_years) {
       auto it = ratios.find(year);
-      row.push_back(it != ratios.end() ? FormatPercent(it->second) : kNoValue);
+      row.push_back(it != ratios.end() ? it->second : kNoValue);
     }
     if (result.has_cumulative()) {
       const auto& c = result.cumulative();
@@ -153,9 +158,28 @@ void PrintAlignmentAndBudget(std::ostream& out, const SectorBenchmark& sector) {
                       : kNoValue);
     table.AddRow(row);
   }
-  out << "\n  Alignment ratio (PACTA; positive is aligned), cumulative "
+  out << "\n  Alignment ratio (PACTA, against the SDA target path from the "
+         "plan's own base intensity; positive is aligned), cumulative "
          "emissions against the pathway's budget, implied temperature rise\n";
   table.PrintAligned(out, "    ");
+  if (any_not_meaningful) {
+    out << "    n/m: the target is below 5 % of the plan's base intensity, so "
+           "a ratio is not meaningful; the gap to the target (tCO2/t) is "
+           "given instead.\n";
+  }
+}
+
+void PrintExplanations(std::ostream& out, const SectorBenchmark& sector) {
+  bool any = false;
+  for (const PathwayResult& result : sector.pathways()) {
+    if (result.explanations().empty()) continue;
+    if (!any) out << "\n  What each figure compares\n";
+    any = true;
+    out << "    " << result.pathway() << "\n";
+    for (const std::string& sentence : result.explanations()) {
+      out << "      - " << sentence << "\n";
+    }
+  }
 }
 
 void PrintNotes(std::ostream& out, const SectorBenchmark& sector) {
@@ -212,7 +236,8 @@ void PrintReportCsv(std::ostream& out, const itp::v1::BenchmarkReport& report) {
     for (const PathwayResult& result : sector.pathways()) {
       std::map<int, double> ratios;
       for (const auto& ratio : result.alignment_ratios()) {
-        ratios[ratio.year()] = ratio.ratio();
+        // A ratio that is not meaningful stays empty (see the notes).
+        if (!ratio.not_meaningful()) ratios[ratio.year()] = ratio.ratio();
       }
       for (const auto& gap : result.gaps()) {
         auto label = labels.find({result.family(), gap.year()});
@@ -254,21 +279,28 @@ void PrintBenchmarkReport(std::ostream& out, OutputFormat format,
   }
   out << "\n";
   PrintFields(
-      out, {{"Report", report.name()},
+      out, {{"Report", report.name().empty() ? "not stored (--dry-run)"
+                                              : report.name()},
             {"Methodology", report.methodology_version()},
             {"Pathways", absl::StrJoin(report.pathway_releases(), ", ")},
             {"TCRE", absl::StrCat(FormatNumber(report.tcre_c_per_1000_gtco2()),
                                   " °C per 1000 GtCO2")},
-            {"Created", FormatTime(report.create_time())},
+            {"Created", report.has_create_time()
+                            ? FormatTime(report.create_time())
+                            : ""},
             {"Requested by", report.requested_by()}});
   for (const SectorBenchmark& sector : report.sectors()) {
     out << "\n" << SectorName(sector.sector()) << "\n";
     if (!sector.covered()) {
       out << "  No reference pathway covers this sector.\n";
     }
+    if (!sector.headline().summary().empty()) {
+      out << "  Headline: " << sector.headline().summary() << "\n\n";
+    }
     PrintLabels(out, sector);
     PrintGaps(out, sector);
     PrintAlignmentAndBudget(out, sector);
+    PrintExplanations(out, sector);
     PrintNotes(out, sector);
   }
   PrintFinance(out, report.finance());
@@ -307,15 +339,19 @@ void PrintComparison(std::ostream& out, OutputFormat format,
     return;
   }
   const bool csv = format == OutputFormat::kCsv;
-  Table table({{"RANK", "intensity_rank", Table::kRight},
+  Table table({{"INTENSITY RANK", "intensity_rank", Table::kRight},
                {"COUNTRY", "country"},
                {"PLAN", "display_name"},
                {"INTENSITY tCO2/t", "intensity", Table::kRight},
                {"ALIGNMENT", "alignment_ratio", Table::kRight},
+               {"GAP TO TARGET tCO2/t", "alignment_gap", Table::kRight},
                {"ALIGNMENT RANK", "alignment_rank", Table::kRight},
                {"REVISION", "plan_revision"}});
+  const std::string none = csv ? "" : kNoValue;
+  bool any_not_meaningful = false;
+  auto rank = [&](int r) { return r > 0 ? absl::StrCat(r) : none; };
   for (const auto& p : response.plans()) {
-    std::string intensity = kNoValue, alignment = kNoValue;
+    std::string intensity = none, alignment = none, gap = none;
     if (p.has_intensity()) {
       intensity =
           csv ? FormatNumber(p.intensity()) : FormatFixed(p.intensity(), 3);
@@ -323,13 +359,16 @@ void PrintComparison(std::ostream& out, OutputFormat format,
     if (p.has_alignment_ratio()) {
       alignment = csv ? FormatNumber(p.alignment_ratio())
                       : FormatPercent(p.alignment_ratio());
+    } else if (p.alignment_ratio_not_meaningful() && !csv) {
+      alignment = "n/m";
+      any_not_meaningful = true;
     }
-    if (csv && intensity == kNoValue) intensity.clear();
-    if (csv && alignment == kNoValue) alignment.clear();
-    table.AddRow({absl::StrCat(p.intensity_rank()), p.country(),
-                  p.display_name(), intensity, alignment,
-                  p.alignment_rank() > 0 ? absl::StrCat(p.alignment_rank())
-                                         : (csv ? "" : kNoValue),
+    if (p.has_alignment_gap()) {
+      gap = csv ? FormatNumber(p.alignment_gap())
+                : FormatSigned(p.alignment_gap(), 3);
+    }
+    table.AddRow({rank(p.intensity_rank()), p.country(), p.display_name(),
+                  intensity, alignment, gap, rank(p.alignment_rank()),
                   p.plan_revision()});
   }
   if (csv) {
@@ -343,6 +382,14 @@ void PrintComparison(std::ostream& out, OutputFormat format,
     return;
   }
   table.PrintAligned(out, "  ");
+  out << "  Ranks: intensity 1 = lowest intensity; alignment 1 = best aligned "
+         "(highest ratio, then smallest gap to the target); equal values "
+         "share a rank.\n";
+  if (any_not_meaningful) {
+    out << "  n/m: the target is below 5 % of the plan's base intensity, so "
+           "the ratio is not meaningful; plans are ranked by their gap to "
+           "the target.\n";
+  }
 }
 
 void PrintPathways(std::ostream& out, OutputFormat format,

@@ -11,8 +11,11 @@ namespace itp::client {
 // `itp plans list|get|create|update|submit|withdraw|delete|revisions|diff`.
 void AddPlanCommands(Cli& cli);
 
-// `itp benchmark plan|compare|pathways|reports`.
+// `itp benchmark plan|compare|pathways|reports|chart`.
 void AddBenchmarkCommands(Cli& cli);
+
+// `itp benchmark chart` under the `benchmark` group (commands_chart.cc).
+void AddBenchmarkChartCommand(Cli& cli, CLI::App* benchmark);
 
 // `itp keys create|list|revoke` and `itp audit list`.
 void AddAdminCommands(Cli& cli);

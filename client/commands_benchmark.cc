@@ -1,5 +1,6 @@
 // `itp benchmark ...`: benchmark a plan against the reference pathways, rank
-// the plans of a sector, list the pathways and a plan's stored reports.
+// the plans of a sector, list the pathways and a plan's stored reports (and,
+// from commands_chart.cc, chart a plan against the pathways).
 #include <memory>
 #include <string>
 #include <vector>
@@ -44,6 +45,7 @@ struct PlanOptions {
   std::vector<std::string> pathways;
   std::vector<int> years;
   double tcre = 0;
+  bool dry_run = false;
 };
 
 int BenchmarkPlan(Session& session, const PlanOptions& options) {
@@ -54,6 +56,7 @@ int BenchmarkPlan(Session& session, const PlanOptions& options) {
   }
   for (int year : options.years) request.add_checkpoint_years(year);
   if (options.tcre > 0) request.set_tcre_c_per_1000_gtco2(options.tcre);
+  request.set_validate_only(options.dry_run);
   auto context = session.connection().NewCallContext();
   itp::v1::BenchmarkReport report;
   grpc::Status status = session.connection().benchmarks().BenchmarkPlan(
@@ -153,7 +156,8 @@ void AddBenchmarkCommands(Cli& cli) {
   CLI::App* command = cli.AddCommand(
       benchmark, "plan",
       "Benchmark a plan's latest submitted revision (or a given revision) "
-      "and store the report",
+      "and store the report (the stored one when the same figures were "
+      "asked for before)",
       "  itp benchmark plan IND/steel-2070\n"
       "  itp benchmark plan countries/IND/plans/steel-2070/revisions/1 "
       "--pathway tpi-steel-2022-1p5c --years 2030,2050 --tcre 0.6",
@@ -177,6 +181,8 @@ void AddBenchmarkCommands(Cli& cli) {
                    "Degrees C per 1000 GtCO2 for the implied temperature "
                    "(default 0.45, IPCC AR6)")
       ->check(CLI::PositiveNumber);
+  command->add_flag("--dry-run", plan->dry_run,
+                    "Compute and print the report without storing it");
 
   auto compare = std::make_shared<CompareOptions>();
   command = cli.AddCommand(
@@ -218,6 +224,8 @@ void AddBenchmarkCommands(Cli& cli) {
       ->add_option("--limit", reports->limit,
                    "Show at most this many reports (default all)")
       ->check(CLI::Range(0, 1000000));
+
+  AddBenchmarkChartCommand(cli, benchmark);
 }
 
 }  // namespace itp::client

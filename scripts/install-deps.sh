@@ -10,6 +10,7 @@ packages=(
   libsqlitecpp-dev libsqlite3-dev libssl-dev openssl
   libgtest-dev libgmock-dev
   libcli11-dev
+  librsvg2-bin
   prometheus-cpp-dev prometheus
   python3 python3-grpcio python3-grpc-tools python3-h2
   python3-pip python3-setuptools python3-wheel

@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "google/protobuf/util/message_differencer.h"
+#include "server/benchmark/reference_pathways.h"
 #include "server/domain/errors.h"
 
 namespace itp::app {
@@ -12,6 +14,40 @@ using itp::v1::Plan;
 absl::StatusOr<itp::v1::BenchmarkReport> BenchmarkStep::Run(
     const storage::WriteContext& ctx, const Plan& current,
     const Request& request) {
+  auto report = Compute(current, request);
+  if (!report.ok()) return report.status();
+  return benchmarks_.CreateReport(ctx, current.name(), *report);
+}
+
+namespace {
+
+itp::v1::BenchmarkReport ContentOf(itp::v1::BenchmarkReport report) {
+  report.clear_name();
+  report.clear_create_time();
+  report.clear_requested_by();
+  return report;
+}
+
+}  // namespace
+
+absl::StatusOr<std::optional<itp::v1::BenchmarkReport>>
+BenchmarkStep::FindStored(absl::string_view plan_name,
+                          const itp::v1::BenchmarkReport& computed) const {
+  auto page = benchmarks_.ListReports(plan_name, kReuseWindow, std::nullopt,
+                                      /*with_drafts=*/true);
+  if (!page.ok()) return page.status();
+  const itp::v1::BenchmarkReport wanted = ContentOf(computed);
+  for (itp::v1::BenchmarkReport& stored : page->reports) {
+    if (google::protobuf::util::MessageDifferencer::Equals(ContentOf(stored),
+                                                           wanted)) {
+      return std::optional<itp::v1::BenchmarkReport>(std::move(stored));
+    }
+  }
+  return std::optional<itp::v1::BenchmarkReport>();
+}
+
+absl::StatusOr<itp::v1::BenchmarkReport> BenchmarkStep::Compute(
+    const Plan& current, const Request& request) const {
   // The content: a frozen revision, or a never-submitted draft as it stands.
   Plan content;
   std::string revision_name;
@@ -42,6 +78,8 @@ absl::StatusOr<itp::v1::BenchmarkReport> BenchmarkStep::Run(
     for (const auto& sector : content.sectors()) {
       auto of_sector = benchmarks_.PathwaysOfSector(sector.sector());
       if (!of_sector.ok()) return of_sector.status();
+      // Superseded TPI releases are used only when named.
+      benchmark::RemoveSupersededReleases(&*of_sector);
       for (Pathway& p : *of_sector) pathways.push_back(std::move(p));
     }
   }
@@ -50,7 +88,7 @@ absl::StatusOr<itp::v1::BenchmarkReport> BenchmarkStep::Run(
       benchmark::BenchmarkPlan(content, pathways, request.options);
   report.set_plan_revision(revision_name);
   report.set_requested_by(request.requested_by);
-  return benchmarks_.CreateReport(ctx, current.name(), report);
+  return report;
 }
 
 }  // namespace itp::app

@@ -11,6 +11,7 @@
 #ifndef ITP_SERVER_APP_BENCHMARK_STEP_H_
 #define ITP_SERVER_APP_BENCHMARK_STEP_H_
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -66,6 +67,19 @@ class BenchmarkStep {
   absl::StatusOr<itp::v1::BenchmarkReport> Run(const storage::WriteContext& ctx,
                                                const itp::v1::Plan& current,
                                                const Request& request);
+
+  // Run without storing: the report with plan_revision and requested_by
+  // set, no name and no create_time.
+  absl::StatusOr<itp::v1::BenchmarkReport> Compute(
+      const itp::v1::Plan& current, const Request& request) const;
+
+  // The newest of the plan's latest kReuseWindow stored reports whose content
+  // equals `computed` (everything but name, create_time and requested_by),
+  // or nullopt.
+  static constexpr int kReuseWindow = 20;
+  absl::StatusOr<std::optional<itp::v1::BenchmarkReport>> FindStored(
+      absl::string_view plan_name,
+      const itp::v1::BenchmarkReport& computed) const;
 
  private:
   storage::PlanStore& plans_;

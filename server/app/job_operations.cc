@@ -35,10 +35,12 @@ constexpr char kStreamResults[] =
 
 constexpr int kResultBatch = 100;
 
-absl::Status Admit(Call& call) {
+// Managing and running jobs is kRunJobs; reading them, their runs and
+// results is kReadJobs (reviewers too).
+absl::Status Admit(Call& call, Operation operation = Operation::kRunJobs) {
   absl::Status s = call.Authenticate();
   if (!s.ok()) return s;
-  return call.Authorize(Operation::kRunJobs, "");
+  return call.Authorize(operation, "");
 }
 
 absl::Status CheckJobName(absl::string_view name, absl::string_view field) {
@@ -107,7 +109,7 @@ absl::StatusOr<BenchmarkJob> JobOperations::CreateBenchmarkJob(
 absl::StatusOr<BenchmarkJob> JobOperations::GetBenchmarkJob(
     const Caller& caller, const itp::v1::GetBenchmarkJobRequest& request) {
   Call call(ctx_.call, caller, kGetJob, Call::kRead, request.name());
-  absl::Status s = Admit(call);
+  absl::Status s = Admit(call, Operation::kReadJobs);
   if (s.ok()) s = CheckJobName(request.name(), "name");
   if (!s.ok()) return call.Finish(s);
   return call.Finish(ctx_.jobs.GetJob(request.name()));
@@ -118,7 +120,7 @@ JobOperations::ListBenchmarkJobs(
     const Caller& caller, const itp::v1::ListBenchmarkJobsRequest& request) {
   Call call(ctx_.call, caller, kListJobs, Call::kRead, "benchmarkJobs");
   itp::v1::ListBenchmarkJobsResponse response;
-  absl::Status s = Admit(call);
+  absl::Status s = Admit(call, Operation::kReadJobs);
   if (!s.ok()) return call.Finish(s);
   auto page_size = domain::EffectivePageSize(request.page_size());
   if (!page_size.ok()) return call.Finish(page_size.status());
@@ -203,7 +205,7 @@ absl::StatusOr<BenchmarkJobRun> JobOperations::CancelBenchmarkJob(
 absl::StatusOr<BenchmarkJobRun> JobOperations::GetBenchmarkJobRun(
     const Caller& caller, const itp::v1::GetBenchmarkJobRunRequest& request) {
   Call call(ctx_.call, caller, kGetRun, Call::kRead, request.name());
-  absl::Status s = Admit(call);
+  absl::Status s = Admit(call, Operation::kReadJobs);
   if (s.ok()) s = CheckRunName(request.name(), "name");
   if (!s.ok()) return call.Finish(s);
   return call.Finish(ctx_.jobs.GetRun(request.name()));
@@ -214,7 +216,7 @@ JobOperations::ListBenchmarkJobRuns(
     const Caller& caller, const itp::v1::ListBenchmarkJobRunsRequest& request) {
   Call call(ctx_.call, caller, kListRuns, Call::kRead, request.parent());
   itp::v1::ListBenchmarkJobRunsResponse response;
-  absl::Status s = Admit(call);
+  absl::Status s = Admit(call, Operation::kReadJobs);
   if (s.ok()) s = CheckJobName(request.parent(), "parent");
   if (!s.ok()) return call.Finish(s);
   auto page_size = domain::EffectivePageSize(request.page_size());
@@ -271,7 +273,7 @@ JobOperations::StreamBenchmarkJobResults(
     const Caller& caller,
     const itp::v1::StreamBenchmarkJobResultsRequest& request) {
   Call call(ctx_.call, caller, kStreamResults, Call::kRead, request.name());
-  absl::Status s = Admit(call);
+  absl::Status s = Admit(call, Operation::kReadJobs);
   if (s.ok()) s = CheckRunName(request.name(), "name");
   if (s.ok() && request.start_index() < 0) {
     s = domain::InvalidField("start_index", "must not be negative.");

@@ -5,6 +5,7 @@
 #include "absl/time/time.h"
 #include "google/protobuf/util/time_util.h"
 #include "server/benchmark/progress.h"
+#include "server/benchmark/reference_pathways.h"
 #include "server/domain/resource_names.h"
 
 namespace itp::app {
@@ -40,6 +41,8 @@ absl::StatusOr<std::vector<itp::v1::Pathway>> ProgressAssessor::PathwaysOf(
   for (const auto& sector : plan.sectors()) {
     auto of_sector = benchmarks_.PathwaysOfSector(sector.sector());
     if (!of_sector.ok()) return of_sector.status();
+    // Older TPI releases are used only when named.
+    benchmark::RemoveSupersededReleases(&*of_sector);
     for (auto& p : *of_sector) pathways.push_back(std::move(p));
   }
   return pathways;

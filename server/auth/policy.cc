@@ -60,6 +60,12 @@ absl::Status CheckCall(const Principal& p, Operation operation,
     case Operation::kRunJobs:
       if (p.role == itp::v1::BENCHMARK_RUNNER) return absl::OkStatus();
       return Denied(p, "manage or run benchmark jobs");
+    case Operation::kReadJobs:
+      if (p.role == itp::v1::BENCHMARK_RUNNER ||
+          p.role == itp::v1::REVIEWER) {
+        return absl::OkStatus();
+      }
+      return Denied(p, "read benchmark jobs and their runs");
     case Operation::kExportOpenData:
       if (p.role == itp::v1::REVIEWER) return absl::OkStatus();
       return Denied(p, "export the open data package");

@@ -63,8 +63,12 @@ enum class Operation {
   // REVIEWER and ADMIN; PARTNER for its countries (completed reviews only:
   // CheckReviewRead).
   kReadReviews,
-  // BenchmarkJobService: BENCHMARK_RUNNER and ADMIN.
+  // BenchmarkJobService's changes (create, run, cancel): BENCHMARK_RUNNER
+  // and ADMIN.
   kRunJobs,
+  // BenchmarkJobService's reads (jobs, runs, their results and change
+  // reports): BENCHMARK_RUNNER, REVIEWER and ADMIN.
+  kReadJobs,
   // OpenDataService.ExportDataPackage: REVIEWER and ADMIN.
   kExportOpenData,
 };

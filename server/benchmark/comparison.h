@@ -25,8 +25,8 @@ namespace itp::benchmark {
 
 // The pathway ComparePlans uses when none is named: the most stringent
 // shipped (built_in) pathway of `of_sector`, by stringency rank and then
-// name. Pathways admins add (national ones, counterfactuals) are used only
-// when named. nullopt when no shipped pathway is given.
+// name; superseded TPI releases never. Pathways admins add (national ones,
+// counterfactuals) are used only when named. nullopt when no shipped pathway is given.
 std::optional<itp::v1::Pathway> DefaultComparisonPathway(
     const std::vector<itp::v1::Pathway>& of_sector);
 
@@ -38,10 +38,12 @@ void AppendComparisons(const itp::v1::PlanRevision& revision,
                        const itp::v1::Pathway* reference, int year,
                        std::vector<itp::v1::PlanComparison>* rows);
 
-// Sets alignment_rank (highest ratio first) and intensity_rank (lowest
-// intensity first) and orders `rows` by intensity rank. Rows without a value
-// rank after those with one. Equal ratios keep their order; equal
-// intensities go in alignment order (the better aligned first).
+// Sets alignment_rank (1 = best aligned: highest meaningful ratio first,
+// then, for rows whose ratio is not meaningful, smallest gap to the target)
+// and intensity_rank (1 = lowest intensity), and orders `rows` by intensity.
+// Equal values share a rank (1, 1, 3); a row without the value has rank 0 and
+// comes last. Equal intensities go in alignment order (better aligned
+// first).
 void RankComparisons(std::vector<itp::v1::PlanComparison>& rows);
 
 }  // namespace itp::benchmark

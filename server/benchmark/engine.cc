@@ -4,6 +4,7 @@
 #include <cmath>
 #include <set>
 #include <string>
+#include <tuple>
 #include <utility>
 
 #include "absl/strings/ascii.h"
@@ -32,6 +33,10 @@ constexpr double kMaxScenarioTemperatureC = 10.0;
 constexpr double kMaxGlobalBudgetGtco2 = 10000.0;
 // PACTA's short horizon for the alignment ratio: the base year plus five.
 constexpr int kShortHorizonYears = 5;
+// Below this share of the plan's base-year intensity a target is "near zero"
+// and a ratio relative to it is not meaningful (a 0.05 t/t target makes a
+// 0.5 t/t plan -900 %): the gap is reported instead.
+constexpr double kMeaningfulTargetShare = 0.05;
 
 std::string FieldPath(absl::string_view prefix, absl::string_view field) {
   if (prefix.empty()) return std::string(field);
@@ -80,7 +85,9 @@ std::optional<SdaBasis> SdaBasisOf(int base_year, const Series& plan,
   return SdaBasis{base_year, *plan_base, *pathway_base, *pathway_2050};
 }
 
-// Nullopt when the target is zero: a ratio relative to zero means nothing.
+// Nullopt when the target is undefined. A target near zero (below
+// kMeaningfulTargetShare of the plan's base intensity, zero or negative
+// included) gives a ratio marked not meaningful, with the gap alone.
 std::optional<AlignmentRatio> RatioAt(const SdaBasis& basis, const Series& plan,
                                       const Series& pathway, int year) {
   if (year < basis.base_year || year > kHorizonYear) return std::nullopt;
@@ -88,12 +95,18 @@ std::optional<AlignmentRatio> RatioAt(const SdaBasis& basis, const Series& plan,
   std::optional<double> pathway_at = pathway.At(year);
   if (!plan_at || !pathway_at) return std::nullopt;
   double target = SdaTarget(basis, *pathway_at);
-  if (target == 0 || !std::isfinite(target)) return std::nullopt;
+  if (!std::isfinite(target)) return std::nullopt;
   AlignmentRatio ratio;
   ratio.set_year(year);
   ratio.set_plan_intensity(*plan_at);
   ratio.set_target_intensity(target);
-  ratio.set_ratio(-(*plan_at - target) / target);
+  ratio.set_gap(*plan_at - target);
+  if (target < kMeaningfulTargetShare * std::fabs(basis.plan_base) ||
+      target <= 0) {
+    ratio.set_not_meaningful(true);
+  } else {
+    ratio.set_ratio(-(*plan_at - target) / target);
+  }
   return ratio;
 }
 
@@ -107,12 +120,57 @@ struct PlanBasis {
   bool production_ok = false;
 };
 
+// Says which of the plan's points give no intensity (Series::PlanIntensity
+// skips them) and which years lie past the 2050 horizon.
+void NotePointsAndHorizon(const SectorPathway& sector,
+                          const std::vector<int>& checkpoints,
+                          SectorBenchmark* out) {
+  std::vector<int> past_horizon;
+  for (int i = 0; i < sector.points_size(); ++i) {
+    const PathwayPoint& pt = sector.points(i);
+    if (pt.year() > kHorizonYear) past_horizon.push_back(pt.year());
+    if (pt.has_intensity_tco2_per_t()) continue;
+    if (pt.has_emissions_mtco2() && pt.has_production_mt() &&
+        pt.production_mt() <= 0) {
+      out->add_messages(absl::StrFormat(
+          "point %d (points[%d]) gives emissions (%g Mt CO2) with zero "
+          "production: its intensity is undefined and the point is ignored.",
+          pt.year(), i, pt.emissions_mtco2()));
+    } else if (pt.has_emissions_mtco2() && !pt.has_production_mt()) {
+      out->add_messages(absl::StrFormat(
+          "point %d (points[%d]) gives emissions but neither production nor "
+          "intensity: the point is ignored for intensity.",
+          pt.year(), i));
+    }
+  }
+  if (!past_horizon.empty()) {
+    std::string years;
+    for (int year : past_horizon) {
+      absl::StrAppend(&years, years.empty() ? "" : ", ", year);
+    }
+    out->add_messages(absl::StrCat(
+        "the plan's figures for ", years, " are after ", kHorizonYear,
+        ", the benchmark horizon: the SDA target and cumulative emissions "
+        "stop at ",
+        kHorizonYear, "."));
+  }
+  for (int year : checkpoints) {
+    if (year > kHorizonYear) {
+      out->add_messages(absl::StrCat(
+          "checkpoint ", year, " is after ", kHorizonYear,
+          ": every pathway is held at its last value, so its gap and label "
+          "compare with the pathway's end point."));
+    }
+  }
+}
+
 PlanBasis CheckPlan(const SectorPathway& sector, const Series& intensity,
                     const Series& production,
                     const std::vector<int>& checkpoints, SectorBenchmark* out) {
   PlanBasis basis;
   basis.base_year = sector.base_year();
   const std::string sector_name = itp::v1::Sector_Name(sector.sector());
+  NotePointsAndHorizon(sector, checkpoints, out);
   if (intensity.empty()) {
     out->add_messages(absl::StrCat("The plan gives no emissions intensity for ",
                                    sector_name, ": nothing is benchmarked."));
@@ -194,12 +252,16 @@ void AddSdaAndRatios(const SdaBasis& basis, const Series& plan,
   for (int year : years) {
     if (year < basis.base_year || year > kHorizonYear) continue;
     std::optional<AlignmentRatio> ratio = RatioAt(basis, plan, pathway, year);
-    if (ratio) {
-      *out->add_alignment_ratios() = *std::move(ratio);
-    } else {
-      out->add_messages(absl::StrCat("the SDA target is zero in ", year,
-                                     ": no alignment ratio for ", year, "."));
+    if (!ratio) continue;  // Both series cover t0..2050: not reached.
+    if (ratio->not_meaningful()) {
+      out->add_messages(absl::StrFormat(
+          "the SDA target in %d (%.3f t CO2/t) is below %.0f %% of the plan's "
+          "base intensity (%.3f): the alignment ratio is not meaningful; the "
+          "gap to the target is %+.3f t CO2/t.",
+          year, ratio->target_intensity(), kMeaningfulTargetShare * 100,
+          basis.plan_base, ratio->gap()));
     }
+    *out->add_alignment_ratios() = *std::move(ratio);
   }
 }
 
@@ -304,9 +366,10 @@ void BenchmarkAgainst(const PathwayView& view, const PlanBasis& basis,
 
 // TPI's rule: the most stringent scenario of each family that the plan meets
 // or beats, compared exactly so that published labels are reproduced.
-void AddLabels(const std::vector<PathwayView>& views,
-               const std::vector<int>& checkpoints, const Series& plan,
-               SectorBenchmark* out) {
+void AddLabels(
+    const std::vector<PathwayView>& views, const std::vector<int>& years,
+    const Series& plan,
+    google::protobuf::RepeatedPtrField<itp::v1::AlignmentLabel>* out) {
   std::vector<std::string> families;
   for (const PathwayView& view : views) {
     const std::string& family = view.pathway->family();
@@ -315,7 +378,7 @@ void AddLabels(const std::vector<PathwayView>& views,
     }
   }
   for (const std::string& family : families) {
-    for (int year : checkpoints) {
+    for (int year : years) {
       std::optional<double> plan_at = plan.At(year);
       if (!plan_at) continue;
       bool any_defined = false;
@@ -332,13 +395,161 @@ void AddLabels(const std::vector<PathwayView>& views,
         }
       }
       if (!any_defined) continue;
-      itp::v1::AlignmentLabel* label = out->add_labels();
+      itp::v1::AlignmentLabel* label = out->Add();
       label->set_year(year);
       label->set_family(family);
       label->set_aligned(best != nullptr);
       label->set_label(best != nullptr ? best->scenario() : kNotAligned);
     }
   }
+}
+
+// The value at `year` of `items` (by their year()), else the first; null
+// when empty.
+template <typename T>
+const T* AtYearOrFirst(const google::protobuf::RepeatedPtrField<T>& items,
+                       int year) {
+  for (const T& item : items) {
+    if (item.year() == year) return &item;
+  }
+  return items.empty() ? nullptr : &items[0];
+}
+
+std::string AboveOrBelow(double gap) {
+  return absl::StrFormat("%.3f %s", std::fabs(gap),
+                         gap > 0 ? "above" : gap < 0 ? "below" : "equal to");
+}
+
+// One sentence per figure of `result`, saying what it compares (so that a
+// label and a ratio that seem to disagree are read correctly).
+void Explain(PathwayResult* result) {
+  constexpr int kQuotedYear = 2030;
+  if (const auto* gap = AtYearOrFirst(result->gaps(), kQuotedYear)) {
+    result->add_explanations(absl::StrFormat(
+        "The gap and the TPI label compare the plan with the pathway itself: "
+        "in %d the plan's %.3f t CO2/t is %s the pathway's %.3f.",
+        gap->year(), gap->plan_intensity(), AboveOrBelow(gap->gap()),
+        gap->pathway_intensity()));
+  }
+  const auto* ratio = AtYearOrFirst(result->alignment_ratios(), kQuotedYear);
+  if (ratio != nullptr && result->sda_target_size() > 0) {
+    const itp::v1::YearValue& start = result->sda_target(0);
+    const itp::v1::YearValue& end =
+        result->sda_target(result->sda_target_size() - 1);
+    std::string head = absl::StrFormat(
+        "The alignment ratio compares the plan with its SDA target, a "
+        "convergence path that starts at the plan's own base intensity "
+        "(%.3f t CO2/t in %d) and meets the pathway in %d (%.3f), not with "
+        "the pathway itself: ",
+        start.value(), start.year(), end.year(), end.value());
+    if (ratio->not_meaningful()) {
+      result->add_explanations(absl::StrFormat(
+          "%sin %d the target (%.3f) is below %.0f %% of the base intensity, "
+          "so no ratio is given; the plan's %.3f is %s it.",
+          head, ratio->year(), ratio->target_intensity(),
+          kMeaningfulTargetShare * 100, ratio->plan_intensity(),
+          AboveOrBelow(ratio->gap())));
+    } else {
+      const itp::v1::CheckpointGap* gap =
+          AtYearOrFirst(result->gaps(), ratio->year());
+      const bool above_pathway = gap != nullptr &&
+                                 gap->year() == ratio->year() && gap->gap() > 0;
+      result->add_explanations(absl::StrFormat(
+          "%sin %d the target is %.3f and the plan %.3f, a ratio of %+.1f %% "
+          "(positive is aligned with the target)%s.",
+          head, ratio->year(), ratio->target_intensity(),
+          ratio->plan_intensity(), ratio->ratio() * 100,
+          ratio->ratio() > 0 && above_pathway
+              ? ", although the plan is above the pathway itself, so its TPI "
+                "label is not this scenario"
+              : ""));
+    }
+  }
+  if (result->has_cumulative()) {
+    const itp::v1::CumulativeEmissions& c = result->cumulative();
+    result->add_explanations(absl::StrFormat(
+        "Cumulative emissions compare the plan's emissions %d-%d (%.0f Mt "
+        "CO2) with the budget of its own production at the pathway's "
+        "intensity (%.0f Mt CO2): %.2f times the budget.",
+        c.from_year(), c.to_year(), c.plan_mtco2(), c.budget_mtco2(),
+        c.overshoot_ratio()));
+  }
+  if (result->has_implied_temperature()) {
+    const itp::v1::ImpliedTemperatureRise& t = result->implied_temperature();
+    result->add_explanations(absl::StrFormat(
+        "The implied temperature (%.2f C) scales that overshoot from the "
+        "scenario's %.2f C by its global budget (%.0f Gt CO2) and the TCRE "
+        "(%.2f C per 1000 Gt CO2), so each pathway gives its own figure; the "
+        "sector headline quotes the most stringent pathway.",
+        t.itr_c(), t.scenario_temperature_c(), t.global_budget_gtco2(),
+        t.tcre_c_per_1000_gtco2()));
+  }
+}
+
+// The most stringent of `views`: lowest scenario temperature (pathways with
+// one first), then smallest global budget, then stringency rank, then name.
+const Pathway* MostStringent(const std::vector<PathwayView>& views) {
+  auto key = [](const Pathway& p) {
+    return std::make_tuple(!p.has_scenario_temperature_c(),
+                           p.scenario_temperature_c(), p.global_budget_gtco2(),
+                           p.stringency_rank(), p.name());
+  };
+  const Pathway* best = nullptr;
+  for (const PathwayView& view : views) {
+    if (best == nullptr || key(*view.pathway) < key(*best)) best = view.pathway;
+  }
+  return best;
+}
+
+void AddHeadline(const std::vector<PathwayView>& views, const Series& plan,
+                 SectorBenchmark* out) {
+  constexpr int kHeadlineYears[] = {2030, kHorizonYear};
+  itp::v1::SectorHeadline* headline = out->mutable_headline();
+  AddLabels(views,
+            std::vector<int>(std::begin(kHeadlineYears),
+                             std::end(kHeadlineYears)),
+            plan, headline->mutable_labels());
+  std::string summary =
+      absl::StrCat(itp::v1::Sector_Name(out->sector()), ": ");
+  std::string family;
+  for (const itp::v1::AlignmentLabel& label : headline->labels()) {
+    if (label.family() != family) {
+      absl::StrAppend(&summary, family.empty() ? "" : "; ", label.family(),
+                      " ");
+      family = label.family();
+    } else {
+      absl::StrAppend(&summary, " and ");
+    }
+    absl::StrAppend(&summary, label.label(), " in ", label.year());
+  }
+  if (headline->labels().empty()) {
+    absl::StrAppend(&summary, "no label in 2030 or 2050");
+  }
+  const Pathway* reference = MostStringent(views);
+  if (reference == nullptr) {  // Not reached: a covered sector has views.
+    headline->set_summary(absl::StrCat(summary, "."));
+    return;
+  }
+  headline->set_reference_pathway(reference->name());
+  for (const PathwayResult& result : out->pathways()) {
+    if (result.pathway() == reference->name() &&
+        result.has_implied_temperature()) {
+      headline->set_implied_temperature_c(result.implied_temperature().itr_c());
+    }
+  }
+  if (headline->has_implied_temperature_c()) {
+    absl::StrAppend(&summary,
+                    absl::StrFormat("; implied temperature %.2f C against %s "
+                                    "(%s), the most stringent pathway used.",
+                                    headline->implied_temperature_c(),
+                                    reference->display_name(),
+                                    reference->name()));
+  } else {
+    absl::StrAppend(&summary, "; no implied temperature against ",
+                    reference->display_name(), " (", reference->name(),
+                    "), the most stringent pathway used: see its messages.");
+  }
+  headline->set_summary(summary);
 }
 
 // Days in `month` of `year` (Gregorian).
@@ -349,10 +560,9 @@ int DaysInMonth(int year, int month) {
   return month == 2 && leap ? 29 : kDays[month - 1];
 }
 
-// A release date at the precision its source gives: YYYY, YYYY-MM or
-// YYYY-MM-DD (a real calendar date).
+// A release date YYYY-MM-DD: a real calendar date from 1900 on.
 bool IsReleaseDate(absl::string_view s) {
-  if (s.size() != 4 && s.size() != 7 && s.size() != 10) return false;
+  if (s.size() != 10) return false;
   for (size_t i = 0; i < s.size(); ++i) {
     const bool dash = i == 4 || i == 7;
     if (dash ? s[i] != '-'
@@ -366,10 +576,8 @@ bool IsReleaseDate(absl::string_view s) {
     return n;
   };
   const int year = number(0, 4);
-  if (s.size() == 4) return year >= 1900;
   const int month = number(5, 2);
-  if (month < 1 || month > 12) return false;
-  if (s.size() == 7) return true;
+  if (year < 1900 || month < 1 || month > 12) return false;
   const int day = number(8, 2);
   return day >= 1 && day <= DaysInMonth(year, month);
 }
@@ -484,7 +692,11 @@ BenchmarkReport BenchmarkPlan(const Plan& plan,
       BenchmarkAgainst(view, basis, checkpoints, intensity, production,
                        options.tcre_c_per_1000_gtco2, out->add_pathways());
     }
-    AddLabels(views, checkpoints, intensity, out);
+    AddLabels(views, checkpoints, intensity, out->mutable_labels());
+    for (PathwayResult& result : *out->mutable_pathways()) {
+      Explain(&result);
+    }
+    AddHeadline(views, intensity, out);
   }
   for (const std::string& release : releases) {
     report.add_pathway_releases(release);
@@ -581,11 +793,10 @@ void ValidatePathway(const Pathway& pathway, absl::string_view prefix,
                        domain::kMaxShortTextChars, violations);
   const std::string date_field = FieldPath(prefix, "release_date");
   if (pathway.release_date().empty()) {
-    violations->Add(date_field, "is required (YYYY, YYYY-MM or YYYY-MM-DD).");
+    violations->Add(date_field, "is required (YYYY-MM-DD).");
   } else if (!IsReleaseDate(pathway.release_date())) {
     violations->Add(date_field,
-                    absl::StrCat("must be a date as YYYY, YYYY-MM or "
-                                 "YYYY-MM-DD (got \"",
+                    absl::StrCat("must be a date as YYYY-MM-DD (got \"",
                                  pathway.release_date(), "\")."));
   }
 

@@ -36,7 +36,9 @@
 namespace itp::benchmark {
 
 // Recorded in every report; bump whenever a formula or rule changes.
-inline constexpr char kMethodologyVersion[] = "itp-benchmark/1.0";
+// 1.1: an alignment ratio against a target below 5 % of the plan's base
+// intensity is not meaningful (the gap is given instead).
+inline constexpr char kMethodologyVersion[] = "itp-benchmark/1.1";
 // IPCC AR6 best estimate, degrees C per 1000 Gt CO2.
 inline constexpr double kDefaultTcre = 0.45;
 // Last year of the SDA path and of cumulative emissions.
@@ -104,8 +106,8 @@ void ValidateOptions(const BenchmarkOptions& options, absl::string_view prefix,
                      domain::FieldViolations* violations);
 
 // Adds violations under `prefix` ("pathway") for a pathway an admin submits:
-// display_name, scenario, family, source and release_date (YYYY, YYYY-MM or
-// YYYY-MM-DD, at the precision the source gives) required; a sector;
+// display_name, scenario, family, source and release_date (YYYY-MM-DD, a
+// calendar date from 1900 on) required; a sector;
 // stringency_rank >= 1; at least two points with strictly increasing years
 // 1990-2100 and finite non-negative intensities (intensity_tco2_per_t required,
 // at most 100); temperature in (0, 10] and budget in (0, 10000] Gt CO2 when

@@ -84,6 +84,8 @@ std::string OperationName(Operation operation) {
       return "ReadReviews";
     case Operation::kRunJobs:
       return "RunJobs";
+    case Operation::kReadJobs:
+      return "ReadJobs";
     case Operation::kExportOpenData:
       return "ExportOpenData";
   }
@@ -198,6 +200,18 @@ constexpr CallCase kCallCases[] = {
     {itp::v1::REVIEWER,          Operation::kExportOpenData, kAny,   kOk},
     {itp::v1::BENCHMARK_RUNNER,  Operation::kExportOpenData, kAny,   kDenied},
     {itp::v1::ADMIN,             Operation::kExportOpenData, kAny,   kOk},
+
+    // Benchmark jobs: runners and admins change them; reviewers also read.
+    {itp::v1::ROLE_UNSPECIFIED,  Operation::kRunJobs,       "",      kDenied},
+    {itp::v1::PARTNER,           Operation::kRunJobs,       "",      kDenied},
+    {itp::v1::REVIEWER,          Operation::kRunJobs,       "",      kDenied},
+    {itp::v1::BENCHMARK_RUNNER,  Operation::kRunJobs,       "",      kOk},
+    {itp::v1::ADMIN,             Operation::kRunJobs,       "",      kOk},
+    {itp::v1::ROLE_UNSPECIFIED,  Operation::kReadJobs,      "",      kDenied},
+    {itp::v1::PARTNER,           Operation::kReadJobs,      "",      kDenied},
+    {itp::v1::REVIEWER,          Operation::kReadJobs,      "",      kOk},
+    {itp::v1::BENCHMARK_RUNNER,  Operation::kReadJobs,      "",      kOk},
+    {itp::v1::ADMIN,             Operation::kReadJobs,      "",      kOk},
 
     {itp::v1::ADMIN,             Operation::kWritePlan,     kOwn,    kOk},
     {itp::v1::ADMIN,             Operation::kWritePlan,     kOther,  kOk},

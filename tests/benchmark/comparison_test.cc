@@ -328,13 +328,21 @@ TEST(AppendComparisonsTest, OneRowPerPathwayOfTheSector) {
   AppendComparisons(Revision(kIndiaSteel, plan), "IND", itp::v1::IRON_AND_STEEL,
                     &nze, 2050, &rows);
 
-  // 2050: 1.0 on the first pathway; 1.2 / 5 = 0.24 on the second.
+  // 2050: 1.0 on the first pathway; 1.2 / 5 = 0.24 on the second. The SDA
+  // target in 2050 is the pathway's 0.11: below 5 % of the first pathway's
+  // base intensity (2.54 x 0.05 = 0.127), so no ratio there, only the gap
+  // 1.0 - 0.11; above 5 % of the second's (1.2 x 0.05 = 0.06).
   ASSERT_THAT(rows, SizeIs(2));
   EXPECT_THAT(RevisionsOf(rows), ElementsAre(kIndiaSteel, kIndiaSteel));
   EXPECT_THAT(rows[0].intensity(), Near(1.0));
   EXPECT_THAT(rows[1].intensity(), Near(0.24));
-  EXPECT_TRUE(rows[0].has_alignment_ratio());
+  EXPECT_FALSE(rows[0].has_alignment_ratio());
+  EXPECT_TRUE(rows[0].alignment_ratio_not_meaningful());
+  EXPECT_THAT(rows[0].alignment_gap(), Near(1.0 - 0.11));
   EXPECT_TRUE(rows[1].has_alignment_ratio());
+  EXPECT_FALSE(rows[1].alignment_ratio_not_meaningful());
+  EXPECT_THAT(rows[1].alignment_ratio(), Near(-(0.24 - 0.11) / 0.11));
+  EXPECT_THAT(rows[1].alignment_gap(), Near(0.24 - 0.11));
 }
 
 TEST(AppendComparisonsTest, RowsAreAppendedAfterExistingOnes) {
@@ -460,15 +468,15 @@ TEST(RankComparisonsTest, RowsWithoutValuesRankLast) {
 
   RankComparisons(rows);
 
-  // Ratios: BRA -0.44 (1), IND -0.82 (2), then IDN and ZAF without one in
-  // their order (3, 4). Intensities: BRA, ZAF, IND, then IDN without one.
+  // Ratios: BRA -0.44 (1), IND -0.82 (2); IDN and ZAF have none (rank 0).
+  // Intensities: BRA, ZAF, IND, then IDN without one (rank 0, last).
   EXPECT_THAT(
       RanksOf(rows),
-      ElementsAre(Ranked{kBrazilSteel, 1, 1}, Ranked{kSouthAfricaSteel, 2, 4},
-                  Ranked{kIndiaSteel, 3, 2}, Ranked{kIndonesiaSteel, 4, 3}));
+      ElementsAre(Ranked{kBrazilSteel, 1, 1}, Ranked{kSouthAfricaSteel, 2, 0},
+                  Ranked{kIndiaSteel, 3, 2}, Ranked{kIndonesiaSteel, 0, 0}));
 }
 
-TEST(RankComparisonsTest, FullTiesKeepTheInputOrder) {
+TEST(RankComparisonsTest, FullTiesShareRanksAndKeepTheInputOrder) {
   std::vector<PlanComparison> rows = {
       Row(kVietnamSteel, 1.5, -0.2),
       Row(kSouthAfricaSteel, 1.5, -0.2),
@@ -480,11 +488,11 @@ TEST(RankComparisonsTest, FullTiesKeepTheInputOrder) {
 
   EXPECT_THAT(
       RanksOf(rows),
-      ElementsAre(Ranked{kVietnamSteel, 1, 1}, Ranked{kSouthAfricaSteel, 2, 2},
-                  Ranked{kIndonesiaSteel, 3, 3}, Ranked{kIndiaSteel, 4, 4}));
+      ElementsAre(Ranked{kVietnamSteel, 1, 1}, Ranked{kSouthAfricaSteel, 1, 1},
+                  Ranked{kIndonesiaSteel, 0, 0}, Ranked{kIndiaSteel, 0, 0}));
 }
 
-TEST(RankComparisonsTest, RatioTiesKeepTheInputOrder) {
+TEST(RankComparisonsTest, RatioTiesShareARank) {
   std::vector<PlanComparison> rows = {
       Row(kSouthAfricaSteel, 1.85, -0.45),
       Row(kBrazilSteel, 1.47, -0.45),
@@ -492,13 +500,50 @@ TEST(RankComparisonsTest, RatioTiesKeepTheInputOrder) {
 
   RankComparisons(rows);
 
-  EXPECT_THAT(RanksOf(rows), ElementsAre(Ranked{kBrazilSteel, 1, 2},
+  EXPECT_THAT(RanksOf(rows), ElementsAre(Ranked{kBrazilSteel, 1, 1},
                                          Ranked{kSouthAfricaSteel, 2, 1}));
 }
 
-// Production bug (see the report): the intensity ranking sorts the rows in
-// their alignment order, so intensity ties are broken by alignment rank
-// instead of keeping the input order as comparison.h promises.
+TEST(RankComparisonsTest, ThreeWayTiesSkipTheNextRanks) {
+  std::vector<PlanComparison> rows = {
+      Row(kIndiaSteel, 2.2, -0.82),
+      Row(kSouthAfricaSteel, 1.5, -0.45),
+      Row(kVietnamSteel, 1.5, -0.45),
+      Row(kBrazilSteel, 1.5, -0.45),
+  };
+
+  RankComparisons(rows);
+
+  // Standard competition ranking: 1, 1, 1, 4.
+  EXPECT_THAT(
+      RanksOf(rows),
+      ElementsAre(Ranked{kSouthAfricaSteel, 1, 1}, Ranked{kVietnamSteel, 1, 1},
+                  Ranked{kBrazilSteel, 1, 1}, Ranked{kIndiaSteel, 4, 4}));
+}
+
+// At 2050 against a near-zero pathway no ratio is meaningful: the rows are
+// ranked by their gap to the target, after every row with a ratio.
+TEST(RankComparisonsTest, GapsRankAfterRatiosSmallestFirst) {
+  std::vector<PlanComparison> rows(3);
+  rows[0].set_plan_revision(kIndiaSteel);
+  rows[0].set_intensity(1.0);
+  rows[0].set_alignment_gap(0.89);
+  rows[0].set_alignment_ratio_not_meaningful(true);
+  rows[1].set_plan_revision(kBrazilSteel);
+  rows[1].set_intensity(0.38);
+  rows[1].set_alignment_gap(0.27);
+  rows[1].set_alignment_ratio_not_meaningful(true);
+  rows[2] = Row(kVietnamSteel, 0.24, -1.18);
+
+  RankComparisons(rows);
+
+  EXPECT_THAT(
+      RanksOf(rows),
+      ElementsAre(Ranked{kVietnamSteel, 1, 1}, Ranked{kBrazilSteel, 2, 2},
+                  Ranked{kIndiaSteel, 3, 3}));
+}
+
+// Equal intensities share the rank and are listed better aligned first.
 TEST(RankComparisonsTest, IntensityTiesGoBetterAlignedFirst) {
   std::vector<PlanComparison> rows = {
       Row(kSouthAfricaSteel, 1.5, -0.47),
@@ -508,7 +553,7 @@ TEST(RankComparisonsTest, IntensityTiesGoBetterAlignedFirst) {
   RankComparisons(rows);
 
   EXPECT_THAT(RanksOf(rows), ElementsAre(Ranked{kVietnamSteel, 1, 1},
-                                         Ranked{kSouthAfricaSteel, 2, 2}));
+                                         Ranked{kSouthAfricaSteel, 1, 2}));
 }
 
 // ---------------------------------------------------------------------------
@@ -551,7 +596,7 @@ TEST(ComparePlansFlowTest, PeersOfASectorAreRankedAgainstTheDefaultPathway) {
   EXPECT_THAT(
       RanksOf(rows),
       ElementsAre(Ranked{kBrazilSteel, 1, 2}, Ranked{kVietnamSteel, 2, 1},
-                  Ranked{kIndiaSteel, 3, 3}, Ranked{kIndonesiaSteel, 4, 4}));
+                  Ranked{kIndiaSteel, 3, 3}, Ranked{kIndonesiaSteel, 0, 0}));
   ASSERT_THAT(rows, SizeIs(4));
   EXPECT_THAT(rows[0].intensity(), Near(1.9 - 1.52 * 8 / 28));
   EXPECT_THAT(rows[0].intensity(), Near(1.4657142857));
@@ -566,8 +611,8 @@ TEST(ComparePlansFlowTest, PeersOfASectorAreRankedAgainstTheDefaultPathway) {
 }
 
 // South Africa and Vietnam both aim at a round 1.5 t CO2/t in 2030; South
-// Africa is listed first. Disabled with the production bug above: Vietnam
-// (better aligned) is put first.
+// Africa is listed first; Vietnam (better aligned) goes first, both at
+// intensity rank 1.
 TEST(ComparePlansFlowTest, EqualIntensitiesGoBetterAlignedFirst) {
   const Pathway nze = ShippedPathway(kNzeSteel);
   std::vector<PlanComparison> rows;
@@ -582,7 +627,7 @@ TEST(ComparePlansFlowTest, EqualIntensitiesGoBetterAlignedFirst) {
   RankComparisons(rows);
 
   EXPECT_THAT(RanksOf(rows), ElementsAre(Ranked{kVietnamSteel, 1, 1},
-                                         Ranked{kSouthAfricaSteel, 2, 2}));
+                                         Ranked{kSouthAfricaSteel, 1, 2}));
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/io/coded_stream.h"
@@ -117,12 +118,13 @@ std::vector<Pathway> TpiSteelPathways() {
 }
 
 // IEA Net Zero Emissions by 2050, crude steel, as in the WEF Net-Zero
-// Industry Tracker 2022 (release given as the edition year).
+// Industry Tracker 2022 (published 28 July 2022).
 Pathway IeaNzeSteel() {
   Pathway p = MakePathway(
       kNze, "IEA Net Zero by 2050, crude steel", "Net Zero Emissions by 2050",
       1, "IEA NZE 2022",
-      "IEA NZE scenario, WEF Net-Zero Industry Tracker 2022 data sheet", "2022",
+      "IEA NZE scenario, WEF Net-Zero Industry Tracker 2022 data sheet",
+      "2022-07-28",
       {{2020, 1.90}, {2030, 0.92}, {2040, 0.43}, {2050, 0.11}});
   p.set_scenario_temperature_c(1.5);
   p.set_global_budget_gtco2(396);
@@ -150,6 +152,11 @@ BenchmarkOptions Checkpoints(std::vector<int> years) {
 
 // ---------------------------------------------------------------------------
 // TPI's published labels for three steel companies (2025, 2035, 2050).
+
+// The India steel plan runs to its 2070 net-zero point, past the horizon.
+constexpr char kIndiaPast2050[] =
+    "the plan's figures for 2070 are after 2050, the benchmark horizon: the "
+    "SDA target and cumulative emissions stop at 2050.";
 
 TEST(AlignmentLabelTest, JswSteelIsNotAlignedThroughout) {
   // 2.49 exceeds every TPI value (the highest is 1.662, in 2019).
@@ -421,7 +428,7 @@ TEST_F(IndiaSteelWorkedExampleTest, ImpliedTemperatureRiseWithOsClimateTcre) {
 TEST_F(IndiaSteelWorkedExampleTest, NothingIsSkipped) {
   const BenchmarkReport& report = Run(kDefaultTcre);
   EXPECT_TRUE(report.sectors(0).covered());
-  EXPECT_THAT(report.sectors(0).messages(), IsEmpty());
+  EXPECT_THAT(report.sectors(0).messages(), ElementsAre(kIndiaPast2050));
   for (const PathwayResult& r : report.sectors(0).pathways()) {
     EXPECT_THAT(r.messages(), IsEmpty()) << r.pathway();
   }
@@ -464,14 +471,14 @@ TEST(BenchmarkReportTest, RecordsMethodologyCheckpointsTcreAndReleases) {
 
   BenchmarkReport report =
       BenchmarkPlan(itp::testing::IndiaSteelPlan(), pathways, {});
-  EXPECT_EQ(report.methodology_version(), "itp-benchmark/1.0");
+  EXPECT_EQ(report.methodology_version(), "itp-benchmark/1.1");
   EXPECT_THAT(report.checkpoint_years(),
               ElementsAre(2025, 2030, 2035, 2040, 2050));
   EXPECT_EQ(report.tcre_c_per_1000_gtco2(), 0.45);
   // Sorted, unique, and only the pathways of the plan's sectors.
   EXPECT_THAT(
       report.pathway_releases(),
-      ElementsAre("pathways/iea-nze-steel-2022@2022",
+      ElementsAre("pathways/iea-nze-steel-2022@2022-07-28",
                   "pathways/tpi-steel-2022-1p5c@2022-04-01",
                   "pathways/tpi-steel-2022-below-2c@2022-04-01",
                   "pathways/tpi-steel-2022-national-pledges@2022-04-01"));
@@ -611,7 +618,7 @@ TEST(BenchmarkEdgeCaseTest, CheckpointBeforePlanStartIsReportedOnce) {
                     Checkpoints({2015, 2025}));
   const SectorBenchmark& sector = report.sectors(0);
   EXPECT_THAT(sector.messages(),
-              ElementsAre("checkpoint 2015 is before the plan's first year "
+              ElementsAre(kIndiaPast2050, "checkpoint 2015 is before the plan's first year "
                           "(2020): no gap or label for 2015."));
   for (const PathwayResult& r : sector.pathways()) {
     EXPECT_THAT(GapYears(r), ElementsAre(2025)) << r.pathway();
@@ -629,7 +636,7 @@ TEST(BenchmarkEdgeCaseTest, MissingProductionKeepsIntensityMetricsOnly) {
   BenchmarkReport report = BenchmarkPlan(plan, TpiSteelPathways(), {});
   const SectorBenchmark& sector = report.sectors(0);
   EXPECT_THAT(sector.messages(),
-              ElementsAre("no production figures: cumulative emissions and "
+              ElementsAre(kIndiaPast2050, "no production figures: cumulative emissions and "
                           "the implied temperature rise are not computed."));
   const PathwayResult& tpi = ResultFor(sector, kTpi15);
   EXPECT_THAT(tpi.gaps(), SizeIs(5));
@@ -647,7 +654,7 @@ TEST(BenchmarkEdgeCaseTest, ProductionStartingAfterBaseYearSkipsCumulative) {
   plan.mutable_sectors(0)->mutable_points(0)->clear_production_mt();
   BenchmarkReport report = BenchmarkPlan(plan, {IeaNzeSteel()}, {});
   EXPECT_THAT(report.sectors(0).messages(),
-              ElementsAre("production figures start in 2030, after the base "
+              ElementsAre(kIndiaPast2050, "production figures start in 2030, after the base "
                           "year 2020: cumulative emissions and the implied "
                           "temperature rise are not computed."));
   EXPECT_FALSE(report.sectors(0).pathways(0).has_cumulative());
@@ -750,7 +757,8 @@ TEST(BenchmarkEdgeCaseTest, PlanStartingAfterItsBaseYearIsReported) {
   plan.mutable_sectors(0)->set_base_year(2015);
   BenchmarkReport report = BenchmarkPlan(plan, {TpiSteelPathways()[0]}, {});
   EXPECT_THAT(report.sectors(0).messages(),
-              ElementsAre(StartsWith("base year 2015 is before the plan's "
+              ElementsAre(kIndiaPast2050,
+                          StartsWith("base year 2015 is before the plan's "
                                      "first intensity figure (2020)")));
   const PathwayResult& r = report.sectors(0).pathways(0);
   EXPECT_THAT(r.gaps(), SizeIs(5));
@@ -781,13 +789,20 @@ TEST(BenchmarkEdgeCaseTest, RatioBefore2030IsDroppedForLateBaseYears) {
   EXPECT_EQ(r.alignment_ratios(0).year(), 2040);
 }
 
-TEST(BenchmarkEdgeCaseTest, ZeroSdaTargetHasNoRatio) {
+TEST(BenchmarkEdgeCaseTest, ZeroSdaTargetHasNoMeaningfulRatio) {
   // A pathway reaching exactly zero in 2050 makes the SDA target zero there
-  // (d x p(2050) + 0 = 0), and a ratio relative to zero means nothing.
+  // (d x p(2050) + 0 = 0), and a ratio relative to zero means nothing: the
+  // gap (1.0 - 0) is given instead.
   Pathway zero = IeaNzeSteel();
   zero.mutable_points(3)->set_intensity_tco2_per_t(0.0);
   const Plan plan = itp::testing::IndiaSteelPlan();
-  EXPECT_EQ(AlignmentRatioAt(plan.sectors(0), zero, 2050), std::nullopt);
+  std::optional<itp::v1::AlignmentRatio> at_2050 =
+      AlignmentRatioAt(plan.sectors(0), zero, 2050);
+  ASSERT_TRUE(at_2050.has_value());
+  EXPECT_TRUE(at_2050->not_meaningful());
+  EXPECT_EQ(at_2050->ratio(), 0.0);
+  EXPECT_EQ(at_2050->target_intensity(), 0.0);
+  EXPECT_THAT(at_2050->gap(), Rel(1.0));
   // In 2030: 2.54 x (0.92 - 0) / (1.90 - 0) = 1.2298947368421054 (python3),
   // ratio = -(2.2 - 1.2298947...) / 1.2298947... = -0.7887709688462855.
   std::optional<itp::v1::AlignmentRatio> ratio =
@@ -890,17 +905,25 @@ TEST(ValidatePathwayTest, BlankTextIsMissing) {
 }
 
 TEST(ValidatePathwayTest, ReleaseDateMustBeACalendarDate) {
-  for (const char* date : {"22", "21/04/2022", "2022-13-01", "2022-04-31",
-                           "2023-02-29", "2022-4-01", "2022-00"}) {
+  // A day is required: "2022-04" and "2022" are not release dates.
+  for (const char* date :
+       {"22", "21/04/2022", "2022-13-01", "2022-04-31", "2023-02-29",
+        "2022-4-01", "2022-00", "2022-04", "2022", "1899-12-31"}) {
     Pathway p = IeaNzeSteel();
     p.set_release_date(date);
     EXPECT_THAT(PathwayViolations(p),
                 ElementsAre(Pair("pathway.release_date",
-                                 HasSubstr("YYYY, YYYY-MM or YYYY-MM-DD"))))
+                                 absl::StrCat("must be a date as YYYY-MM-DD "
+                                              "(got \"",
+                                              date, "\")."))))
         << date;
   }
-  // Sources give dates at different precisions.
-  for (const char* date : {"2024-02-29", "2022-04", "2022"}) {
+  Pathway undated = IeaNzeSteel();
+  undated.clear_release_date();
+  EXPECT_THAT(PathwayViolations(undated),
+              ElementsAre(Pair("pathway.release_date",
+                               "is required (YYYY-MM-DD).")));
+  for (const char* date : {"2024-02-29", "2022-04-01", "1900-01-01"}) {
     Pathway p = IeaNzeSteel();
     p.set_release_date(date);
     EXPECT_THAT(PathwayViolations(p), IsEmpty()) << date;
@@ -989,6 +1012,172 @@ TEST(ValidatePathwayTest, TemperatureAndBudgetRanges) {
   p.set_scenario_temperature_c(10);
   p.set_global_budget_gtco2(10000);
   EXPECT_THAT(PathwayViolations(p), IsEmpty());
+}
+
+// ---------------------------------------------------------------------------
+// Figures that explain themselves (methodology 1.1).
+
+BenchmarkReport IndiaSteelAgainstAll() {
+  std::vector<Pathway> pathways = TpiSteelPathways();
+  pathways.push_back(IeaNzeSteel());
+  return BenchmarkPlan(itp::testing::IndiaSteelPlan(), pathways, {});
+}
+
+// TPI 2022 Below 2 Degrees in 2030: the plan's 2.2 is above the pathway's
+// 1.488 (label: Not Aligned for that scenario) while its SDA target, from the
+// plan's own 2.54 in 2020 towards 0.516 in 2050, is 2.257 there, so the
+// ratio is +2.5 %. The sentences say which is which.
+TEST(ExplanationTest, LabelAndRatioSayWhatTheyCompare) {
+  const BenchmarkReport report = IndiaSteelAgainstAll();
+  const PathwayResult& below2 = ResultFor(report.sectors(0), kTpiBelow2);
+  EXPECT_THAT(
+      below2.explanations(),
+      ElementsAre(
+          "The gap and the TPI label compare the plan with the pathway "
+          "itself: in 2030 the plan's 2.200 t CO2/t is 0.712 above the "
+          "pathway's 1.488.",
+          "The alignment ratio compares the plan with its SDA target, a "
+          "convergence path that starts at the plan's own base intensity "
+          "(2.540 t CO2/t in 2020) and meets the pathway in 2050 (0.516), not "
+          "with the pathway itself: in 2030 the target is 2.257 and the plan "
+          "2.200, a ratio of +2.5 % (positive is aligned with the target), "
+          "although the plan is above the pathway itself, so its TPI label is "
+          "not this scenario.",
+          "Cumulative emissions compare the plan's emissions 2020-2050 (14682 "
+          "Mt CO2) with the budget of its own production at the pathway's "
+          "intensity (9056 Mt CO2): 1.62 times the budget.",
+          "The implied temperature (1.83 C) scales that overshoot from the "
+          "scenario's 1.65 C by its global budget (646 Gt CO2) and the TCRE "
+          "(0.45 C per 1000 Gt CO2), so each pathway gives its own figure; "
+          "the sector headline quotes the most stringent pathway."));
+  // A negative ratio gets no "although".
+  const PathwayResult& nze = ResultFor(report.sectors(0), kNze);
+  ASSERT_THAT(nze.explanations(), SizeIs(4));
+  EXPECT_THAT(nze.explanations(1),
+              HasSubstr("in 2030 the target is 1.210 and the plan 2.200, a "
+                        "ratio of -81.9 % (positive is aligned with the "
+                        "target)."));
+  // No budget: no temperature sentence.
+  EXPECT_THAT(ResultFor(report.sectors(0), kTpiPledges).explanations(),
+              SizeIs(3));
+}
+
+// One headline per sector: each family's label at 2030 and 2050 (not in the
+// checkpoint years given) and one implied temperature, of the most stringent
+// pathway: IEA NZE and TPI 1.5 Degrees both stand for 1.5 C and 396 Gt CO2
+// at rank 1, and the name decides.
+TEST(ExplanationTest, OneHeadlinePerSector) {
+  std::vector<Pathway> pathways = TpiSteelPathways();
+  pathways.push_back(IeaNzeSteel());
+  const BenchmarkReport report = BenchmarkPlan(
+      itp::testing::IndiaSteelPlan(), pathways, Checkpoints({2025, 2040}));
+  const itp::v1::SectorHeadline& headline = report.sectors(0).headline();
+  SectorBenchmark labels;
+  *labels.mutable_labels() = headline.labels();
+  EXPECT_THAT(LabelsOf(labels),
+              ElementsAre(Label{2030, "TPI 2022", "Not Aligned", false},
+                          Label{2050, "TPI 2022", "National Pledges", true},
+                          Label{2030, "IEA NZE 2022", "Not Aligned", false},
+                          Label{2050, "IEA NZE 2022", "Not Aligned", false}));
+  EXPECT_EQ(headline.reference_pathway(), kNze);
+  ASSERT_TRUE(headline.has_implied_temperature_c());
+  EXPECT_EQ(headline.implied_temperature_c(),
+            ResultFor(report.sectors(0), kNze).implied_temperature().itr_c());
+  EXPECT_EQ(headline.summary(),
+            "IRON_AND_STEEL: TPI 2022 Not Aligned in 2030 and National "
+            "Pledges in 2050; IEA NZE 2022 Not Aligned in 2030 and Not "
+            "Aligned in 2050; implied temperature 1.81 C against IEA Net Zero "
+            "by 2050, crude steel (pathways/iea-nze-steel-2022), the most "
+            "stringent pathway used.");
+}
+
+TEST(ExplanationTest, HeadlineWithoutTemperatureSaysWhy) {
+  Plan plan = itp::testing::IndiaSteelPlan();
+  for (auto& pt : *plan.mutable_sectors(0)->mutable_points()) {
+    pt.clear_production_mt();
+  }
+  const BenchmarkReport report = BenchmarkPlan(plan, TpiSteelPathways(), {});
+  const itp::v1::SectorHeadline& headline = report.sectors(0).headline();
+  EXPECT_EQ(headline.reference_pathway(), kTpi15);
+  EXPECT_FALSE(headline.has_implied_temperature_c());
+  EXPECT_THAT(headline.summary(),
+              HasSubstr("; no implied temperature against TPI 1.5 Degrees, "
+                        "steel (2022) (pathways/tpi-steel-2022-1p5c), the "
+                        "most stringent pathway used: see its messages."));
+}
+
+// In 2050 the SDA target is the pathway's own end point. ComparePlans at
+// 2050 against IEA NZE (0.11, 4.3 % of India's 2.54 in 2020) used to give
+// -(1.0 - 0.11) / 0.11 = -809.1 %, a figure a review memo would quote; now
+// the ratio is not meaningful and the gap is given.
+TEST(ExplanationTest, NearZeroTargetGivesTheGapNotARatio) {
+  const Plan india = itp::testing::IndiaSteelPlan();
+  std::optional<itp::v1::AlignmentRatio> compared =
+      AlignmentRatioAt(india.sectors(0), IeaNzeSteel(), 2050);
+  ASSERT_TRUE(compared.has_value());
+  EXPECT_TRUE(compared->not_meaningful());
+  EXPECT_EQ(compared->ratio(), 0.0);
+  EXPECT_THAT(compared->gap(), Rel(1.0 - 0.11));
+  // At 5 % exactly or above, the ratio stands: a 1.2 t/t plan's 5 % is 0.06.
+  std::optional<itp::v1::AlignmentRatio> low_base = AlignmentRatioAt(
+      itp::testing::SteelPlan("IND", 1.2).sectors(0), IeaNzeSteel(), 2050);
+  ASSERT_TRUE(low_base.has_value());
+  EXPECT_FALSE(low_base->not_meaningful());
+  EXPECT_THAT(low_base->ratio(), Rel(-(0.24 - 0.11) / 0.11));
+
+  // In a report the ratios are at base + 5 and 2030: from a 2045 base
+  // (1.3 t/t) TPI 1.5 Degrees ends at 0.052, 4.0 % of it.
+  Plan late = india;
+  late.mutable_sectors(0)->set_base_year(2045);
+  const BenchmarkReport report =
+      BenchmarkPlan(late, {TpiSteelPathways()[0]}, {});
+  const PathwayResult& tpi = report.sectors(0).pathways(0);
+  ASSERT_THAT(tpi.alignment_ratios(), SizeIs(1));
+  const itp::v1::AlignmentRatio& at_2050 = tpi.alignment_ratios(0);
+  EXPECT_EQ(at_2050.year(), 2050);
+  EXPECT_TRUE(at_2050.not_meaningful());
+  EXPECT_EQ(at_2050.ratio(), 0.0);
+  EXPECT_THAT(at_2050.target_intensity(), Rel(0.052));
+  EXPECT_THAT(at_2050.gap(), Rel(1.0 - 0.052));
+  EXPECT_THAT(tpi.messages(),
+              ElementsAre("the SDA target in 2050 (0.052 t CO2/t) is below 5 "
+                          "% of the plan's base intensity (1.300): the "
+                          "alignment ratio is not meaningful; the gap to the "
+                          "target is +0.948 t CO2/t."));
+  ASSERT_THAT(tpi.explanations(), SizeIs(4));
+  EXPECT_THAT(tpi.explanations(1),
+              HasSubstr("in 2050 the target (0.052) is below 5 % of the base "
+                        "intensity, so no ratio is given; the plan's 1.000 is "
+                        "0.948 above it."));
+}
+
+TEST(ExplanationTest, IgnoredPointsAndYearsPastTheHorizonAreNamed) {
+  Plan plan = itp::testing::IndiaSteelPlan();
+  SectorPathway* sector = plan.mutable_sectors(0);
+  auto* no_production = sector->add_points();
+  no_production->set_year(2075);
+  no_production->set_emissions_mtco2(12.0);
+  auto* zero_production = sector->add_points();
+  zero_production->set_year(2080);
+  zero_production->set_emissions_mtco2(3.5);
+  zero_production->set_production_mt(0);
+  const BenchmarkReport report =
+      BenchmarkPlan(plan, {IeaNzeSteel()}, Checkpoints({2030, 2060}));
+  const int n = sector->points_size();
+  EXPECT_THAT(
+      report.sectors(0).messages(),
+      ElementsAre(
+          absl::StrCat("point 2075 (points[", n - 2,
+                       "]) gives emissions but neither production nor "
+                       "intensity: the point is ignored for intensity."),
+          absl::StrCat("point 2080 (points[", n - 1,
+                       "]) gives emissions (3.5 Mt CO2) with zero production: "
+                       "its intensity is undefined and the point is ignored."),
+          "the plan's figures for 2070, 2075, 2080 are after 2050, the "
+          "benchmark horizon: the SDA target and cumulative emissions stop at "
+          "2050.",
+          "checkpoint 2060 is after 2050: every pathway is held at its last "
+          "value, so its gap and label compare with the pathway's end point."));
 }
 
 }  // namespace

@@ -527,6 +527,16 @@ class BenchmarkCommandsTest(CliTestCase):
         self.assertRegex(out, r"pathways/tpi-steel-2022-1p5c\s+1\.5 Degrees\s+"
                               r"\+0\.999\s+\+1\.071")
         self.assertIn("ITR °C", out)
+        self.assertIn("Headline: IRON_AND_STEEL: IEA NZE Not Aligned in 2030 "
+                      "and Not Aligned in 2050; TPI 2022 Not Aligned in 2030 "
+                      "and National Pledges in 2050; implied temperature 1.81 "
+                      "C against IEA Net Zero by 2050, crude steel "
+                      "(pathways/iea-nze-steel-2022), the most stringent "
+                      "pathway used.", out)
+        self.assertIn("What each figure compares", out)
+        self.assertIn("- The gap and the TPI label compare the plan with the "
+                      "pathway itself: in 2030 the plan's 2.200 t CO2/t is "
+                      "1.071 above the pathway's 1.129.", out)
 
     def test_plan_as_json_and_csv(self):
         self.submit_india_plan()
@@ -559,6 +569,26 @@ class BenchmarkCommandsTest(CliTestCase):
         self.assert_exit(result, EXIT_OK)
         self.assertIn("Alignment labels", result.stdout)
 
+    def test_asking_again_stores_no_second_report(self):
+        self.submit_india_plan()
+        first = self.itp("benchmark", "plan", INDIA_STEEL_NAME, "-o", "json")
+        self.assert_exit(first, EXIT_OK)
+        again = self.itp("benchmark", "plan", INDIA_STEEL_NAME, "-o", "json")
+        self.assert_exit(again, EXIT_OK)
+        self.assertEqual(json.loads(again.stdout)["name"],
+                         json.loads(first.stdout)["name"])
+        dry = self.itp("benchmark", "plan", INDIA_STEEL_NAME, "--tcre", "0.6",
+                       "--dry-run")
+        self.assert_exit(dry, EXIT_OK)
+        self.assertRegex(dry.stdout, r"(?m)^\s+Report\s+not stored \(--dry-run\)$")
+        self.assertIn("Headline: IRON_AND_STEEL", dry.stdout)
+        reports = self.itp("benchmark", "reports", INDIA_STEEL_NAME, "-o",
+                           "json")
+        self.assert_exit(reports, EXIT_OK)
+        self.assertEqual(
+            [r["name"] for r in json.loads(reports.stdout)["benchmark_reports"]],
+            [json.loads(first.stdout)["name"]])
+
     def test_plan_of_a_never_submitted_draft_says_so(self):
         self.create_india_plan()
         result = self.itp("benchmark", "plan", INDIA_STEEL_NAME)
@@ -574,19 +604,28 @@ class BenchmarkCommandsTest(CliTestCase):
         rows = list(csv.reader(io.StringIO(result.stdout, newline="")))
         self.assertEqual(rows[0], ["intensity_rank", "country", "display_name",
                                    "intensity", "alignment_ratio",
-                                   "alignment_rank", "plan_revision"])
+                                   "alignment_gap", "alignment_rank",
+                                   "plan_revision"])
         self.assertEqual(len(rows), 2, rows)
         self.assertEqual(rows[1][:4],
                          ["1", "IND", "India green steel roadmap", "2.2"])
         self.assertLess(float(rows[1][4]), 0)
-        self.assertEqual(rows[1][6], INDIA_STEEL_NAME + "/revisions/1")
+        self.assertGreater(float(rows[1][5]), 0)
+        self.assertEqual(rows[1][6], "1")
+        self.assertEqual(rows[1][7], INDIA_STEEL_NAME + "/revisions/1")
 
         result = self.itp("benchmark", "compare", "--sector", "IRON_AND_STEEL",
                           "--year", "2050")
         self.assert_exit(result, EXIT_OK)
         self.assertIn("IRON_AND_STEEL plans in 2050", result.stdout)
+        # In 2050 the target is IEA NZE's 0.11, below 5 % of India's 2.54
+        # base: no ratio (it would be -809 %), the gap instead.
         self.assertRegex(result.stdout, r"1\s+IND\s+India green steel roadmap"
-                                        r"\s+1\.000")
+                                        r"\s+1\.000\s+n/m\s+\+0\.890\s+1\s")
+        self.assertIn("Ranks: intensity 1 = lowest intensity; alignment 1 = "
+                      "best aligned", result.stdout)
+        self.assertIn("n/m: the target is below 5 % of the plan's base "
+                      "intensity", result.stdout)
 
 
 class AdminCommandsTest(CliTestCase):

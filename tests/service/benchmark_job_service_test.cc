@@ -29,6 +29,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -778,7 +779,7 @@ TEST_F(BenchmarkJobServiceTest, RunStartsPendingAndSucceedsWithReportPerPlan) {
     EXPECT_EQ(report.name(), r.report());
     EXPECT_EQ(report.plan_revision(), r.plan_revision());
     EXPECT_EQ(report.requested_by(), run.name());
-    EXPECT_EQ(report.methodology_version(), "itp-benchmark/1.0");
+    EXPECT_EQ(report.methodology_version(), "itp-benchmark/1.1");
     EXPECT_THAT(report.checkpoint_years(),
                 ElementsAre(2025, 2030, 2035, 2040, 2050));
     EXPECT_EQ(report.tcre_c_per_1000_gtco2(), 0.45);
@@ -1206,7 +1207,7 @@ TEST_F(BenchmarkJobServiceTest,
 // ---------------------------------------------------------------------------
 // Access
 
-TEST_F(BenchmarkJobServiceTest, OnlyRunnerAndAdminKeysMayUseJobs) {
+TEST_F(BenchmarkJobServiceTest, RunnersAndAdminsUseJobsAndReviewersReadThem) {
   SubmitBriefPlans();
   BenchmarkJob job = MustCreateJob("nightly-steel-cement",
                                    "Nightly steel and cement benchmark");
@@ -1249,10 +1250,22 @@ TEST_F(BenchmarkJobServiceTest, OnlyRunnerAndAdminKeysMayUseJobs) {
     return out;
   };
 
-  for (const Key* denied : {&india_, &reviewer_}) {
-    for (const auto& [rpc, status] : calls(*denied)) {
+  for (const auto& [rpc, status] : calls(india_)) {
+    EXPECT_EQ(status.error_code(), StatusCode::PERMISSION_DENIED)
+        << rpc << " as " << india_.name << ": " << status.error_message();
+  }
+  // A reviewer reads jobs, runs and results, and changes nothing.
+  const std::set<std::string> reads = {
+      "GetBenchmarkJob", "ListBenchmarkJobs", "GetBenchmarkJobRun",
+      "ListBenchmarkJobRuns", "StreamBenchmarkJobResults"};
+  for (const auto& [rpc, status] : calls(reviewer_)) {
+    if (reads.count(rpc) > 0) {
+      EXPECT_TRUE(status.ok()) << rpc << ": " << status.error_message();
+    } else {
       EXPECT_EQ(status.error_code(), StatusCode::PERMISSION_DENIED)
-          << rpc << " as " << denied->name << ": " << status.error_message();
+          << rpc << " as " << reviewer_.name << ": " << status.error_message();
+      EXPECT_THAT(status.error_message(),
+                  HasSubstr("may not manage or run benchmark jobs"));
     }
   }
   Key nobody{"itp_0123456789abcdef_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",

@@ -28,6 +28,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -753,6 +754,16 @@ TEST_F(ProgressServiceTest, IssueReportIsFiledPublishedAndAssessed) {
   EXPECT_NEAR(steel.emissions().deviation(), -0.0205302907406406, 1e-9);
   EXPECT_TRUE(steel.emissions().base_from_plan());
   EXPECT_NEAR(steel.emissions().base_value(), 254.762, 1e-9);
+  // A(2024) = 2.47 against the default pathways only: IEA NZE (1.508 in 2024)
+  // and TPI's current 2022 release (1.42, 1.583, 1.648); the superseded TPI
+  // releases (families TPI 2017 to TPI 2021) are used only when named.
+  std::vector<std::tuple<std::string, int, std::string>> alignments;
+  for (const itp::v1::ActualAlignment& a : steel.alignments()) {
+    alignments.emplace_back(a.family(), a.year(), a.label());
+  }
+  EXPECT_THAT(alignments,
+              ElementsAre(std::make_tuple("IEA NZE", 2024, "Not Aligned"),
+                          std::make_tuple("TPI 2022", 2024, "Not Aligned")));
 
   // The demonstration plant: one HYDROGEN_DRI project, due in 2027.
   ASSERT_EQ(progress.technologies_size(), 1);

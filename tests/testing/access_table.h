@@ -286,7 +286,7 @@ absl::StatusCode RunCell(const Cell& cell, Client& client,
       p->set_stringency_rank(1);
       p->set_family("India national 2024");
       p->set_source("Ministry of Steel, Government of India");
-      p->set_release_date("2024-12");
+      p->set_release_date("2024-12-01");
       for (auto [year, intensity] :
            {std::pair{2020, 2.54}, {2030, 2.2}, {2050, 1.2}}) {
         auto* point = p->add_points();
